@@ -1,0 +1,100 @@
+//! Command-line arguments, with the help text for each.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Chancery: a digital archive for the primary sources of international history.
+///
+/// Records live in an embedded store in the data folder (`--data`, or CHANCERY_DATA, default
+/// ./chancery-data). Exit codes: 0 success; 1 input rejected or command failed (nothing was
+/// written); 2 usage error.
+#[derive(Debug, Parser)]
+#[command(name = "chancery", version, propagate_version = true)]
+pub(crate) struct Cli {
+    /// The data folder holding the store.
+    #[arg(
+        long,
+        global = true,
+        env = "CHANCERY_DATA",
+        default_value = "chancery-data",
+        value_name = "DIR"
+    )]
+    pub(crate) data: PathBuf,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Import record files or folders (recursively) in one all-or-nothing batch.
+    ///
+    /// Reads the record text format (as the demo record), Chancery JSON (one record, an array,
+    /// or JSON lines, as `export` writes). Folders are searched for .txt, .md, .json, .jsonl and
+    /// .xml files; hidden files are skipped. Every problem in every file is reported with its
+    /// file and line; if any is an error, nothing is imported and the exit code is 1. A record
+    /// that is already stored is updated in place (its previous version is kept as a revision),
+    /// or reported unchanged.
+    Import {
+        /// Files or folders to import.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print one JSON object per record: id, action (created, updated, unchanged), source.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one record, by id or by permalink.
+    Show {
+        /// A record id (wcda-112970) or a permalink
+        /// (https://digitalarchive.wilsoncenter.org/document/112970).
+        #[arg(value_name = "ID|URL")]
+        id: String,
+        /// Output format: `text` is the record text format, `json` Chancery JSON, `source` the
+        /// exact bytes of the file it was imported from.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
+    /// List records: id, date and title, one per line, in id order.
+    List {
+        /// Print JSON lines instead.
+        #[arg(long)]
+        json: bool,
+        /// Show at most this many records.
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+    },
+    /// Export every record.
+    Export {
+        /// Export format (JSON lines: one record per line, re-importable).
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write here (atomically: the file appears only when complete) instead of standard output.
+        #[arg(value_name = "OUT")]
+        out: Option<PathBuf>,
+    },
+    /// Show a record's earlier versions (revisions).
+    History {
+        /// A record id or permalink.
+        #[arg(value_name = "ID|URL")]
+        id: String,
+    },
+    /// Delete a record. Its id stays reserved (a tombstone) and its revisions are kept.
+    Delete {
+        /// A record id or permalink.
+        #[arg(value_name = "ID|URL")]
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ShowFormat {
+    Text,
+    Json,
+    Source,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Jsonl,
+}

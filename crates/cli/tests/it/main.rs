@@ -1,0 +1,256 @@
+//! The `chancery` binary, run for real in temporary folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/000_5e4392f9da7ebfc5.txt");
+
+/// A temporary working folder with its own data folder.
+struct Dir {
+    root: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        Dir { root: tempfile::tempdir().unwrap() }
+    }
+
+    fn path(&self) -> &Path {
+        self.root.path()
+    }
+
+    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_chancery"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("CHANCERY_DATA")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and expects exit code `code`; returns standard output.
+    fn check(&self, args: &[&str], code: i32) -> (String, String) {
+        let output = self.run(args);
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "chancery {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        (stdout, stderr)
+    }
+
+    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        let (stdout, _) = self.check(args, 0);
+        stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+}
+
+#[test]
+fn seed_imports_and_shows_every_field() {
+    let dir = Dir::new();
+    let lines = dir.json_lines(&["import", SEED, "--json"]);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], "wcda-112970");
+    assert_eq!(lines[0]["action"], "created");
+    assert!(lines[0]["source"].as_str().unwrap().ends_with("000_5e4392f9da7ebfc5.txt"));
+    assert!(
+        dir.path().join("chancery-data/chancery.sqlite3").exists(),
+        "the default data folder is ./chancery-data"
+    );
+
+    let (stdout, _) = dir.check(&["show", "wcda-112970", "--format", "json"], 0);
+    let record: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(record["date"]["edtf"], "1954-08-11");
+    assert_eq!(record["date"]["printed"], "August 11, 1954");
+    assert_eq!(
+        record["title"],
+        "Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union"
+    );
+    assert_eq!(record["original_languages"][0]["code"], "hbs");
+    assert_eq!(record["original_languages"][0]["name"], "Serbo-Croatian");
+    let citation = &record["citation"];
+    let seed_text = std::fs::read_to_string(SEED).unwrap();
+    assert!(seed_text.contains(citation["text"].as_str().unwrap()), "the citation is verbatim");
+    assert_eq!(citation["archive"], "Arhiv Jugoslavije");
+    assert_eq!(citation["fonds"], "Arhiv CK SKJ");
+    assert_eq!(citation["signature"], "507 / IX, 119/I-50");
+    assert_eq!(citation["translator"], "Svetozar Rajak");
+    assert_eq!(citation["source_url"], "https://digitalarchive.wilsoncenter.org/document/112970");
+    assert!(record["summary"].as_str().unwrap().starts_with("Yugoslav response"));
+    assert_eq!(
+        record["credits"],
+        "This document was made possible with support from Leon Levy Foundation"
+    );
+    let texts = record["texts"].as_array().unwrap();
+    assert_eq!(texts.len(), 1);
+    assert_eq!(texts[0]["kind"], "translation");
+    assert_eq!(texts[0]["language"]["code"], "eng");
+    let body = texts[0]["body"].as_str().unwrap();
+    assert!(body.starts_with("To the Central Committee of the Communist Party of the Soviet Union\nTo Comrade Khrushchev\n\n"));
+    assert!(body.ends_with("Executive Committee,\nCC LCY\n\nTito"));
+
+    // The permalink finds it too, and `source` gives back the exact bytes.
+    let (by_url, _) = dir.check(
+        &["show", "https://digitalarchive.wilsoncenter.org/document/112970", "--format", "json"],
+        0,
+    );
+    assert_eq!(by_url, stdout);
+    let output = dir.run(&["show", "wcda-112970", "--format", "source"]);
+    assert_eq!(output.stdout, std::fs::read(SEED).unwrap());
+}
+
+#[test]
+fn shown_text_reimports_as_unchanged() {
+    let dir = Dir::new();
+    dir.check(&["import", SEED], 0);
+    let (text, _) = dir.check(&["show", "wcda-112970", "--format", "text"], 0);
+    let path = dir.write("shown.txt", &text);
+    let lines = dir.json_lines(&["import", path.to_str().unwrap(), "--json"]);
+    assert_eq!(lines[0]["action"], "unchanged");
+    assert_eq!(lines[0]["id"], "wcda-112970");
+}
+
+#[test]
+fn reimporting_an_edited_source_updates_in_place() {
+    let dir = Dir::new();
+    dir.check(&["import", SEED], 0);
+    let edited = std::fs::read_to_string(SEED)
+        .unwrap()
+        .replace("Leon Levy Foundation", "the Leon Levy Foundation");
+    let path = dir.write("edited.txt", edited);
+    let lines = dir.json_lines(&["import", path.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        (lines[0]["action"].as_str(), lines[0]["revision"].as_i64()),
+        (Some("updated"), Some(2))
+    );
+    let (list, _) = dir.check(&["list"], 0);
+    assert_eq!(list.lines().count(), 1, "never a duplicate");
+    let (history, _) = dir.check(&["history", "wcda-112970"], 0);
+    assert!(history.contains("revision 1\tsuperseded"), "{history}");
+    assert!(history.contains("revision 2\tcurrent since"), "{history}");
+}
+
+#[test]
+fn one_bad_file_rejects_the_whole_batch() {
+    let dir = Dir::new();
+    dir.write("batch/a-good.txt", std::fs::read(SEED).unwrap());
+    dir.write("batch/b-bad.txt", "**August 11, 1954**\n\n**Summary:**\n\nNo title.\n");
+    dir.write("batch/c-good.txt", "**1955**\n\n**Telegram from Belgrade to Moscow**\n");
+    dir.write("batch/notes.pdf", "ignored: not an importable extension");
+    let (stdout, stderr) = dir.check(&["import", "batch"], 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("b-bad.txt:1: error: the record has no title"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    let (list, _) = dir.check(&["list"], 0);
+    assert!(list.is_empty(), "the store is unchanged: {list}");
+
+    // Binary garbage and invalid UTF-8 are named too.
+    dir.write("garbage.txt", [0x2a, 0x2a, 0x00, 0xff, 0xfe]);
+    let (_, stderr) = dir.check(&["import", "garbage.txt"], 1);
+    assert!(stderr.contains("garbage.txt:1: error: binary data"), "{stderr}");
+}
+
+#[test]
+fn export_and_reimport_round_trip() {
+    let dir = Dir::new();
+    dir.write("more/telegram.txt", "**1955**\n\n**Telegram from Belgrade to Moscow**\n");
+    dir.check(&["import", SEED, "more"], 0);
+    dir.check(&["export", "--format", "jsonl", "all.jsonl"], 0);
+    assert!(!dir.path().join("all.jsonl.partial").exists());
+    let exported = std::fs::read_to_string(dir.path().join("all.jsonl")).unwrap();
+    assert_eq!(exported.lines().count(), 2);
+    let (stdout, _) = dir.check(&["export", "--format", "jsonl"], 0);
+    assert_eq!(stdout, exported);
+
+    // Into a fresh store: everything arrives; back into the same store: nothing changes.
+    let lines = dir.json_lines(&["--data", "other", "import", "all.jsonl", "--json"]);
+    assert!(lines.iter().all(|l| l["action"] == "created"));
+    let lines = dir.json_lines(&["import", "all.jsonl", "--json"]);
+    assert!(lines.iter().all(|l| l["action"] == "unchanged"), "{lines:?}");
+    let (a, _) = dir.check(&["--data", "other", "show", "wcda-112970", "--format", "text"], 0);
+    let (b, _) = dir.check(&["show", "wcda-112970", "--format", "text"], 0);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn json_errors_name_the_line_and_field() {
+    let dir = Dir::new();
+    dir.write("typo.json", "{\"title\": \"A\",\n \"dat\": {}}\n");
+    let (_, stderr) = dir.check(&["import", "typo.json"], 1);
+    assert!(
+        stderr.contains("typo.json:2: error:") && stderr.contains("unknown field `dat`"),
+        "{stderr}"
+    );
+    dir.write(
+        "bad-date.jsonl",
+        "{\"title\": \"A\"}\n{\"title\": \"B\", \"date\": {\"edtf\": \"1954-13\"}}\n",
+    );
+    let (_, stderr) = dir.check(&["import", "bad-date.jsonl"], 1);
+    assert!(stderr.contains("bad-date.jsonl:2: error: record 2: field `date.edtf`"), "{stderr}");
+}
+
+#[test]
+fn data_folder_from_flag_and_environment() {
+    let dir = Dir::new();
+    dir.check(&["--data", "flagged", "import", SEED], 0);
+    assert!(dir.path().join("flagged/chancery.sqlite3").exists());
+    let output = Command::new(env!("CARGO_BIN_EXE_chancery"))
+        .args(["list"])
+        .current_dir(dir.path())
+        .env("CHANCERY_DATA", dir.path().join("flagged"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("wcda-112970"));
+}
+
+#[test]
+fn delete_keeps_a_tombstone() {
+    let dir = Dir::new();
+    dir.check(&["import", SEED], 0);
+    dir.check(&["delete", "wcda-112970"], 0);
+    dir.check(&["show", "wcda-112970"], 1);
+    dir.check(&["delete", "wcda-112970"], 1);
+    let lines = dir.json_lines(&["import", SEED, "--json"]);
+    assert_eq!(
+        (lines[0]["action"].as_str(), lines[0]["revision"].as_i64()),
+        (Some("created"), Some(2))
+    );
+}
+
+#[test]
+fn usage_errors_and_help() {
+    let dir = Dir::new();
+    for command in [
+        &["--help"][..],
+        &["import", "--help"],
+        &["show", "--help"],
+        &["list", "--help"],
+        &["export", "--help"],
+        &["history", "--help"],
+        &["delete", "--help"],
+    ] {
+        let (stdout, _) = dir.check(command, 0);
+        assert!(stdout.contains("Usage: chancery"), "{stdout}");
+    }
+    dir.check(&[], 2);
+    dir.check(&["import"], 2);
+    dir.check(&["frobnicate"], 2);
+    dir.check(&["export", "--format", "csv"], 2);
+    let (_, stderr) = dir.check(&["show", "Not An Id"], 2);
+    assert!(stderr.contains("is not a record id"), "{stderr}");
+    let (_, stderr) = dir.check(&["show", "missing"], 1);
+    assert!(stderr.contains("no record `missing`"), "{stderr}");
+    let (_, stderr) = dir.check(&["import", "does-not-exist.txt"], 1);
+    assert!(stderr.contains("cannot read does-not-exist.txt"), "{stderr}");
+}

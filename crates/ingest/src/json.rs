@@ -1,0 +1,493 @@
+//! Chancery's JSON record format: what `show --format json` prints, what `export --format jsonl`
+//! writes one per line, and what `import` reads back.
+//!
+//! A file holds one record object, an array of them, or JSON lines. Unknown fields are errors
+//! (a typo must not lose data). On input, derived fields may be left out: `id` (from the
+//! citation's permalink, else the title and date), `date.edtf` (from `date.printed`),
+//! `date.printed` (from `date.edtf`), `type`, `authors` and `recipients` (from the title), the
+//! citation's parts (from its text; parts given explicitly win), a text's `label` (from its kind
+//! and language). `date.min`/`date.max` and `provenance` are written for readers and ignored on
+//! input: the importer records its own provenance.
+
+use chancery_model::agents::Correspondents;
+use chancery_model::date::{DocDate, Edtf};
+use chancery_model::doc_type::DocType;
+use chancery_model::id::RecordId;
+use chancery_model::language::Language;
+use chancery_model::record::{Citation, CitationParts, Record, Section, Text, TextKind};
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+
+use crate::{
+    Diagnostic, Format, Parsed, Severity, Source, checked_text, citation, date_phrase, text,
+};
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    title: String,
+    #[serde(default)]
+    date: JsonDate,
+    #[serde(default, rename = "type")]
+    doc_type: Option<String>,
+    #[serde(default)]
+    authors: Option<Vec<String>>,
+    #[serde(default)]
+    recipients: Option<Vec<String>>,
+    #[serde(default)]
+    citation: Option<JsonCitation>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    credits: Option<String>,
+    #[serde(default)]
+    original_languages: Vec<JsonLanguage>,
+    #[serde(default)]
+    texts: Vec<JsonText>,
+    #[serde(default)]
+    subjects: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    collections: Vec<String>,
+    #[serde(default)]
+    extra_sections: Vec<JsonSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provenance: Option<JsonProvenance>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct JsonDate {
+    #[serde(default)]
+    printed: Option<String>,
+    #[serde(default)]
+    edtf: Option<String>,
+    #[serde(default)]
+    min: Option<String>,
+    #[serde(default)]
+    max: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonCitation {
+    text: String,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    archive: Option<String>,
+    #[serde(default)]
+    archive_english: Option<String>,
+    #[serde(default)]
+    fonds: Option<String>,
+    #[serde(default)]
+    signature: Option<String>,
+    #[serde(default)]
+    translator: Option<String>,
+    #[serde(default)]
+    source_url: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonLanguage {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonText {
+    kind: String,
+    #[serde(default)]
+    language: Option<JsonLanguage>,
+    #[serde(default)]
+    label: Option<String>,
+    body: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSection {
+    label: String,
+    body: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonProvenance {
+    source_path: String,
+    sha256: String,
+    format: String,
+    imported_at: String,
+}
+
+/// The record as pretty-printed JSON.
+pub fn write(record: &Record) -> String {
+    serde_json::to_string_pretty(&to_json(record)).expect("records always serialize")
+}
+
+/// The record as one line of JSON (for JSON lines).
+pub fn write_line(record: &Record) -> String {
+    serde_json::to_string(&to_json(record)).expect("records always serialize")
+}
+
+fn to_json(record: &Record) -> JsonRecord {
+    let (min, max) = record.date.edtf.map(|e| e.bounds()).unwrap_or((None, None));
+    let language =
+        |l: &Language| JsonLanguage { code: Some(l.code.clone()), name: Some(l.name.clone()) };
+    JsonRecord {
+        id: Some(record.id.to_string()),
+        title: record.title.clone(),
+        date: JsonDate {
+            printed: Some(record.date.printed.clone()),
+            edtf: record.date.edtf.map(|e| e.to_string()),
+            min: min.map(|d| d.to_string()),
+            max: max.map(|d| d.to_string()),
+        },
+        doc_type: record.doc_type.map(|t| t.key().to_string()),
+        authors: Some(record.authors.clone()),
+        recipients: Some(record.recipients.clone()),
+        citation: record.citation.as_ref().map(|c| JsonCitation {
+            text: c.text.clone(),
+            publisher: c.parts.publisher.clone(),
+            archive: c.parts.archive.clone(),
+            archive_english: c.parts.archive_english.clone(),
+            fonds: c.parts.fonds.clone(),
+            signature: c.parts.signature.clone(),
+            translator: c.parts.translator.clone(),
+            source_url: c.parts.source_url.clone(),
+        }),
+        summary: record.summary.clone(),
+        credits: record.credits.clone(),
+        original_languages: record.original_languages.iter().map(language).collect(),
+        texts: record
+            .texts
+            .iter()
+            .map(|t| JsonText {
+                kind: t.kind.key().to_string(),
+                language: t.language.as_ref().map(language),
+                label: Some(t.label.clone()),
+                body: t.body.clone(),
+            })
+            .collect(),
+        subjects: record.subjects.clone(),
+        places: record.places.clone(),
+        collections: record.collections.clone(),
+        extra_sections: record
+            .extra_sections
+            .iter()
+            .map(|s| JsonSection { label: s.label.clone(), body: s.body.clone() })
+            .collect(),
+        provenance: record.provenance.as_ref().map(|p| JsonProvenance {
+            source_path: p.source_path.clone(),
+            sha256: p.sha256.clone(),
+            format: p.format.clone(),
+            imported_at: p.imported_at.format(&Rfc3339).unwrap_or_default(),
+        }),
+    }
+}
+
+/// Parses a JSON source: one record, an array of records, or JSON lines.
+pub fn parse(source: &Source<'_>) -> Parsed {
+    let text = match checked_text(source.path, source.bytes) {
+        Ok(text) => text,
+        Err(rejected) => return rejected,
+    };
+    let mut reader = Reader { path: source.path, text, diagnostics: Vec::new() };
+    let mut records = Vec::new();
+    let located: Vec<(usize, JsonRecord)> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<JsonRecord>>(text) {
+            Ok(items) => items.into_iter().map(|item| (1, item)).collect(),
+            Err(error) => {
+                reader.serde_error(&error);
+                Vec::new()
+            }
+        }
+    } else {
+        let mut items = Vec::new();
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<JsonRecord>();
+        loop {
+            let offset = stream.byte_offset();
+            match stream.next() {
+                None => break,
+                Some(Ok(item)) => items.push((reader.line_at(offset), item)),
+                Some(Err(error)) => {
+                    reader.serde_error(&error);
+                    break;
+                }
+            }
+        }
+        items
+    };
+    for (idx, (line, item)) in located.into_iter().enumerate() {
+        if let Some(mut record) = reader.record(item, idx + 1, line) {
+            record.provenance = Some(source.provenance(Format::Json));
+            records.push(record);
+        }
+    }
+    let mut parsed = Parsed { records, diagnostics: reader.diagnostics };
+    if parsed.has_errors() {
+        parsed.records.clear();
+    }
+    parsed
+}
+
+struct Reader<'a> {
+    path: &'a str,
+    text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn line_at(&self, offset: usize) -> usize {
+        let skipped = self.text[offset..].len() - self.text[offset..].trim_start().len();
+        self.text.as_bytes()[..offset + skipped].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn serde_error(&mut self, error: &serde_json::Error) {
+        let message = error.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            path: self.path.to_string(),
+            line: Some(error.line().max(1)),
+            message: format!("column {}: {message}", error.column()),
+        });
+    }
+
+    fn diagnostic(&mut self, severity: Severity, line: usize, number: usize, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            path: self.path.to_string(),
+            line: Some(line),
+            message: format!("record {number}: {message}"),
+        });
+    }
+
+    fn record(&mut self, item: JsonRecord, number: usize, line: usize) -> Option<Record> {
+        let error = |reader: &mut Self, message: String| {
+            reader.diagnostic(Severity::Error, line, number, message);
+        };
+        let title = item.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            error(self, "field `title` is empty: every record needs a title".into());
+            return None;
+        }
+        let edtf = match item.date.edtf.as_deref().map(str::parse::<Edtf>) {
+            Some(Ok(edtf)) => Some(edtf),
+            Some(Err(reason)) => {
+                error(self, format!("field `date.edtf`: {reason}"));
+                return None;
+            }
+            None => None,
+        };
+        let printed = item
+            .date
+            .printed
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| p.trim().to_string())
+            .unwrap_or_else(|| edtf.map_or_else(|| "Undated".into(), |e| e.to_string()));
+        let edtf = match edtf {
+            Some(edtf) => Some(edtf),
+            None => date_phrase::normalize(&printed).unwrap_or_else(|reason| {
+                self.diagnostic(
+                    Severity::Warning,
+                    line,
+                    number,
+                    format!("field `date.printed`: {reason}"),
+                );
+                None
+            }),
+        };
+        let citation = item.citation.map(|c| {
+            let derived = citation::parse(&c.text);
+            let parts = CitationParts {
+                publisher: c.publisher.or(derived.publisher),
+                archive: c.archive.or(derived.archive),
+                archive_english: c.archive_english.or(derived.archive_english),
+                fonds: c.fonds.or(derived.fonds),
+                signature: c.signature.or(derived.signature),
+                translator: c.translator.or(derived.translator),
+                source_url: c.source_url.or(derived.source_url),
+            };
+            Citation { text: normalize_body(&c.text), parts }
+        });
+        let id = match item.id {
+            Some(id) => match RecordId::parse(&id) {
+                Ok(id) => id,
+                Err(reason) => {
+                    error(self, format!("field `id`: {reason}"));
+                    return None;
+                }
+            },
+            None => citation
+                .as_ref()
+                .and_then(|c| c.parts.source_url.as_deref())
+                .and_then(RecordId::from_permalink)
+                .unwrap_or_else(|| RecordId::from_title_and_date(&title, &printed)),
+        };
+        let doc_type = match item.doc_type.as_deref() {
+            None => DocType::from_title(&title),
+            Some(key) => match DocType::from_key(key) {
+                Some(doc_type) => Some(doc_type),
+                None => {
+                    let known: Vec<&str> = DocType::ALL.iter().map(|t| t.key()).collect();
+                    error(
+                        self,
+                        format!(
+                            "field `type`: unknown type `{key}`; use one of {}",
+                            known.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        let mut record = Record::new(id, title, DocDate { printed, edtf });
+        let derived = Correspondents::from_title(&record.title);
+        record.doc_type = doc_type;
+        record.authors = item.authors.unwrap_or(derived.authors);
+        record.recipients = item.recipients.unwrap_or(derived.recipients);
+        record.citation = citation;
+        record.summary = item.summary.map(|s| normalize_body(&s));
+        record.credits = item.credits.map(|s| normalize_body(&s));
+        for (idx, language) in item.original_languages.into_iter().enumerate() {
+            match self.language(language, &format!("original_languages[{idx}]"), line, number) {
+                Some(language) => record.original_languages.push(language),
+                None => return None,
+            }
+        }
+        for (idx, json_text) in item.texts.into_iter().enumerate() {
+            let Some(kind) = TextKind::from_key(&json_text.kind) else {
+                error(
+                    self,
+                    format!(
+                        "field `texts[{idx}].kind`: unknown kind `{}`; use translation, transcript, original or other",
+                        json_text.kind
+                    ),
+                );
+                return None;
+            };
+            let language = match json_text.language {
+                Some(language) => Some(self.language(
+                    language,
+                    &format!("texts[{idx}].language"),
+                    line,
+                    number,
+                )?),
+                None => None,
+            };
+            let mut text = Text {
+                kind,
+                language,
+                label: String::new(),
+                body: normalize_body(&json_text.body),
+            };
+            text.label =
+                json_text.label.filter(|l| text::content_label(l).is_some()).unwrap_or_default();
+            if text.label.is_empty() {
+                text.label = default_label(&text);
+            }
+            record.texts.push(text);
+        }
+        record.subjects = item.subjects;
+        record.places = item.places;
+        record.collections = item.collections;
+        for (idx, section) in item.extra_sections.into_iter().enumerate() {
+            if text::label_of(&format!("**{}:**", section.label)).is_none() {
+                error(
+                    self,
+                    format!(
+                        "field `extra_sections[{idx}].label`: `{}` is not a section label (a letter, then letters, digits, spaces and ()/&'-)",
+                        section.label
+                    ),
+                );
+                return None;
+            }
+            record
+                .extra_sections
+                .push(Section { label: section.label, body: normalize_body(&section.body) });
+        }
+        Some(record)
+    }
+
+    fn language(
+        &mut self,
+        language: JsonLanguage,
+        field: &str,
+        line: usize,
+        number: usize,
+    ) -> Option<Language> {
+        let by_code = language.code.as_deref().map(Language::from_code);
+        match (by_code, language.name) {
+            (Some(Some(mut found)), name) => {
+                if let Some(name) = name {
+                    found.name = name;
+                }
+                Some(found)
+            }
+            (Some(None), _) => {
+                let code = language.code.unwrap_or_default();
+                self.diagnostic(Severity::Error, line, number, format!("field `{field}.code`: `{code}` is not an ISO 639 code; use a code such as `hbs` or `rus`"));
+                None
+            }
+            (None, Some(name)) => Some(Language::from_name(&name).unwrap_or_else(|| {
+                self.diagnostic(
+                    Severity::Warning,
+                    line,
+                    number,
+                    format!(
+                        "field `{field}.name`: unknown language `{name}`, kept with code `und`"
+                    ),
+                );
+                Language::undetermined(&name)
+            })),
+            (None, None) => {
+                self.diagnostic(
+                    Severity::Error,
+                    line,
+                    number,
+                    format!("field `{field}`: give a `code` or a `name`"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn default_label(text: &Text) -> String {
+    let kind = match text.kind {
+        TextKind::Translation => "Translation",
+        TextKind::Transcript => "Transcript",
+        TextKind::Original => "Original",
+        TextKind::Other => return String::new(),
+    };
+    match &text.language {
+        Some(language) if language.is_determined() => format!("{kind} - {}", language.name),
+        _ => kind.to_string(),
+    }
+}
+
+/// Normalizes plain text the way the text format keeps bodies: `\n` is a line break, blank lines
+/// separate paragraphs (one blank line), no trailing white space, no blank lines at either end.
+pub fn normalize_body(text: &str) -> String {
+    let mut paragraphs: Vec<Vec<&str>> = vec![Vec::new()];
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            if paragraphs.last().is_some_and(|p| !p.is_empty()) {
+                paragraphs.push(Vec::new());
+            }
+        } else if let Some(paragraph) = paragraphs.last_mut() {
+            paragraph.push(line);
+        }
+    }
+    paragraphs.retain(|p| !p.is_empty());
+    paragraphs.iter().map(|p| p.join("\n")).collect::<Vec<_>>().join("\n\n")
+}

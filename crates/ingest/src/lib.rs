@@ -1,0 +1,212 @@
+//! Chancery's record formats: bytes in, records plus diagnostics out.
+//!
+//! - [`text`]: the archive's record text format (the seed record's shape), parser and writer;
+//! - [`json`]: Chancery's JSON record format, for import, export and `show --format json`;
+//! - [`date_phrase`] and [`citation`]: reading printed dates and citations.
+//!
+//! Nothing here does I/O or panics on input: every problem becomes a [`Diagnostic`] that names the
+//! source, the line and what to fix. A source with any error yields no records.
+
+pub mod citation;
+pub mod date_phrase;
+pub mod json;
+pub mod text;
+
+use std::fmt;
+
+use chancery_model::id::hex;
+use chancery_model::record::{Provenance, Record};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+/// The largest source file we read, in bytes.
+pub const MAX_SOURCE_BYTES: usize = 256 * 1024 * 1024;
+/// The longest line we accept in a text source, in bytes.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// One source file to parse.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The path, as diagnostics should name it.
+    pub path: &'a str,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+    /// The import time, recorded in each record's provenance.
+    pub imported_at: OffsetDateTime,
+}
+
+impl Source<'_> {
+    /// The provenance of records read from this source.
+    pub fn provenance(&self, format: Format) -> Provenance {
+        Provenance {
+            source_path: self.path.to_string(),
+            sha256: hex(&Sha256::digest(self.bytes)),
+            format: format.key().to_string(),
+            imported_at: self.imported_at,
+        }
+    }
+}
+
+/// The formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The record text format.
+    Text,
+    /// Chancery's JSON record format (one object, an array, or JSON lines).
+    Json,
+    /// TEI P5 XML.
+    Tei,
+}
+
+impl Format {
+    /// Stable lowercase key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Tei => "tei",
+        }
+    }
+
+    /// Detects the format from the content: JSON starts with `{` or `[`, XML with `<`, and the
+    /// text format with `**`. Leading white space and a byte-order mark are skipped.
+    pub fn detect(bytes: &[u8]) -> Option<Format> {
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+        match bytes[start] {
+            b'{' | b'[' => Some(Format::Json),
+            b'<' => Some(Format::Tei),
+            b'*' => Some(Format::Text),
+            _ => None,
+        }
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The source is rejected.
+    Error,
+    /// Imported, but someone should look.
+    Warning,
+}
+
+/// One problem found in a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The source's path.
+    pub path: String,
+    /// The 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {severity}: {}", self.path, self.message),
+            None => write!(f, "{}: {severity}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// What parsing a source gave: its records (none if there was any error) and every diagnostic.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// The records; empty when [`Parsed::has_errors`].
+    pub records: Vec<Record>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    fn rejected(path: &str, line: Option<usize>, message: String) -> Parsed {
+        Parsed {
+            records: Vec::new(),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                path: path.to_string(),
+                line,
+                message,
+            }],
+        }
+    }
+}
+
+/// Parses a source in whatever format its content shows.
+pub fn parse(source: &Source<'_>) -> Parsed {
+    if source.bytes.len() > MAX_SOURCE_BYTES {
+        return Parsed::rejected(
+            source.path,
+            None,
+            format!(
+                "the file is {} bytes; the limit is {MAX_SOURCE_BYTES} bytes: split it into smaller files",
+                source.bytes.len()
+            ),
+        );
+    }
+    match Format::detect(source.bytes) {
+        Some(Format::Text) => text::parse(source),
+        Some(Format::Json) => json::parse(source),
+        Some(Format::Tei) => Parsed::rejected(
+            source.path,
+            Some(1),
+            "this looks like XML; TEI import is not available yet".into(),
+        ),
+        None => Parsed::rejected(
+            source.path,
+            Some(1),
+            "not a record: expected a text record starting with a bold date line (**August 11, 1954**), JSON, or TEI XML".into(),
+        ),
+    }
+}
+
+/// Checks that bytes are UTF-8 text with bounded lines and no NUL bytes, reporting the first
+/// problem with its line. Returns the text without a byte-order mark.
+pub(crate) fn checked_text<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Parsed> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut line = 1;
+    let mut line_start = 0;
+    for (idx, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' {
+            line += 1;
+            line_start = idx + 1;
+        } else if byte == 0 {
+            return Err(Parsed::rejected(
+                path,
+                Some(line),
+                "binary data (a NUL byte): this is not a text record".into(),
+            ));
+        } else if idx - line_start >= MAX_LINE_BYTES {
+            return Err(Parsed::rejected(
+                path,
+                Some(line),
+                format!(
+                    "the line is longer than {MAX_LINE_BYTES} bytes: is this really a record? break the text into lines"
+                ),
+            ));
+        }
+    }
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = &bytes[..error.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Parsed::rejected(
+            path,
+            Some(line),
+            format!("invalid UTF-8 at column {column}: save the file as UTF-8"),
+        )
+    })
+}

@@ -1,0 +1,292 @@
+use std::path::Path;
+
+use chancery_model::date::Edtf;
+use chancery_model::record::TextKind;
+use proptest::prelude::*;
+use time::OffsetDateTime;
+
+use super::*;
+use crate::{Parsed, Source, json};
+
+fn parse_str(path: &str, text: &str) -> Parsed {
+    parse(&Source { path, bytes: text.as_bytes(), imported_at: OffsetDateTime::UNIX_EPOCH })
+}
+
+fn seed() -> Record {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/000_5e4392f9da7ebfc5.txt");
+    let bytes = std::fs::read(&path).expect("the demo record ships in the repository");
+    let parsed =
+        parse(&Source { path: "seed.txt", bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    parsed.records.into_iter().next().expect("one record")
+}
+
+#[test]
+fn seed_field_by_field() {
+    let record = seed();
+    assert_eq!(record.id.as_str(), "wcda-112970");
+    assert_eq!(record.date.printed, "August 11, 1954");
+    assert_eq!(record.date.edtf, Some("1954-08-11".parse::<Edtf>().unwrap()));
+    assert_eq!(
+        record.title,
+        "Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita \
+         Khrushchev and Central Committee of the Communist Party of the Soviet Union"
+    );
+    assert_eq!(record.doc_type, Some(DocType::Letter));
+    assert_eq!(record.authors, ["Tito", "Executive Committee [Politburo] of the CC LCY"]);
+    assert_eq!(
+        record.recipients,
+        ["Nikita Khrushchev", "Central Committee of the Communist Party of the Soviet Union"]
+    );
+    let citation = record.citation.as_ref().unwrap();
+    assert_eq!(
+        citation.text,
+        "\"Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita \
+         Khrushchev and Central Committee of the Communist Party of the Soviet Union\", August 11, \
+         1954, Wilson Center Digital Archive, Arhiv Jugoslavije [National Archives of Yugoslavia], \
+         Arhiv CK SKJ, 507 / IX, 119/I-50. Obtained and translated for CWIHP by Svetozar Rajak. \
+         <https://digitalarchive.wilsoncenter.org/document/112970>"
+    );
+    assert_eq!(citation.parts.archive.as_deref(), Some("Arhiv Jugoslavije"));
+    assert_eq!(citation.parts.fonds.as_deref(), Some("Arhiv CK SKJ"));
+    assert_eq!(citation.parts.signature.as_deref(), Some("507 / IX, 119/I-50"));
+    assert_eq!(citation.parts.translator.as_deref(), Some("Svetozar Rajak"));
+    assert_eq!(
+        citation.parts.source_url.as_deref(),
+        Some("https://digitalarchive.wilsoncenter.org/document/112970")
+    );
+    assert!(
+        record.summary.as_deref().unwrap().starts_with("Yugoslav response to Soviet approaches")
+    );
+    assert_eq!(
+        record.credits.as_deref(),
+        Some("This document was made possible with support from Leon Levy Foundation")
+    );
+    assert_eq!(record.original_languages.len(), 1);
+    assert_eq!(record.original_languages[0].code, "hbs");
+    assert_eq!(record.original_languages[0].name, "Serbo-Croatian");
+    assert_eq!(record.texts.len(), 1);
+    let text = &record.texts[0];
+    assert_eq!(text.kind, TextKind::Translation);
+    assert_eq!(text.label, "Translation - English");
+    assert_eq!(text.language.as_ref().map(|l| l.code.as_str()), Some("eng"));
+    assert!(text.body.starts_with(
+        "To the Central Committee of the Communist Party of the Soviet Union\nTo Comrade Khrushchev\n\nA session"
+    ));
+    assert!(text.body.ends_with("11 August 1954\nBelgrade\nExecutive Committee,\nCC LCY\n\nTito"));
+    // The seed splits a sentence over two paragraphs ("such as" / "economic, …"): kept as printed.
+    assert!(text.body.contains("such as\n\neconomic, cultural, and other."));
+    assert_eq!(text.paragraphs().count(), 15);
+    let provenance = record.provenance.as_ref().unwrap();
+    assert_eq!(provenance.sha256.len(), 64);
+    assert_eq!(provenance.format, "text");
+}
+
+#[test]
+fn seed_writes_back_to_the_same_record() {
+    let record = seed();
+    let written = write(&record);
+    let reparsed = parse_str("written.txt", &written);
+    assert!(reparsed.diagnostics.is_empty(), "{:?}", reparsed.diagnostics);
+    let mut again = reparsed.records.into_iter().next().unwrap();
+    again.provenance = record.provenance.clone();
+    assert_eq!(again, record);
+    // Nothing derivable is spelled out.
+    assert!(!written.contains("**Identifier:**") && !written.contains("**Authors:**"));
+}
+
+/// Each `test_data/text/NAME.txt` is parsed and compared with `NAME.expected`: its diagnostics,
+/// then its records as JSON. `UPDATE_EXPECT=1 cargo test` rewrites the expected files.
+#[test]
+fn fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/text");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 10, "fixtures are missing from {}", dir.display());
+    let mut failures = Vec::new();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let parsed =
+            parse(&Source { path: &name, bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+        let mut actual = String::from("# diagnostics\n");
+        for diagnostic in &parsed.diagnostics {
+            actual.push_str(&format!("{diagnostic}\n"));
+        }
+        actual.push_str("# records\n");
+        for record in &parsed.records {
+            actual.push_str(&json::write(record));
+            actual.push('\n');
+            // Every fixture that parses must also survive write → parse.
+            let again = parse_str(&name, &write(record));
+            let mut again = again.records.into_iter().next().expect("written record parses");
+            again.provenance = record.provenance.clone();
+            if &again != record {
+                failures.push(format!("{name}: write → parse changed the record"));
+            }
+        }
+        let expected_path = path.with_extension("expected");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{name}: output differs from {}:\n{actual}",
+                expected_path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn malformed_bytes_name_the_line() {
+    let check = |bytes: &[u8], line: usize, needle: &str| {
+        let parsed =
+            parse(&Source { path: "bad.txt", bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+        assert!(parsed.records.is_empty());
+        let diagnostic = &parsed.diagnostics[0];
+        assert_eq!(diagnostic.line, Some(line), "{diagnostic}");
+        assert!(diagnostic.message.contains(needle), "{diagnostic}");
+    };
+    check(
+        b"**1954**\n\n**Title**\n\n**Summary:**\n\nbad \xff byte\n",
+        7,
+        "invalid UTF-8 at column 5",
+    );
+    check(b"**1954**\n\x00\x01\x02binary", 2, "NUL byte");
+    let mut long = b"**1954**\n\n**Title**\n\n**Summary:**\n\n".to_vec();
+    long.extend(std::iter::repeat_n(b'a', 50 * 1024 * 1024));
+    check(&long, 7, "longer than");
+}
+
+fn arb_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => "[A-Za-z][A-Za-z0-9 ,.;:'\"()\\[\\]*-]{0,40}[A-Za-z0-9.]",
+        1 => Just("**Summary:**".to_string()),
+        1 => Just("**Khrushchev:** We agree.".to_string()),
+        1 => Just("**Aside:**".to_string()),
+        1 => Just("Translation - English".to_string()),
+        1 => Just("\\**Citation:**".to_string()),
+        1 => Just("\\backslash".to_string()),
+        1 => Just("   indented line".to_string()),
+        1 => Just("Хрущёв и Тито".to_string()),
+    ]
+}
+
+fn arb_body() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::collection::vec(arb_line(), 1..4), 0..4).prop_map(|paragraphs| {
+        paragraphs.iter().map(|p| p.join("\n")).collect::<Vec<_>>().join("\n\n")
+    })
+}
+
+fn arb_record() -> impl Strategy<Value = Record> {
+    let title = "[A-Z][A-Za-z0-9 ,.'\\[\\]-]{0,60}[a-z]";
+    let date = prop::sample::select(vec![
+        "August 11, 1954",
+        "11 August 1954",
+        "August 1954",
+        "1954",
+        "c. 1954",
+        "August 11-12, 1954",
+        "1954-08-11",
+        "Undated",
+        "Spring 1954",
+    ]);
+    let kind = prop::sample::select(vec![
+        ("Translation - English", TextKind::Translation, Some("English")),
+        ("Transcript - Russian", TextKind::Transcript, Some("Russian")),
+        ("Original", TextKind::Original, None),
+        ("", TextKind::Other, None),
+    ]);
+    let texts = prop::collection::vec((kind, arb_body()), 0..3);
+    let list = || prop::collection::vec("[A-Z][a-z]{1,10}( [A-Z][a-z]{1,10})?", 0..3);
+    (
+        (title, date, prop::option::of(arb_body()), prop::option::of(arb_body())),
+        texts,
+        (list(), list(), list()),
+        prop::option::of("\"[A-Za-z ]{1,20}\", 1954, [A-Z][a-z]+ Archive, [A-Z][a-z]+, f\\. [0-9]{1,3}( https://example\\.org/doc/[0-9]{1,5})?"),
+        prop::option::of(arb_body()),
+    )
+        .prop_map(|((title, date, summary, credits), texts, (subjects, places, authors), citation, extra)| {
+            let edtf = date_phrase::normalize(date).ok().flatten();
+            let mut record = Record::new(
+                RecordId::from_title_and_date(&title, date),
+                title,
+                DocDate { printed: date.to_string(), edtf },
+            );
+            record.summary = summary;
+            record.credits = credits;
+            record.subjects = subjects;
+            record.places = places;
+            record.authors = authors;
+            record.citation = citation.map(|text| Citation { parts: citation::parse(&text), text });
+            record.extra_sections = extra.map(|body| Section { label: "Archivist's Note".into(), body }).into_iter().collect();
+            record.original_languages = vec![Language::from_name("Serbo-Croatian").unwrap()];
+            record.texts = texts
+                .into_iter()
+                .map(|((label, kind, language), body)| Text {
+                    kind,
+                    language: language.and_then(Language::from_name),
+                    label: label.to_string(),
+                    body,
+                })
+                .collect();
+            record
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// parse → write → parse is lossless: the written form of any record parses back to it, and
+    /// writing that again gives the same text.
+    #[test]
+    fn write_then_parse_is_lossless(record in arb_record()) {
+        let written = write(&record);
+        let parsed = parse_str("generated.txt", &written);
+        prop_assert!(!parsed.has_errors(), "{:?}\n{}", parsed.diagnostics, written);
+        let mut first = parsed.records.into_iter().next().unwrap();
+        first.provenance = None;
+        let rewritten = write(&first);
+        prop_assert_eq!(&rewritten, &written);
+        let mut second = parse_str("rewritten.txt", &rewritten).records.into_iter().next().unwrap();
+        second.provenance = None;
+        prop_assert_eq!(&second, &first);
+        // The generated fields themselves survive, not only a fixed point.
+        prop_assert_eq!(&first.title, &record.title);
+        prop_assert_eq!(&first.summary, &record.summary);
+        prop_assert_eq!(&first.texts, &record.texts);
+        prop_assert_eq!(&first.authors, &record.authors);
+        prop_assert_eq!(&first.extra_sections, &record.extra_sections);
+        prop_assert_eq!(&first.citation, &record.citation);
+        prop_assert_eq!(&first.id, &record.id.clone());
+    }
+
+    /// No input panics the parser.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = parse(&Source { path: "fuzz", bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+        let _ = crate::parse(&Source { path: "fuzz", bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+    }
+
+    /// Text that looks like a record (bold lines, labels, CRLF) in arbitrary arrangements never
+    /// panics either.
+    #[test]
+    fn arbitrary_record_like_text_never_panics(lines in prop::collection::vec(prop_oneof![
+        Just("**".to_string()), Just("****".to_string()), Just("**1954**".to_string()),
+        Just("**Contents:**".to_string()), Just("**Citation:** x".to_string()), Just("\r".to_string()),
+        Just(String::new()), Just("\u{feff}**".to_string()), "\\PC{0,12}",
+    ], 0..20)) {
+        let text = lines.join("\n");
+        let _ = parse_str("fuzz.txt", &text);
+        let _ = json::parse(&Source { path: "fuzz.json", bytes: text.as_bytes(), imported_at: OffsetDateTime::UNIX_EPOCH });
+    }
+}

@@ -1,0 +1,161 @@
+//! The JSON shape of a record's content in the `records.body` column.
+//!
+//! This is the store's own on-disk format, versioned by [`BODY_VERSION`] and independent of the
+//! JSON that `chancery-ingest` reads and writes for people: an interchange format may change
+//! freely, stored data must stay readable. The id and provenance live in columns, not here.
+
+use chancery_model::date::{DocDate, Edtf};
+use chancery_model::doc_type::DocType;
+use chancery_model::id::RecordId;
+use chancery_model::language::Language;
+use chancery_model::record::{Citation, CitationParts, Record, Section, Text, TextKind};
+use serde::{Deserialize, Serialize};
+
+/// The version of the body shape written by this build.
+pub(crate) const BODY_VERSION: i64 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    title: String,
+    date_printed: String,
+    date_edtf: Option<String>,
+    doc_type: Option<String>,
+    authors: Vec<String>,
+    recipients: Vec<String>,
+    citation: Option<StoredCitation>,
+    summary: Option<String>,
+    credits: Option<String>,
+    original_languages: Vec<(String, String)>,
+    texts: Vec<StoredText>,
+    subjects: Vec<String>,
+    places: Vec<String>,
+    collections: Vec<String>,
+    extra_sections: Vec<(String, String)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredCitation {
+    text: String,
+    publisher: Option<String>,
+    archive: Option<String>,
+    archive_english: Option<String>,
+    fonds: Option<String>,
+    signature: Option<String>,
+    translator: Option<String>,
+    source_url: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredText {
+    kind: String,
+    language: Option<(String, String)>,
+    label: String,
+    body: String,
+}
+
+fn language_pair(language: &Language) -> (String, String) {
+    (language.code.clone(), language.name.clone())
+}
+
+fn language_from((code, name): (String, String)) -> Language {
+    Language { code, name }
+}
+
+/// The record's content as stored JSON.
+pub(crate) fn to_body(record: &Record) -> String {
+    let body = Body {
+        title: record.title.clone(),
+        date_printed: record.date.printed.clone(),
+        date_edtf: record.date.edtf.map(|e| e.to_string()),
+        doc_type: record.doc_type.map(|t| t.key().to_string()),
+        authors: record.authors.clone(),
+        recipients: record.recipients.clone(),
+        citation: record.citation.as_ref().map(|c| StoredCitation {
+            text: c.text.clone(),
+            publisher: c.parts.publisher.clone(),
+            archive: c.parts.archive.clone(),
+            archive_english: c.parts.archive_english.clone(),
+            fonds: c.parts.fonds.clone(),
+            signature: c.parts.signature.clone(),
+            translator: c.parts.translator.clone(),
+            source_url: c.parts.source_url.clone(),
+        }),
+        summary: record.summary.clone(),
+        credits: record.credits.clone(),
+        original_languages: record.original_languages.iter().map(language_pair).collect(),
+        texts: record
+            .texts
+            .iter()
+            .map(|t| StoredText {
+                kind: t.kind.key().to_string(),
+                language: t.language.as_ref().map(language_pair),
+                label: t.label.clone(),
+                body: t.body.clone(),
+            })
+            .collect(),
+        subjects: record.subjects.clone(),
+        places: record.places.clone(),
+        collections: record.collections.clone(),
+        extra_sections: record
+            .extra_sections
+            .iter()
+            .map(|s| (s.label.clone(), s.body.clone()))
+            .collect(),
+    };
+    serde_json::to_string(&body).expect("bodies always serialize")
+}
+
+/// Reads stored JSON back into a record (without provenance).
+pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Record, String> {
+    if version != BODY_VERSION {
+        return Err(format!("body version {version} is not {BODY_VERSION}"));
+    }
+    let body: Body = serde_json::from_str(json).map_err(|e| format!("bad body JSON: {e}"))?;
+    let edtf = body
+        .date_edtf
+        .map(|e| e.parse::<Edtf>())
+        .transpose()
+        .map_err(|e| format!("bad EDTF date: {e}"))?;
+    let doc_type = match body.doc_type {
+        Some(key) => Some(DocType::from_key(&key).ok_or_else(|| format!("unknown type `{key}`"))?),
+        None => None,
+    };
+    let mut texts = Vec::with_capacity(body.texts.len());
+    for text in body.texts {
+        let kind = TextKind::from_key(&text.kind)
+            .ok_or_else(|| format!("unknown text kind `{}`", text.kind))?;
+        texts.push(Text {
+            kind,
+            language: text.language.map(language_from),
+            label: text.label,
+            body: text.body,
+        });
+    }
+    let mut record =
+        Record::new(id.clone(), body.title, DocDate { printed: body.date_printed, edtf });
+    record.doc_type = doc_type;
+    record.authors = body.authors;
+    record.recipients = body.recipients;
+    record.citation = body.citation.map(|c| Citation {
+        text: c.text,
+        parts: CitationParts {
+            publisher: c.publisher,
+            archive: c.archive,
+            archive_english: c.archive_english,
+            fonds: c.fonds,
+            signature: c.signature,
+            translator: c.translator,
+            source_url: c.source_url,
+        },
+    });
+    record.summary = body.summary;
+    record.credits = body.credits;
+    record.original_languages = body.original_languages.into_iter().map(language_from).collect();
+    record.texts = texts;
+    record.subjects = body.subjects;
+    record.places = body.places;
+    record.collections = body.collections;
+    record.extra_sections =
+        body.extra_sections.into_iter().map(|(label, body)| Section { label, body }).collect();
+    Ok(record)
+}

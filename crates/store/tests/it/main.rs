@@ -1,0 +1,212 @@
+//! The store's story test: one walk through everything a store does, on a real SQLite database.
+
+use std::path::Path;
+
+use chancery_ingest::{Source, text};
+use chancery_model::id::RecordId;
+use chancery_model::record::Record;
+use chancery_store::{Action, ChangeKind, Error, SourceFile, Store};
+use sqlx::Connection;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const T0: OffsetDateTime = datetime!(2026-11-28 10:00 UTC);
+const T1: OffsetDateTime = datetime!(2026-11-28 11:00 UTC);
+const T2: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+
+fn record(path: &str, text: &str) -> Record {
+    let parsed = text::parse(&Source { path, bytes: text.as_bytes(), imported_at: T0 });
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    parsed.records.into_iter().next().unwrap()
+}
+
+fn letter(summary: &str) -> Record {
+    record(
+        "letter.txt",
+        &format!(
+            "**August 11, 1954**\n\n**Letter from Tito to Khrushchev**\n\n**Summary:**\n\n{summary}\n\n\
+             **Contents:**\n\nTranslation - English\n\nTo Comrade Khrushchev\n"
+        ),
+    )
+}
+
+fn telegram() -> Record {
+    record("telegram.txt", "**1955-05-26**\n\n**Telegram from Belgrade to Moscow**\n")
+}
+
+fn seed_source() -> SourceFile {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/000_5e4392f9da7ebfc5.txt"),
+    )
+    .unwrap();
+    let parsed = text::parse(&Source { path: "seed.txt", bytes: &bytes, imported_at: T0 });
+    let sha256 = parsed.records[0].provenance.as_ref().unwrap().sha256.clone();
+    SourceFile { sha256, path: "seed.txt".into(), format: "text".into(), bytes }
+}
+
+#[tokio::test]
+async fn story() {
+    let store = Store::open_in_memory().await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.count().await.unwrap(), 0);
+    assert_eq!(store.last_change().await.unwrap(), 0);
+
+    // A first batch creates both records and two changes.
+    let outcomes = store.import(&[letter("First."), telegram()], &[], T0).await.unwrap();
+    assert_eq!(
+        outcomes.iter().map(|o| o.action).collect::<Vec<_>>(),
+        [Action::Created, Action::Created]
+    );
+    assert_eq!(store.count().await.unwrap(), 2);
+    let letter_id = outcomes[0].id.clone();
+    let stored = store.get(&letter_id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.record,
+        letter("First."),
+        "the record reads back exactly, provenance included"
+    );
+    assert_eq!((stored.revision, stored.created_at, stored.updated_at), (1, T0, T0));
+
+    // The same content again: unchanged, and no change is recorded.
+    let outcomes = store.import(&[letter("First.")], &[], T1).await.unwrap();
+    assert_eq!(outcomes[0].action, Action::Unchanged);
+    assert_eq!(store.last_change().await.unwrap(), 2);
+
+    // New content: updated in place, the old version kept as revision 1.
+    let outcomes = store.import(&[letter("Second.")], &[], T1).await.unwrap();
+    assert_eq!((outcomes[0].action, outcomes[0].revision), (Action::Updated, 2));
+    assert_eq!(outcomes[0].id, letter_id, "same id, never a duplicate");
+    assert_eq!(store.count().await.unwrap(), 2);
+    let revisions = store.revisions(&letter_id).await.unwrap();
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].revision, 1);
+    assert_eq!(revisions[0].record.summary.as_deref(), Some("First."));
+    assert_eq!(revisions[0].superseded_at, T1);
+    assert_eq!(
+        store.get(&letter_id).await.unwrap().unwrap().record.summary.as_deref(),
+        Some("Second.")
+    );
+
+    // Two records with one id in one batch: refused before anything is written.
+    let error = store.import(&[telegram(), telegram()], &[], T1).await.unwrap_err();
+    assert!(matches!(error, Error::DuplicateId { .. }), "{error}");
+    assert!(error.to_string().contains("telegram.txt"));
+    assert_eq!(store.last_change().await.unwrap(), 3);
+
+    // Deleting leaves a tombstone; the id comes back only for the same record.
+    assert!(store.delete(&letter_id, T2).await.unwrap());
+    assert!(!store.delete(&letter_id, T2).await.unwrap());
+    assert!(store.get(&letter_id).await.unwrap().is_none());
+    assert_eq!(store.count().await.unwrap(), 1);
+    let outcomes = store.import(&[letter("Second.")], &[], T2).await.unwrap();
+    assert_eq!((outcomes[0].action, outcomes[0].revision), (Action::Created, 3));
+
+    // The change sequence tells the whole story, in order.
+    let changes = store.changes_after(0, 100).await.unwrap();
+    let kinds: Vec<_> =
+        changes.iter().map(|c| (c.seq, c.record_id.as_str(), c.kind, c.revision)).collect();
+    let letter = letter_id.as_str();
+    let telegram_id = telegram().id;
+    assert_eq!(
+        kinds,
+        [
+            (1, letter, ChangeKind::Created, 1),
+            (2, telegram_id.as_str(), ChangeKind::Created, 1),
+            (3, letter, ChangeKind::Updated, 2),
+            (4, letter, ChangeKind::Deleted, 2),
+            (5, letter, ChangeKind::Created, 3),
+        ]
+    );
+    assert_eq!(store.changes_after(3, 1).await.unwrap()[0].seq, 4);
+
+    // Paging through everything by id.
+    let first = store.records_after(None, 1).await.unwrap();
+    let rest = store.records_after(Some(&first[0].record.id), 10).await.unwrap();
+    assert_eq!(first.len() + rest.len(), 2);
+    let summaries = store.summaries_after(None, 10).await.unwrap();
+    assert_eq!(summaries.len(), 2);
+    assert!(summaries.windows(2).all(|w| w[0].id < w[1].id));
+
+    // Source bytes are kept exactly.
+    let source = seed_source();
+    store.import(&[], std::slice::from_ref(&source), T2).await.unwrap();
+    assert_eq!(store.source(&source.sha256).await.unwrap(), Some(source.bytes.clone()));
+    assert_eq!(store.source("0000").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_failure_mid_batch_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    store.import(&[telegram()], &[], T0).await.unwrap();
+
+    // Make the database itself refuse the second record of the next batch, after the first has
+    // been written inside the transaction.
+    let url = format!("sqlite://{}", dir.path().join(chancery_store::DATABASE_FILE).display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TRIGGER poison BEFORE INSERT ON records WHEN NEW.title LIKE '%Poison%'
+         BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let poison = record("poison.txt", "**1954**\n\n**Poison pill**\n");
+    let modified_telegram = {
+        let mut t = telegram();
+        t.summary = Some("Changed.".into());
+        t
+    };
+    let error = store
+        .import(&[letter("New."), modified_telegram, poison], &[seed_source()], T1)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("poisoned"), "{error}");
+    assert_eq!(store.count().await.unwrap(), 1, "the letter was rolled back");
+    assert_eq!(
+        store.get(&telegram().id).await.unwrap().unwrap().record,
+        telegram(),
+        "the update was rolled back"
+    );
+    assert_eq!(store.last_change().await.unwrap(), 1);
+    assert!(store.source(&seed_source().sha256).await.unwrap().is_none());
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_data_folder_persists_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    let store = Store::open(&data).await.unwrap();
+    store.import(&[telegram()], &[], T0).await.unwrap();
+    store.close().await;
+
+    let store = Store::open(&data).await.unwrap();
+    assert_eq!(store.count().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 1);
+    store.close().await;
+
+    let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let mode: String =
+        sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(mode, "wal");
+    // A database from a newer Chancery is refused, not misread.
+    sqlx::query("INSERT INTO schema_migrations (version, description) VALUES (99, 'future')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let error = Store::open(&data).await.unwrap_err();
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 1 }), "{error}");
+}
+
+#[tokio::test]
+async fn unknown_ids_are_simply_absent() {
+    let store = Store::open_in_memory().await.unwrap();
+    let id = RecordId::parse("nothing-here").unwrap();
+    assert!(store.get(&id).await.unwrap().is_none());
+    assert!(store.revisions(&id).await.unwrap().is_empty());
+}
