@@ -79,6 +79,34 @@ pub(crate) enum Command {
         #[arg(value_name = "ID|URL")]
         id: String,
     },
+    /// Search the archive.
+    #[command(long_about = SEARCH_HELP)]
+    Search {
+        /// The query (see above); an empty query lists everything.
+        #[arg(value_name = "QUERY", default_value = "")]
+        query: String,
+        /// How many hits to show (at most 1000).
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// Skip this many hits (for the next page).
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        offset: usize,
+        /// Order: best match first, or earliest first.
+        #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+        sort: SortOrder,
+        /// Print JSON: the total, the hits (id, date, title, snippet, score) and the facet counts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the store, from scratch.
+    ///
+    /// The store is the only source of truth; the index can always be rebuilt. Until the
+    /// rebuild commits, searches (and a crash) see the old index.
+    Reindex,
+    /// Check that the search index agrees with the store (after catching up).
+    ///
+    /// Exits 1 and lists the differences if any record is missing, stale or extra.
+    Check,
     /// Delete a record. Its id stays reserved (a tombstone) and its revisions are kept.
     Delete {
         /// A record id or permalink.
@@ -86,6 +114,34 @@ pub(crate) enum Command {
         id: String,
     },
 }
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SortOrder {
+    Relevance,
+    Date,
+}
+
+const SEARCH_HELP: &str = "Search the archive.
+
+Words match titles, texts, summaries, names, archives and citations, across scripts and
+spellings: Тито finds Tito, Београд finds Beograd, and Хрущёв, Hruščov, Chruschtschow and
+Khrushchev find one another. An exact spelling ranks above a folded or transliterated one.
+A record id, a signature (507 / IX, 119/I-50) or a permalink finds that record first.
+
+Query language:
+  normalization Djilas          every word must match
+  \"poison the atmosphere\"       a phrase: these words, in this order
+  tito OR kardelj               either
+  -stalin                       leave out records that match
+  title:letter                  in titles;  also author:, recipient:, archive:, collection:
+  author:\"Nikita Khrushchev\"    a phrase in a field
+  lang:hbs  lang:Russian        original language (ISO 639 code or English name)
+  type:letter                   letter, telegram, memorandum, record-of-conversation, ...
+  date:1954  date:1954-08       a year, month or day
+  date:1948..1955               a range; also date:..1955 and date:1950..
+                                (a record matches when its date overlaps the range)
+
+Malformed queries are reported with the column and what to fix (exit code 2).";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum ShowFormat {

@@ -24,14 +24,19 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         }
         Command::History { id } => history(&cli.data, &id).await,
         Command::Delete { id } => delete(&cli.data, &id).await,
+        Command::Search { query, limit, offset, sort, json } => {
+            crate::search::search(&cli.data, &query, limit, offset, sort, json).await
+        }
+        Command::Reindex => crate::search::reindex(&cli.data).await,
+        Command::Check => crate::search::check(&cli.data).await,
     }
 }
 
-async fn open(data: &Path) -> Result<Store> {
+pub(crate) async fn open(data: &Path) -> Result<Store> {
     Store::open(data).await.with_context(|| format!("cannot open the store in {}", data.display()))
 }
 
-fn rejected(message: String) -> anyhow::Error {
+pub(crate) fn rejected(message: String) -> anyhow::Error {
     Failure { code: EXIT_REJECTED, message }.into()
 }
 
@@ -118,6 +123,8 @@ async fn import(data: &Path, paths: &[PathBuf], json: bool) -> Result<()> {
         counts[1],
         counts[2]
     );
+    crate::fault::point("import:stored");
+    crate::search::follow(data, &store).await;
     store.close().await;
     Ok(())
 }
@@ -299,6 +306,7 @@ async fn delete(data: &Path, id: &str) -> Result<()> {
         return Err(rejected(format!("no record `{id}` to delete")));
     }
     eprintln!("deleted {id}; its id stays reserved and its revisions are kept");
+    crate::search::follow(data, &store).await;
     store.close().await;
     Ok(())
 }

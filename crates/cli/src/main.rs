@@ -6,6 +6,9 @@
 
 mod args;
 mod commands;
+mod fault;
+mod progress;
+mod search;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,57 @@
+//! Progress reporting: a bar on a terminal, plain lines otherwise (logs, CI).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Shows progress of `total` items: a bar with rate and ETA on a terminal, and otherwise a line
+/// at most every two seconds.
+pub(crate) struct Progress {
+    bar: Option<ProgressBar>,
+    what: &'static str,
+    started: Instant,
+    last_line: Instant,
+}
+
+impl Progress {
+    pub(crate) fn new(what: &'static str) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {pos}/{len} records, {per_sec}, ETA {eta}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar.set_message(what);
+            bar
+        });
+        Progress { bar, what, started: Instant::now(), last_line: Instant::now() }
+    }
+
+    pub(crate) fn update(&mut self, done: u64, total: u64) {
+        if done > 0 {
+            crate::fault::point("index:progress");
+        }
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+            None if self.last_line.elapsed() >= Duration::from_secs(2) || done == total => {
+                let seconds = self.started.elapsed().as_secs_f64().max(0.001);
+                eprintln!("{}: {done}/{total} records, {:.0}/s", self.what, done as f64 / seconds);
+                self.last_line = Instant::now();
+            }
+            None => {}
+        }
+    }
+
+    pub(crate) fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

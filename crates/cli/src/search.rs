@@ -1,0 +1,168 @@
+//! The search commands, and keeping the index in step after writes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chancery_search::query::parse;
+use chancery_search::{SearchIndex, SearchRequest, Sort};
+use chancery_store::Store;
+
+use crate::args::SortOrder;
+use crate::commands::{open, rejected};
+use crate::progress::Progress;
+use crate::{EXIT_USAGE, Failure};
+
+fn index_dir(data: &Path) -> PathBuf {
+    data.join("index")
+}
+
+fn open_index(data: &Path) -> Result<SearchIndex> {
+    let dir = index_dir(data);
+    SearchIndex::open(&dir)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))
+}
+
+/// Brings the index up to date with the store, with progress.
+async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
+    let mut progress = Progress::new("indexing");
+    let caught_up = index.catch_up(store, &mut |p| progress.update(p.done, p.total)).await;
+    progress.finish();
+    match caught_up {
+        Ok(caught_up) if caught_up.n_records > 0 => {
+            eprintln!("indexed {} record(s) (store change {})", caught_up.n_records, caught_up.seq);
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        Err(chancery_search::Error::Locked) => {
+            eprintln!("note: {}", chancery_search::Error::Locked);
+            Ok(())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// After a write: updates the index, or says why not. The write itself has succeeded, so a
+/// failure here is reported, not fatal: the next start catches up.
+pub(crate) async fn follow(data: &Path, store: &Store) {
+    let result = match open_index(data) {
+        Ok(index) => catch_up(&index, store).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
+        eprintln!(
+            "warning: the search index is behind the store ({error:#}); `chancery reindex` rebuilds it"
+        );
+    }
+}
+
+pub(crate) async fn search(
+    data: &Path,
+    text: &str,
+    limit: usize,
+    offset: usize,
+    sort: SortOrder,
+    json: bool,
+) -> Result<()> {
+    let query = parse(text)
+        .map_err(|error| Failure { code: EXIT_USAGE, message: format!("bad query: {error}") })?;
+    let store = open(data).await?;
+    let index = open_index(data)?;
+    catch_up(&index, &store).await?;
+    let mut request = SearchRequest::new(query, text);
+    request.limit = limit;
+    request.offset = offset;
+    request.facets = json;
+    request.sort = match sort {
+        SortOrder::Relevance => Sort::Relevance,
+        SortOrder::Date => Sort::Date,
+    };
+    let results =
+        index.search_with_snippets(&request, &store).await.map_err(|error| match error {
+            chancery_search::Error::Request(message) => {
+                Failure { code: EXIT_USAGE, message }.into()
+            }
+            other => anyhow::Error::new(other),
+        })?;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let hits: Vec<serde_json::Value> = results
+            .hits
+            .iter()
+            .map(|hit| {
+                serde_json::json!({
+                    "id": hit.id,
+                    "date": hit.date_printed,
+                    "edtf": hit.date_edtf,
+                    "title": hit.title,
+                    "score": hit.score,
+                    "snippet": hit.snippet.as_ref().map(|s| serde_json::json!({
+                        "text": s.text,
+                        "highlights": s.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+                    })),
+                })
+            })
+            .collect();
+        let facets: serde_json::Map<String, serde_json::Value> = results
+            .facets
+            .iter()
+            .map(|facet| {
+                let values: Vec<serde_json::Value> = facet
+                    .values
+                    .iter()
+                    .map(|(value, count)| serde_json::json!({"value": value, "count": count}))
+                    .collect();
+                (facet.name.key().to_string(), serde_json::Value::Array(values))
+            })
+            .collect();
+        let out = serde_json::json!({"total": results.total, "offset": offset, "hits": hits, "facets": facets});
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?;
+    } else {
+        if results.hits.is_empty() {
+            eprintln!("no records match");
+        }
+        for hit in &results.hits {
+            let date = hit.date_edtf.as_deref().unwrap_or("undated");
+            writeln!(stdout, "{}  {date}  {}  ({:.2})", hit.id, hit.title, hit.score)?;
+            if let Some(snippet) = &hit.snippet {
+                writeln!(stdout, "    {}", snippet.marked("«", "»").replace('\n', " "))?;
+            }
+        }
+        let shown = offset + results.hits.len();
+        eprintln!("{}–{shown} of {} record(s)", (offset + 1).min(shown), results.total);
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub(crate) async fn reindex(data: &Path) -> Result<()> {
+    let store = open(data).await?;
+    let index = open_index(data)?;
+    let mut progress = Progress::new("reindexing");
+    let started = std::time::Instant::now();
+    let n_records = index.reindex(&store, &mut |p| progress.update(p.done, p.total)).await;
+    progress.finish();
+    let n_records = n_records?;
+    eprintln!("reindexed {n_records} record(s) in {:.1} s", started.elapsed().as_secs_f64());
+    store.close().await;
+    Ok(())
+}
+
+pub(crate) async fn check(data: &Path) -> Result<()> {
+    let store = open(data).await?;
+    let index = open_index(data)?;
+    catch_up(&index, &store).await?;
+    let agreement = index.check(&store).await?;
+    store.close().await;
+    if agreement.problems.is_empty() {
+        println!("the search index agrees with the store: {} record(s)", index.num_records());
+        return Ok(());
+    }
+    for problem in &agreement.problems {
+        println!("{problem}");
+    }
+    Err(rejected(format!(
+        "{} disagreement(s) between the search index and the store; `chancery reindex` rebuilds the index",
+        agreement.problems.len()
+    )))
+}

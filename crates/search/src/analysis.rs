@@ -1,0 +1,472 @@
+//! Text analysis for historians: how words become index terms.
+//!
+//! Every analyzer splits text into words (runs of letters, digits and combining marks; words over
+//! 64 bytes are dropped), normalizes each word with Unicode NFKC and full lowercasing, and then:
+//!
+//! - [`Analyzer::Exact`] keeps that form: `Hruščov` → `hruščov`. Exact matches rank highest.
+//! - [`Analyzer::Fold`] transliterates Cyrillic to scholarly Latin (Serbian Gaj letters and the
+//!   ISO 9 / scholarly values for Russian: ж→ž, х→h, ц→c, ч→č, ш→š, щ→šč, ё→ë, й→j, ю→ju, я→ja,
+//!   ъ and ь dropped), decomposes (NFD) and drops combining marks, and spells out special letters
+//!   (đ→dj, ß→ss, ł→l, ø→o, æ→ae, œ→oe): `Тито` → `tito`, `Југославија` → `jugoslavija`,
+//!   `Ђилас` → `djilas`, `Хрущёв` → `hruscev`.
+//! - [`Analyzer::Skeleton`] rewrites the folded form so that the romanizations of one Slavic name
+//!   meet: English and German digraphs (shch→sc, tsch→c, sch→s, kh→h, zh→z, sh→s, ch→c *and* h,
+//!   w→v, ya/yu/yo/ye→ja/ju/jo/je, initial ts→c) and surname endings (-ev/-ov/-off/-eff→ov,
+//!   -sky/-ski/-skiy/-skij→ski). `Хрущёв`, `Hruščov`, `Chruschtschow` and `Khrushchev` all give
+//!   `hruscov`. It may give two or more variants at one position; it is a recall field, weighted
+//!   low, because it also merges unrelated English words.
+//! - [`Analyzer::Name`] gives the folded form and the skeleton variants at one position: for
+//!   author, recipient, archive and collection names.
+//! - [`Analyzer::Stem`] applies the Snowball stemmer of a language (on the lowercased original, so
+//!   the Russian and Serbian stemmers see Cyrillic), then folds: `relations` → `relat`,
+//!   `Југославије` → `jugoslavij`.
+
+use frostem::{Algorithm, Stemmer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Words longer than this many bytes are not indexed.
+const MAX_WORD_BYTES: usize = 64;
+/// At most this many skeleton variants per word.
+const MAX_VARIANTS: usize = 4;
+
+/// A language with a stemmer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StemLanguage {
+    /// English (Porter2).
+    English,
+    /// Russian.
+    Russian,
+    /// Serbo-Croatian (Snowball's Serbian stemmer, which reads Cyrillic and Latin).
+    SerboCroatian,
+    /// German.
+    German,
+    /// French.
+    French,
+}
+
+impl StemLanguage {
+    /// Every stemmed language.
+    pub const ALL: [StemLanguage; 5] = [
+        StemLanguage::English,
+        StemLanguage::Russian,
+        StemLanguage::SerboCroatian,
+        StemLanguage::German,
+        StemLanguage::French,
+    ];
+
+    /// The stemmer for an ISO 639-3 code, if we have one.
+    pub fn for_code(code: &str) -> Option<StemLanguage> {
+        Some(match code {
+            "eng" => StemLanguage::English,
+            "rus" => StemLanguage::Russian,
+            "hbs" | "srp" | "hrv" | "bos" | "cnr" => StemLanguage::SerboCroatian,
+            "deu" => StemLanguage::German,
+            "fra" => StemLanguage::French,
+            _ => return None,
+        })
+    }
+
+    /// A short key used in field and tokenizer names.
+    pub fn key(self) -> &'static str {
+        match self {
+            StemLanguage::English => "en",
+            StemLanguage::Russian => "ru",
+            StemLanguage::SerboCroatian => "sh",
+            StemLanguage::German => "de",
+            StemLanguage::French => "fr",
+        }
+    }
+
+    /// The language's stemmer, built once and shared.
+    fn stemmer(self) -> &'static Stemmer {
+        static STEMMERS: [std::sync::OnceLock<Stemmer>; 5] =
+            [const { std::sync::OnceLock::new() }; 5];
+        let idx =
+            StemLanguage::ALL.iter().position(|&l| l == self).expect("every language is in ALL");
+        STEMMERS[idx].get_or_init(|| Stemmer::new(self.algorithm()))
+    }
+
+    fn algorithm(self) -> Algorithm {
+        match self {
+            StemLanguage::English => Algorithm::English,
+            StemLanguage::Russian => Algorithm::Russian,
+            StemLanguage::SerboCroatian => Algorithm::Serbian,
+            StemLanguage::German => Algorithm::German,
+            StemLanguage::French => Algorithm::French,
+        }
+    }
+}
+
+/// How a field's text becomes terms (see the module docs).
+///
+/// The `Plain`/`Marked` analyzers split one body into disjoint parts so that a common word costs
+/// one posting list: words whose exact form is already their folded form (most English words)
+/// are *plain*; words with diacritics or in Cyrillic are *marked*.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Analyzer {
+    /// NFKC and lowercase only.
+    Exact,
+    /// Transliterated to Latin, diacritics removed.
+    Fold,
+    /// Romanization skeleton, possibly several variants.
+    Skeleton,
+    /// Fold plus skeleton variants.
+    Name,
+    /// Stemmed for a language, then folded.
+    Stem(StemLanguage),
+    /// The folded form of plain words only (exact form = folded form).
+    PlainFold,
+    /// The folded form of marked words only (exact form ≠ folded form).
+    MarkedFold,
+    /// The exact form of marked words only.
+    MarkedExact,
+    /// The skeleton variants that differ from the folded form.
+    SkeletonNotFold,
+}
+
+impl Analyzer {
+    /// The name under which the tokenizer is registered with tantivy.
+    pub fn tokenizer_name(self) -> String {
+        match self {
+            Analyzer::Exact => "ch_exact".into(),
+            Analyzer::Fold => "ch_fold".into(),
+            Analyzer::Skeleton => "ch_skeleton".into(),
+            Analyzer::Name => "ch_name".into(),
+            Analyzer::Stem(language) => format!("ch_stem_{}", language.key()),
+            Analyzer::PlainFold => "ch_plain_fold".into(),
+            Analyzer::MarkedFold => "ch_marked_fold".into(),
+            Analyzer::MarkedExact => "ch_marked_exact".into(),
+            Analyzer::SkeletonNotFold => "ch_skeleton_not_fold".into(),
+        }
+    }
+
+    /// Every analyzer, for registering them all.
+    pub fn all() -> Vec<Analyzer> {
+        let mut all = vec![
+            Analyzer::Exact,
+            Analyzer::Fold,
+            Analyzer::Skeleton,
+            Analyzer::Name,
+            Analyzer::PlainFold,
+            Analyzer::MarkedFold,
+            Analyzer::MarkedExact,
+            Analyzer::SkeletonNotFold,
+        ];
+        all.extend(StemLanguage::ALL.map(Analyzer::Stem));
+        all
+    }
+
+    /// The terms for one word, in order; all share the word's position.
+    pub fn terms(self, word: &str) -> Vec<String> {
+        let exact = exact(word);
+        match self {
+            Analyzer::Exact => vec![exact],
+            Analyzer::Fold => vec![fold(&exact)],
+            Analyzer::Skeleton => skeleton(&fold(&exact)),
+            Analyzer::Name => {
+                let folded = fold(&exact);
+                let mut terms = vec![folded.clone()];
+                for variant in skeleton(&folded) {
+                    if !terms.contains(&variant) {
+                        terms.push(variant);
+                    }
+                }
+                terms
+            }
+            Analyzer::PlainFold | Analyzer::MarkedFold | Analyzer::MarkedExact => {
+                let folded = fold(&exact);
+                let marked = folded != exact;
+                match (self, marked) {
+                    (Analyzer::PlainFold, false) | (Analyzer::MarkedFold, true) => vec![folded],
+                    (Analyzer::MarkedExact, true) => vec![exact],
+                    _ => Vec::new(),
+                }
+            }
+            Analyzer::SkeletonNotFold => {
+                let folded = fold(&exact);
+                skeleton(&folded).into_iter().filter(|v| *v != folded).collect()
+            }
+            Analyzer::Stem(language) => vec![fold(&language.stemmer().stem(&exact))],
+        }
+    }
+
+    /// Analyzes a text: each term with its word position.
+    pub fn analyze(self, text: &str) -> Vec<(usize, String)> {
+        let mut tokenizer = ChanceryTokenizer::new(self);
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            out.push((token.position, token.text.clone()));
+        }
+        out
+    }
+}
+
+/// NFKC and full lowercasing.
+pub fn exact(word: &str) -> String {
+    // ASCII is its own NFKC form: skip the normalizer for the common case.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    word.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// Transliteration to Latin and diacritic folding of an already lowercased word.
+pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_string();
+    }
+    let mut latin = String::with_capacity(word.len());
+    for c in word.chars() {
+        match cyrillic(c) {
+            Some(text) => latin.push_str(text),
+            None => latin.push(c),
+        }
+    }
+    let mut out = String::with_capacity(latin.len());
+    for c in latin.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' => out.push_str("dj"),
+            'ß' => out.push_str("ss"),
+            'ł' => out.push('l'),
+            'ø' => out.push('o'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ı' => out.push('i'),
+            'þ' => out.push_str("th"),
+            'ð' => out.push('d'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Scholarly Latin for a lowercase Cyrillic letter (Serbian, Macedonian, Russian, Ukrainian,
+/// Belarusian); `None` for other characters.
+fn cyrillic(c: char) -> Option<&'static str> {
+    Some(match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'ґ' => "g",
+        'д' => "d",
+        'ђ' => "đ",
+        'ѓ' => "ǵ",
+        'е' => "e",
+        'ё' => "ë",
+        'є' => "je",
+        'ж' => "ž",
+        'з' => "z",
+        'ѕ' => "dz",
+        'и' => "i",
+        'і' => "i",
+        'ї' => "ji",
+        'й' => "j",
+        'ј' => "j",
+        'к' => "k",
+        'ќ' => "ḱ",
+        'л' => "l",
+        'љ' => "lj",
+        'м' => "m",
+        'н' => "n",
+        'њ' => "nj",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'ћ' => "ć",
+        'у' => "u",
+        'ў' => "u",
+        'ф' => "f",
+        'х' => "h",
+        'ц' => "c",
+        'ч' => "č",
+        'џ' => "dž",
+        'ш' => "š",
+        'щ' => "šč",
+        'ъ' => "",
+        'ы' => "y",
+        'ь' => "",
+        'э' => "è",
+        'ю' => "ju",
+        'я' => "ja",
+        _ => return None,
+    })
+}
+
+/// The romanization skeleton of a folded word: one to [`MAX_VARIANTS`] variants.
+pub fn skeleton(folded: &str) -> Vec<String> {
+    // Each step: a pattern and its replacements (two for an ambiguous digraph).
+    const RULES: &[(&str, &[&str])] = &[
+        ("shch", &["sc"]),
+        ("tsch", &["c"]),
+        ("sch", &["s"]),
+        ("kh", &["h"]),
+        ("zh", &["z"]),
+        ("sh", &["s"]),
+        ("ch", &["c", "h"]),
+        ("ya", &["ja"]),
+        ("yu", &["ju"]),
+        ("yo", &["jo"]),
+        ("ye", &["je"]),
+        ("w", &["v"]),
+    ];
+    let mut variants = vec![String::with_capacity(folded.len())];
+    let bytes = folded.as_bytes();
+    let mut idx = 0;
+    if folded.starts_with("ts") && folded.len() > 3 {
+        variants[0].push('c');
+        idx = 2;
+    }
+    'scan: while idx < bytes.len() {
+        for (pattern, replacements) in RULES {
+            if bytes[idx..].starts_with(pattern.as_bytes()) {
+                if replacements.len() > 1 && variants.len() * replacements.len() <= MAX_VARIANTS {
+                    variants = variants
+                        .iter()
+                        .flat_map(|v| replacements.iter().map(move |r| format!("{v}{r}")))
+                        .collect();
+                } else {
+                    for variant in &mut variants {
+                        variant.push_str(replacements[0]);
+                    }
+                }
+                idx += pattern.len();
+                continue 'scan;
+            }
+        }
+        let c = folded[idx..].chars().next().expect("idx is on a char boundary");
+        for variant in &mut variants {
+            variant.push(c);
+        }
+        idx += c.len_utf8();
+    }
+    for variant in &mut variants {
+        normalize_ending(variant);
+    }
+    variants.dedup();
+    variants
+}
+
+fn normalize_ending(word: &mut String) {
+    const ENDINGS: &[(&str, &str)] = &[
+        ("skiy", "ski"),
+        ("skij", "ski"),
+        ("sky", "ski"),
+        ("off", "ov"),
+        ("eff", "ov"),
+        ("ev", "ov"),
+    ];
+    if word.len() < 5 {
+        return;
+    }
+    for (ending, replacement) in ENDINGS {
+        if let Some(stem) = word.strip_suffix(ending) {
+            let stem_len = stem.len();
+            word.truncate(stem_len);
+            word.push_str(replacement);
+            return;
+        }
+    }
+}
+
+/// A tantivy tokenizer running one [`Analyzer`].
+#[derive(Clone)]
+pub struct ChanceryTokenizer {
+    analyzer: Analyzer,
+    token: Token,
+}
+
+impl ChanceryTokenizer {
+    /// A tokenizer for an analyzer.
+    pub fn new(analyzer: Analyzer) -> ChanceryTokenizer {
+        ChanceryTokenizer { analyzer, token: Token::default() }
+    }
+}
+
+/// The token stream of a [`ChanceryTokenizer`].
+pub struct ChanceryTokenStream<'a> {
+    text: &'a str,
+    offset: usize,
+    analyzer: Analyzer,
+    token: &'a mut Token,
+    /// Further terms for the current word, emitted at the same position.
+    pending: Vec<String>,
+}
+
+impl Tokenizer for ChanceryTokenizer {
+    type TokenStream<'a> = ChanceryTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ChanceryTokenStream<'a> {
+        self.token.reset();
+        ChanceryTokenStream {
+            text,
+            offset: 0,
+            analyzer: self.analyzer,
+            token: &mut self.token,
+            pending: Vec::new(),
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+impl TokenStream for ChanceryTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some(term) = self.pending.pop() {
+            self.token.text = term;
+            return true;
+        }
+        loop {
+            let rest = &self.text[self.offset..];
+            let Some(start) = rest.find(is_word_char) else {
+                self.offset = self.text.len();
+                return false;
+            };
+            let word_start = self.offset + start;
+            let word_len = self.text[word_start..]
+                .find(|c| !is_word_char(c))
+                .unwrap_or(self.text.len() - word_start);
+            let word_end = word_start + word_len;
+            self.offset = word_end;
+            let word = &self.text[word_start..word_end];
+            // The position advances for every word, indexed or not, so phrases stay exact.
+            self.token.position = self.token.position.wrapping_add(1);
+            if word.len() > MAX_WORD_BYTES {
+                continue;
+            }
+            let mut terms = self.analyzer.terms(word);
+            terms.retain(|t| !t.is_empty());
+            if terms.is_empty() {
+                continue;
+            }
+            self.token.offset_from = word_start;
+            self.token.offset_to = word_end;
+            terms.reverse();
+            self.token.text = terms.pop().expect("terms is not empty");
+            self.pending = terms;
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,581 @@
+//! Running a query: from the parsed [`Query`] to ranked hits, facet counts and snippets.
+//!
+//! Ranking: each word is looked up in several fields, each with a weight: the exact form in titles
+//! weighs most, then folded and stemmed forms, then texts, names and citations, and the
+//! romanization skeleton least, so that an exact spelling ranks above a folded, stemmed or
+//! transliterated one. Queries of two or more words also reward titles and texts where the words
+//! stand close together. A query that is a record id, a signature ("507 / IX, 119/I-50") or a
+//! permalink puts that record first.
+
+use std::ops::Range;
+
+use chancery_model::id::RecordId;
+use chancery_model::record::Record;
+use chancery_store::Store;
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::analysis::{Analyzer, StemLanguage};
+use crate::index::SearchIndex;
+use crate::query::{Atom, Query, Scope};
+use crate::schema::{DAY_MAX, DAY_MIN, FacetName, day_number, known_key, url_key};
+use crate::{Error, Result};
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Earliest first (undated records last).
+    Date,
+}
+
+/// Whether plain words must all match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    /// Every word must match (the default).
+    #[default]
+    All,
+    /// Any word may match; more matches rank higher.
+    Any,
+}
+
+/// What to search for and what to return.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// The parsed query.
+    pub query: Query,
+    /// The query as typed, for known-item lookup (ids, signatures, permalinks).
+    pub raw: String,
+    /// Result order.
+    pub sort: Sort,
+    /// How many hits to return.
+    pub limit: usize,
+    /// How many hits to skip (pagination).
+    pub offset: usize,
+    /// All or any words.
+    pub mode: MatchMode,
+    /// Count all matching records.
+    pub count: bool,
+    /// Count facet values.
+    pub facets: bool,
+}
+
+impl SearchRequest {
+    /// A request with the defaults: relevance, 10 hits, count and facets.
+    pub fn new(query: Query, raw: &str) -> SearchRequest {
+        SearchRequest {
+            query,
+            raw: raw.to_string(),
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            mode: MatchMode::All,
+            count: true,
+            facets: true,
+        }
+    }
+}
+
+/// The most hits one request may ask for.
+pub const MAX_LIMIT: usize = 1000;
+/// The deepest page one request may reach.
+pub const MAX_OFFSET: usize = 100_000;
+
+/// One matching record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Record id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Date as printed.
+    pub date_printed: String,
+    /// EDTF date.
+    pub date_edtf: Option<String>,
+    /// Relevance score (0 when sorted by date).
+    pub score: f32,
+    /// The best-matching passage ([`SearchIndex::search_with_snippets`] fills it in).
+    pub snippet: Option<Snippet>,
+}
+
+/// A passage with the matched words marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The passage.
+    pub text: String,
+    /// Byte ranges of the matches in `text`.
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The passage with `open` and `close` around each match (no escaping).
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16);
+        let mut at = 0;
+        for range in &self.highlights {
+            out.push_str(&self.text[at..range.start]);
+            out.push_str(open);
+            out.push_str(&self.text[range.clone()]);
+            out.push_str(close);
+            at = range.end;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+/// Counts for one facet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCounts {
+    /// Which facet.
+    pub name: FacetName,
+    /// Values and how many matching records have each: decades and years in order, the others
+    /// most frequent first (at most 50).
+    pub values: Vec<(String, u64)>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// How many records match (0 when not counted).
+    pub total: usize,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    pub facets: Vec<FacetCounts>,
+}
+
+/// A field to look a query word up in: with which analyzer the query text is analyzed (which
+/// may differ from the field's own), and how much a match weighs.
+/// Picks and marks the best passage of a record for a query.
+pub struct Highlighter {
+    generator: SnippetGenerator,
+}
+
+impl Highlighter {
+    /// The best passage among the record's texts and summary: the one with the most matches.
+    pub fn snippet(&self, record: &Record) -> Option<Snippet> {
+        record
+            .texts
+            .iter()
+            .map(|t| t.body.as_str())
+            .chain(record.summary.as_deref())
+            .map(|body| self.generator.snippet(body))
+            .filter(|snippet| !snippet.is_empty())
+            .max_by_key(|snippet| snippet.highlighted().len())
+            .map(|snippet| Snippet {
+                text: snippet.fragment().to_string(),
+                highlights: snippet.highlighted().to_vec(),
+            })
+    }
+}
+
+struct Target {
+    field: Field,
+    analyzer: Analyzer,
+    boost: f32,
+    positions: bool,
+}
+
+impl SearchIndex {
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        if request.limit > MAX_LIMIT || request.offset > MAX_OFFSET {
+            return Err(Error::Request(format!(
+                "ask for at most {MAX_LIMIT} hits and at most {MAX_OFFSET} deep"
+            )));
+        }
+        let searcher = self.reader.searcher();
+        let query = self.build(request, &searcher);
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match request.sort {
+            Sort::Relevance => {
+                if request.count {
+                    searcher.search(&query, &(top.order_by_score(), Count))?
+                } else {
+                    (searcher.search(&query, &top.order_by_score())?, 0)
+                }
+            }
+            Sort::Date => {
+                let by_date = top.order_by_fast_field::<i64>("date_min", Order::Asc);
+                let (docs, total) = if request.count {
+                    searcher.search(&query, &(by_date, Count))?
+                } else {
+                    (searcher.search(&query, &by_date)?, 0)
+                };
+                (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
+            }
+        };
+        let addresses = if request.limit == 0 { Vec::new() } else { addresses };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            hits.push(self.hit(&searcher, address, score)?);
+        }
+        let facets = if request.facets { self.facets(&searcher, &*query)? } else { Vec::new() };
+        Ok(SearchResults { total, hits, facets })
+    }
+
+    /// Runs a search and adds to each hit a snippet from its record's texts, read from the store
+    /// (the index does not keep texts).
+    pub async fn search_with_snippets(
+        &self,
+        request: &SearchRequest,
+        store: &Store,
+    ) -> Result<SearchResults> {
+        let mut results = self.search(request)?;
+        if results.hits.is_empty() {
+            return Ok(results);
+        }
+        let highlighter = self.highlighter(&request.query)?;
+        for hit in &mut results.hits {
+            let Ok(id) = RecordId::parse(&hit.id) else { continue };
+            if let Some(stored) = store.get(&id).await? {
+                hit.snippet = highlighter.snippet(&stored.record);
+            }
+        }
+        Ok(results)
+    }
+
+    /// A highlighter for a query's words.
+    pub fn highlighter(&self, query: &Query) -> Result<Highlighter> {
+        let searcher = self.reader.searcher();
+        let mut generator =
+            SnippetGenerator::create(&searcher, &self.snippet_query(query), self.fields.body_fold)?;
+        generator.set_max_num_chars(240);
+        Ok(Highlighter { generator })
+    }
+
+    fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| {
+            doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+        };
+        let edtf = text(self.fields.date_edtf);
+        Ok(Hit {
+            id: text(self.fields.id),
+            title: text(self.fields.title_exact),
+            date_printed: text(self.fields.date_printed),
+            date_edtf: (!edtf.is_empty()).then_some(edtf),
+            score,
+            snippet: None,
+        })
+    }
+
+    fn facets(&self, searcher: &Searcher, query: &dyn TantivyQuery) -> Result<Vec<FacetCounts>> {
+        let mut collector = MultiCollector::new();
+        let mut handles = Vec::new();
+        for &(name, field) in &self.fields.facets {
+            let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
+            facet.add_facet("/");
+            handles.push((name, collector.add_collector(facet)));
+        }
+        let mut fruits = searcher.search(query, &collector)?;
+        let mut out = Vec::new();
+        for (name, handle) in handles {
+            let counts = handle.extract(&mut fruits);
+            let mut values: Vec<(String, u64)> = counts
+                .get("/")
+                .map(|(facet, count)| {
+                    (facet.to_path().last().copied().unwrap_or_default().to_string(), count)
+                })
+                .collect();
+            match name {
+                FacetName::Decade | FacetName::Year => values.sort(),
+                _ => {
+                    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                    values.truncate(50);
+                }
+            }
+            out.push(FacetCounts { name, values });
+        }
+        Ok(out)
+    }
+
+    fn targets(&self, scope: Scope, searcher: &Searcher) -> Vec<Target> {
+        let f = &self.fields;
+        let t = |field, analyzer, boost, positions| Target { field, analyzer, boost, positions };
+        let title = vec![
+            t(f.title_exact, Analyzer::Exact, 4.0, true),
+            t(f.title_fold, Analyzer::Fold, 2.5, true),
+            t(f.title_stem, Analyzer::Stem(StemLanguage::English), 2.0, true),
+            t(f.title_skeleton, Analyzer::Skeleton, 0.8, false),
+        ];
+        match scope {
+            Scope::Title => title,
+            Scope::Author => vec![t(f.author, Analyzer::Name, 1.0, true)],
+            Scope::Recipient => vec![t(f.recipient, Analyzer::Name, 1.0, true)],
+            Scope::Archive => vec![t(f.archive, Analyzer::Name, 1.0, true)],
+            Scope::Collection => vec![t(f.collection, Analyzer::Name, 1.0, true)],
+            Scope::Any => {
+                let mut all = title;
+                // An exact form weighs 2.0, a folded one 1.0: a plain query word's exact form is
+                // its folded form, found in body_plain; a marked word's in body_marked_exact.
+                all.push(t(f.body_plain, Analyzer::Exact, 2.0, false));
+                all.push(t(f.body_marked_exact, Analyzer::MarkedExact, 1.0, false));
+                all.push(t(f.body_marked, Analyzer::Fold, 1.0, false));
+                all.push(t(f.body_plain, Analyzer::MarkedFold, 1.0, false));
+                // Phrases of several words need positions: the folded text has them.
+                all.push(t(f.body_fold, Analyzer::Fold, 1.0, true));
+                // Only languages the index holds: a stemmed field with no text cannot match.
+                for &(language, field) in &f.body_stem {
+                    let has_text = searcher.segment_readers().iter().any(|segment| {
+                        segment
+                            .inverted_index(field)
+                            .map_or(true, |index| index.terms().num_terms() > 0)
+                    });
+                    if has_text {
+                        all.push(t(field, Analyzer::Stem(language), 0.9, true));
+                    }
+                }
+                // Other spellings: words whose skeleton is one of the query's, and words whose
+                // folded form is a skeleton variant of the query's.
+                all.push(t(f.body_skeleton, Analyzer::Skeleton, 0.3, false));
+                all.push(t(f.body_plain, Analyzer::SkeletonNotFold, 0.3, false));
+                all.push(t(f.author, Analyzer::Name, 1.5, true));
+                all.push(t(f.recipient, Analyzer::Name, 1.5, true));
+                all.push(t(f.archive, Analyzer::Name, 1.0, true));
+                all.push(t(f.collection, Analyzer::Name, 1.0, true));
+                all.push(t(f.citation, Analyzer::Fold, 0.8, true));
+                all
+            }
+        }
+    }
+
+    /// Builds the tantivy query for a request.
+    pub(crate) fn build(
+        &self,
+        request: &SearchRequest,
+        searcher: &Searcher,
+    ) -> Box<dyn TantivyQuery> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        let mut n_positive = 0;
+        let mut proximity_words: Vec<&str> = Vec::new();
+        for clause in &request.query.clauses {
+            let mut alternatives: Vec<Box<dyn TantivyQuery>> = Vec::new();
+            let mut filter = false;
+            for atom in &clause.alternatives {
+                let (query, is_filter) = self.atom(atom, searcher);
+                filter |= is_filter;
+                alternatives.extend(query);
+            }
+            let query: Box<dyn TantivyQuery> = match alternatives.len() {
+                0 => continue,
+                1 => alternatives.pop().expect("one alternative"),
+                _ => Box::new(BooleanQuery::new(
+                    alternatives.into_iter().map(|q| (Occur::Should, q)).collect(),
+                )),
+            };
+            if clause.negated {
+                clauses.push((Occur::MustNot, query));
+            } else if filter {
+                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
+            } else {
+                n_positive += 1;
+                if let [Atom::Text { scope: Scope::Any, text, phrase: false }] =
+                    clause.alternatives.as_slice()
+                {
+                    proximity_words.push(text);
+                }
+                let occur = match request.mode {
+                    MatchMode::All => Occur::Must,
+                    MatchMode::Any => Occur::Should,
+                };
+                clauses.push((occur, query));
+            }
+        }
+        if request.sort == Sort::Relevance && proximity_words.len() >= 2 {
+            clauses.extend(self.proximity(&proximity_words));
+        }
+        if !clauses.iter().any(|(occur, _)| *occur == Occur::Must)
+            && (n_positive == 0 || request.mode == MatchMode::All)
+        {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let main: Box<dyn TantivyQuery> = match clauses.len() {
+            1 if clauses[0].0 != Occur::MustNot => clauses.pop().expect("one clause").1,
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
+        let known = self.known_items(&request.raw);
+        if known.is_empty() {
+            return main;
+        }
+        let mut either: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(Occur::Should, main)];
+        for term in known {
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            either.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), 1000.0))));
+        }
+        Box::new(BooleanQuery::new(either))
+    }
+
+    /// The query for one atom, and whether it is a filter (which does not score).
+    fn atom(&self, atom: &Atom, searcher: &Searcher) -> (Option<Box<dyn TantivyQuery>>, bool) {
+        let f = &self.fields;
+        match atom {
+            Atom::Text { scope, text, phrase } => {
+                let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+                // Phrases (and words that split into several, like `119/I-50`) need positions;
+                // single words use the split fields, not the positional folded text.
+                let positional = *phrase || Analyzer::Fold.analyze(text).len() > 1;
+                for target in self.targets(*scope, searcher) {
+                    if positional && !target.positions {
+                        continue;
+                    }
+                    if !positional && target.field == self.fields.body_fold {
+                        continue;
+                    }
+                    if let Some(query) = field_query(&target, text) {
+                        should
+                            .push((Occur::Should, Box::new(BoostQuery::new(query, target.boost))));
+                    }
+                }
+                if should.is_empty() {
+                    return (None, false);
+                }
+                (Some(Box::new(BooleanQuery::new(should))), false)
+            }
+            Atom::Language(code) => (Some(term_query(f.language, code)), true),
+            Atom::Type(doc_type) => (Some(term_query(f.doc_type, doc_type.key())), true),
+            Atom::Date(range) => {
+                let from = range.from.map_or(DAY_MIN, day_number);
+                let to = range.to.map_or(DAY_MAX, day_number);
+                // Overlap: the record starts before the range ends and ends after it starts.
+                let starts_before = RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.date_min, DAY_MIN)),
+                    std::ops::Bound::Included(Term::from_field_i64(f.date_min, to)),
+                );
+                let ends_after = RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.date_max, from)),
+                    std::ops::Bound::Included(Term::from_field_i64(f.date_max, DAY_MAX)),
+                );
+                let both: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(starts_before) as Box<dyn TantivyQuery>),
+                    (Occur::Must, Box::new(ends_after)),
+                ]));
+                (Some(both), true)
+            }
+        }
+    }
+
+    /// The folded terms (and their other spellings) of every positive word, for highlighting.
+    fn snippet_query(&self, query: &Query) -> BooleanQuery {
+        let mut terms: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for clause in query.clauses.iter().filter(|c| !c.negated) {
+            for atom in &clause.alternatives {
+                let Atom::Text { text, .. } = atom else { continue };
+                for analyzer in [Analyzer::Fold, Analyzer::Skeleton] {
+                    for (_, term) in analyzer.analyze(text) {
+                        let term = Term::from_field_text(self.fields.body_fold, &term);
+                        terms.push((
+                            Occur::Should,
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        ));
+                    }
+                }
+            }
+        }
+        BooleanQuery::new(terms)
+    }
+
+    /// Rewards titles and texts in which the words stand close together, in order.
+    fn proximity(&self, words: &[&str]) -> Vec<(Occur, Box<dyn TantivyQuery>)> {
+        let terms_of = |field: Field| -> Vec<Term> {
+            words
+                .iter()
+                .flat_map(|w| Analyzer::Fold.analyze(w))
+                .map(|(_, term)| Term::from_field_text(field, &term))
+                .collect()
+        };
+        let mut out: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for (field, slop, boost) in
+            [(self.fields.title_fold, 3, 3.0), (self.fields.body_fold, 2, 1.0)]
+        {
+            let terms = terms_of(field);
+            if terms.len() < 2 {
+                continue;
+            }
+            let mut phrase = PhraseQuery::new(terms);
+            phrase.set_slop(slop);
+            out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), boost))));
+        }
+        out
+    }
+
+    /// Known-item keys a raw query may be: a record id, a permalink, or a signature.
+    fn known_items(&self, raw: &str) -> Vec<Term> {
+        let raw = raw.trim();
+        let field = self.fields.known;
+        let mut terms = Vec::new();
+        if raw.is_empty() || raw.chars().count() > 300 {
+            return terms;
+        }
+        if let Ok(id) = RecordId::parse(raw) {
+            terms.push(Term::from_field_text(field, &format!("id:{id}")));
+        }
+        if raw.starts_with("http://") || raw.starts_with("https://") {
+            if let Some(id) = RecordId::from_permalink(raw) {
+                terms.push(Term::from_field_text(field, &format!("id:{id}")));
+            }
+            if let Some(key) = url_key(raw) {
+                terms.push(Term::from_field_text(field, &key));
+            }
+            return terms;
+        }
+        let key = known_key(raw);
+        if key.len() >= 3 && key.chars().any(|c| c.is_ascii_digit()) {
+            terms.push(Term::from_field_text(field, &format!("sig:{key}")));
+        }
+        terms
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+/// The query for some text in one field: a term, alternatives at one position, or a phrase.
+fn field_query(target: &Target, text: &str) -> Option<Box<dyn TantivyQuery>> {
+    let analyzed = target.analyzer.analyze(text);
+    let mut positions: Vec<(usize, Vec<String>)> = Vec::new();
+    for (position, term) in analyzed {
+        match positions.last_mut() {
+            Some((last, terms)) if *last == position => terms.push(term),
+            _ => positions.push((position, vec![term])),
+        }
+    }
+    let record = IndexRecordOption::WithFreqs;
+    match positions.as_slice() {
+        [] => None,
+        [(_, terms)] if terms.len() == 1 => {
+            Some(Box::new(TermQuery::new(Term::from_field_text(target.field, &terms[0]), record)))
+        }
+        [(_, terms)] => Some(Box::new(BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let q: Box<dyn TantivyQuery> =
+                        Box::new(TermQuery::new(Term::from_field_text(target.field, t), record));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        ))),
+        _ if target.positions => {
+            let first = positions[0].0;
+            let terms = positions
+                .iter()
+                .map(|(position, terms)| {
+                    (position - first, Term::from_field_text(target.field, &terms[0]))
+                })
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,241 @@
+//! Search over a real store: the issue's queries, ranking, filters, facets, snippets and sync.
+
+use chancery_ingest::{Source, text};
+use chancery_model::record::Record;
+use chancery_search::query::parse;
+use chancery_search::{FacetName, MatchMode, SearchIndex, SearchRequest, SearchResults, Sort};
+use chancery_store::Store;
+use time::macros::datetime;
+
+const SEED: &str = include_str!("../../../../demo/000_5e4392f9da7ebfc5.txt");
+
+fn record(name: &str, source: &str) -> Record {
+    let parsed = text::parse(&Source {
+        path: name,
+        bytes: source.as_bytes(),
+        imported_at: datetime!(2026-11-28 0:00 UTC),
+    });
+    assert!(!parsed.has_errors(), "{name}: {:?}", parsed.diagnostics);
+    parsed.records.into_iter().next().unwrap()
+}
+
+fn corpus() -> Vec<Record> {
+    vec![
+        record("seed.txt", SEED),
+        record(
+            "decoy.txt",
+            "**March 3, 1952**\n\n**Report on Yugoslav Party Congress**\n\n**Citation:**\n\n\"Report\", March 3, 1952, Wilson Center Digital Archive, RGANI, f. 5, op. 507, d. 119. Translated by Gary Goldberg.\n\n**Original Language:**\n\nRussian\n\n**Contents:**\n\nTranslation - English\n\nThe Sixth Congress discussed normalization in 1952; IX points were raised.\n",
+        ),
+        record(
+            "ru.txt",
+            "**May 26, 1955**\n\n**Record of Conversation between Хрущёв and Тито**\n\n**Original Language:**\n\nRussian\n\n**Contents:**\n\nTranscript - Russian\n\nХрущёв: Мы приехали в Београд для нормализации отношений.\n",
+        ),
+        record(
+            "sr.txt",
+            "**May 27, 1955**\n\n**Notes on the talks with Hruščov**\n\n**Original Language:**\n\nSerbo-Croatian\n\n**Contents:**\n\nTranscript - Serbo-Croatian\n\nHruščov je stigao u Beograd. Razgovori o Jugoslaviji.\n",
+        ),
+        record(
+            "sr-plain.txt",
+            "**May 28, 1955**\n\n**Notes on the talks with Hruscov**\n\n**Original Language:**\n\nSerbo-Croatian\n\n**Contents:**\n\nTranscript - Serbo-Croatian\n\nHruscov je stigao u Beograd. Razgovori o Jugoslaviji.\n",
+        ),
+        record(
+            "de.txt",
+            "**1956**\n\n**Telegram from the Embassy in Bonn**\n\n**Original Language:**\n\nGerman\n\n**Contents:**\n\nTranslation - English\n\nChruschtschow spoke in Moscow about Germany.\n",
+        ),
+        record(
+            "en.txt",
+            "**c. 1957**\n\n**Memorandum from the Secretary of State to the President**\n\n**Contents:**\n\nTranslation - English\n\nKhrushchev's speech to the Twentieth Congress. Relations with Yugoslavia improved.\n",
+        ),
+    ]
+}
+
+struct Fixture {
+    store: Store,
+    index: SearchIndex,
+}
+
+async fn fixture() -> Fixture {
+    let store = Store::open_in_memory().await.unwrap();
+    store.import(&corpus(), &[], datetime!(2026-11-28 0:00 UTC)).await.unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    let caught_up = index.catch_up(&store, &mut |_| {}).await.unwrap();
+    assert_eq!(caught_up.n_records, 7);
+    Fixture { store, index }
+}
+
+impl Fixture {
+    fn search(&self, text: &str) -> SearchResults {
+        let query = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        self.index.search(&SearchRequest::new(query, text)).unwrap()
+    }
+
+    async fn with_snippets(&self, text: &str) -> Vec<chancery_search::Hit> {
+        let request = SearchRequest::new(parse(text).unwrap(), text);
+        self.index.search_with_snippets(&request, &self.store).await.unwrap().hits
+    }
+
+    fn ids(&self, text: &str) -> Vec<String> {
+        self.search(text).hits.into_iter().map(|h| h.id).collect()
+    }
+}
+
+#[tokio::test]
+async fn the_issue_queries() {
+    let f = fixture().await;
+    assert_eq!(f.ids("normalization Djilas").first().map(String::as_str), Some("wcda-112970"));
+    assert!(f.ids("Тито").contains(&"wcda-112970".to_string()), "Cyrillic Тито finds Tito");
+    assert_eq!(
+        f.ids("507 / IX, 119/I-50").first().map(String::as_str),
+        Some("wcda-112970"),
+        "the signature puts the record first even with a decoy holding 507, IX and 119"
+    );
+    assert_eq!(
+        f.ids("https://digitalarchive.wilsoncenter.org/document/112970")
+            .first()
+            .map(String::as_str),
+        Some("wcda-112970")
+    );
+    assert_eq!(f.ids("wcda-112970").first().map(String::as_str), Some("wcda-112970"));
+    assert!(!f.ids("date:1950..1953").contains(&"wcda-112970".to_string()));
+    assert!(f.ids("date:1954").contains(&"wcda-112970".to_string()));
+    assert_eq!(f.ids("date:1954-08-11").len(), 1);
+    assert!(f.ids("date:1954-09").is_empty());
+}
+
+#[tokio::test]
+async fn names_meet_across_scripts_and_spellings() {
+    let f = fixture().await;
+    for spelling in ["Khrushchev", "Хрущёв", "Hruščov", "Chruschtschow"] {
+        let titles: Vec<String> = f.search(spelling).hits.into_iter().map(|h| h.title).collect();
+        for expected in [
+            "Хрущёв and Тито",
+            "Hruščov",
+            "Telegram from the Embassy in Bonn",
+            "Memorandum from the Secretary",
+        ] {
+            assert!(
+                titles.iter().any(|t| t.contains(expected)),
+                "{spelling} misses {expected}: {titles:?}"
+            );
+        }
+    }
+    assert!(f.ids("Beograd").len() >= 2, "Београд and Beograd meet");
+    assert!(f.ids("Београд").len() >= 2);
+}
+
+#[tokio::test]
+async fn exact_forms_rank_above_folded_ones() {
+    let f = fixture().await;
+    let hits = f.search("Hruščov").hits;
+    assert_eq!(hits[0].title, "Notes on the talks with Hruščov", "{hits:?}");
+    let hits = f.search("Hruscov").hits;
+    assert_eq!(hits[0].title, "Notes on the talks with Hruscov", "{hits:?}");
+}
+
+#[tokio::test]
+async fn operators_and_filters() {
+    let f = fixture().await;
+    let titles =
+        |q: &str| -> Vec<String> { f.search(q).hits.into_iter().map(|h| h.title).collect() };
+    assert!(titles("Congress -normalization").iter().all(|t| !t.contains("Letter from Tito")));
+    assert!(titles("Chruschtschow OR Djilas").len() >= 2);
+    assert_eq!(titles("\"poison the atmosphere\"").len(), 1);
+    assert!(titles("\"atmosphere poison\"").is_empty(), "phrases keep word order");
+    assert_eq!(titles("type:letter").len(), 1);
+    assert_eq!(titles("lang:hbs").len(), 3);
+    assert_eq!(titles("lang:Russian").len(), 2);
+    assert_eq!(titles("archive:\"Arhiv Jugoslavije\"").len(), 1);
+    assert_eq!(titles("archive:RGANI").len(), 1);
+    assert_eq!(
+        titles("author:Tito"),
+        [
+            "Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union"
+        ]
+    );
+    assert_eq!(titles("recipient:Khrushchev").len(), 1);
+    assert_eq!(titles("recipient:Хрущёв").len(), 1, "names in filters meet across scripts too");
+    assert_eq!(titles("title:Memorandum").len(), 1);
+    assert_eq!(titles("").len(), 7, "an empty query browses everything");
+}
+
+#[tokio::test]
+async fn facets_count_what_matches() {
+    let f = fixture().await;
+    let results = f.search("");
+    let facet =
+        |name: FacetName| results.facets.iter().find(|c| c.name == name).unwrap().values.clone();
+    assert_eq!(facet(FacetName::Decade), [("1950".to_string(), 7)]);
+    assert_eq!(
+        facet(FacetName::Year).iter().map(|(y, n)| format!("{y}:{n}")).collect::<Vec<_>>(),
+        ["1952:1", "1954:1", "1955:3", "1956:1", "1957:1"]
+    );
+    assert!(facet(FacetName::Language).contains(&("rus".to_string(), 2)));
+    assert!(facet(FacetName::Type).contains(&("letter".to_string(), 1)));
+    assert!(facet(FacetName::Archive).contains(&("Arhiv Jugoslavije".to_string(), 1)));
+    assert!(facet(FacetName::Author).contains(&("Tito".to_string(), 1)));
+    assert_eq!(results.total, 7);
+    let narrowed = f.search("lang:rus");
+    let years = narrowed.facets.iter().find(|c| c.name == FacetName::Year).unwrap();
+    assert_eq!(years.values, [("1952".to_string(), 1), ("1955".to_string(), 1)]);
+}
+
+#[tokio::test]
+async fn snippets_mark_the_matches() {
+    let f = fixture().await;
+    let hit = f.with_snippets("Djilas").await.remove(0);
+    let snippet = hit.snippet.unwrap();
+    assert!(snippet.marked("[", "]").contains("[Djilas]"), "{snippet:?}");
+    // A Latin query highlights the Cyrillic word it matched.
+    let hit =
+        f.with_snippets("Beograd").await.into_iter().find(|h| h.title.contains("Хрущёв")).unwrap();
+    assert!(hit.snippet.unwrap().marked("[", "]").contains("[Београд]"));
+}
+
+#[tokio::test]
+async fn sorting_and_pages() {
+    let f = fixture().await;
+    let query = parse("").unwrap();
+    let mut request = SearchRequest::new(query, "");
+    request.sort = Sort::Date;
+    let dates: Vec<String> =
+        f.index.search(&request).unwrap().hits.into_iter().map(|h| h.date_edtf.unwrap()).collect();
+    assert_eq!(
+        dates,
+        ["1952-03-03", "1954-08-11", "1955-05-26", "1955-05-27", "1955-05-28", "1956", "1957~"]
+    );
+    request.limit = 2;
+    request.offset = 2;
+    let page: Vec<String> =
+        f.index.search(&request).unwrap().hits.into_iter().map(|h| h.date_edtf.unwrap()).collect();
+    assert_eq!(page, ["1955-05-26", "1955-05-27"]);
+    request.limit = 5000;
+    assert!(f.index.search(&request).is_err(), "limits are enforced");
+
+    let mut any = SearchRequest::new(parse("Djilas Bonn").unwrap(), "Djilas Bonn");
+    assert!(f.index.search(&any).unwrap().hits.is_empty(), "all words by default");
+    any.mode = MatchMode::Any;
+    assert_eq!(f.index.search(&any).unwrap().hits.len(), 2);
+}
+
+#[tokio::test]
+async fn the_index_follows_the_store() {
+    let f = fixture().await;
+    assert!(f.index.check(&f.store).await.unwrap().problems.is_empty());
+    let mut edited = corpus().remove(6);
+    edited.summary = Some("A summary that mentions Tsvetkov.".into());
+    f.store.import(&[edited.clone()], &[], datetime!(2026-11-29 0:00 UTC)).await.unwrap();
+    let problems = f.index.check(&f.store).await.unwrap().problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("revision 1 but stored at 2"));
+    f.index.catch_up(&f.store, &mut |_| {}).await.unwrap();
+    assert_eq!(f.ids("Tsvetkov"), [edited.id.to_string()]);
+    f.store.delete(&edited.id, datetime!(2026-11-30 0:00 UTC)).await.unwrap();
+    let caught_up = f.index.catch_up(&f.store, &mut |_| {}).await.unwrap();
+    assert_eq!(caught_up.n_records, 1);
+    assert!(f.ids("Tsvetkov").is_empty());
+    assert!(f.index.check(&f.store).await.unwrap().problems.is_empty());
+    assert_eq!(f.index.catch_up(&f.store, &mut |_| {}).await.unwrap().n_records, 0, "nothing new");
+    assert_eq!(f.index.reindex(&f.store, &mut |_| {}).await.unwrap(), 6);
+    assert_eq!(f.index.num_records(), 6);
+    assert!(f.index.check(&f.store).await.unwrap().problems.is_empty());
+}
