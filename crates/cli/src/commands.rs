@@ -46,10 +46,14 @@ async fn import(data: &Path, paths: &[PathBuf], json: bool) -> Result<()> {
         collect(path, &mut files)?;
     }
     let now = OffsetDateTime::now_utc();
-    let mut records = Vec::new();
-    let mut sources = Vec::new();
+    let store = open(data).await?;
+    // One transaction for the whole command, fed one file at a time: memory holds one file's
+    // records, and any error anywhere means nothing is written.
+    let mut batch = Some(store.begin_import(now).await?);
+    let mut outcomes = Vec::new();
     let (mut n_errors, mut n_warnings, mut bad_files) = (0, 0, 0);
-    for path in &files {
+    let mut progress = crate::progress::Progress::new("importing");
+    for (file_idx, path) in files.iter().enumerate() {
         let shown = path.display().to_string();
         let size = std::fs::metadata(path).with_context(|| format!("cannot read {shown}"))?.len();
         if size > chancery_ingest::MAX_SOURCE_BYTES as u64 {
@@ -57,15 +61,14 @@ async fn import(data: &Path, paths: &[PathBuf], json: bool) -> Result<()> {
                 "{shown}: error: the file is {size} bytes; the limit is {} bytes",
                 chancery_ingest::MAX_SOURCE_BYTES
             );
-            n_errors += 1;
-            bad_files += 1;
+            (n_errors, bad_files, batch) = (n_errors + 1, bad_files + 1, None);
             continue;
         }
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
         let parsed =
             chancery_ingest::parse(&Source { path: &shown, bytes: &bytes, imported_at: now });
         for diagnostic in &parsed.diagnostics {
-            eprintln!("{diagnostic}");
+            progress.suspend(|| eprintln!("{diagnostic}"));
             match diagnostic.severity {
                 Severity::Error => n_errors += 1,
                 Severity::Warning => n_warnings += 1,
@@ -73,35 +76,47 @@ async fn import(data: &Path, paths: &[PathBuf], json: bool) -> Result<()> {
         }
         if parsed.has_errors() {
             bad_files += 1;
+            // Keep reading: every problem in every file is reported at once.
+            batch = None;
             continue;
         }
-        if let Some(provenance) = parsed.records.first().and_then(|r| r.provenance.as_ref()) {
-            sources.push(SourceFile {
+        let Some(open_batch) = batch.as_mut() else { continue };
+        let sources: Vec<SourceFile> = parsed
+            .records
+            .first()
+            .and_then(|r| r.provenance.as_ref())
+            .map(|provenance| SourceFile {
                 sha256: provenance.sha256.clone(),
                 path: shown.clone(),
                 format: provenance.format.clone(),
                 bytes,
-            });
+            })
+            .into_iter()
+            .collect();
+        let added = open_batch.add(&parsed.records, &sources).await.map_err(|e| match e {
+            chancery_store::Error::DuplicateId { .. } => {
+                rejected(format!("import rejected: {e}; nothing was imported"))
+            }
+            other => anyhow::Error::new(other).context("import failed; nothing was imported"),
+        })?;
+        for (outcome, record) in added.into_iter().zip(&parsed.records) {
+            let source =
+                record.provenance.as_ref().map_or(String::new(), |p| p.source_path.clone());
+            outcomes.push((outcome, source));
         }
-        records.extend(parsed.records);
+        progress.update_files(file_idx as u64 + 1, files.len() as u64, outcomes.len() as u64);
     }
-    if n_errors > 0 {
+    progress.finish();
+    let Some(batch) = batch.filter(|_| n_errors == 0) else {
         return Err(rejected(format!(
             "import rejected: {n_errors} error(s) in {bad_files} of {} file(s); nothing was imported. Fix the lines named above and run the import again",
             files.len()
         )));
-    }
-    let store = open(data).await?;
-    let outcomes = store.import(&records, &sources, now).await.map_err(|e| match e {
-        chancery_store::Error::DuplicateId { .. } => {
-            rejected(format!("import rejected: {e}; nothing was imported"))
-        }
-        other => anyhow::Error::new(other).context("import failed; nothing was imported"),
-    })?;
-    let mut stdout = std::io::stdout().lock();
+    };
+    batch.commit().await.context("import failed; nothing was imported")?;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut counts = [0usize; 3];
-    for (outcome, record) in outcomes.iter().zip(&records) {
-        let source = record.provenance.as_ref().map_or("", |p| p.source_path.as_str());
+    for (outcome, source) in &outcomes {
         counts[outcome.action as usize] += 1;
         if json {
             let line = serde_json::json!({
@@ -115,6 +130,8 @@ async fn import(data: &Path, paths: &[PathBuf], json: bool) -> Result<()> {
             writeln!(stdout, "{:<9} {}  ({source})", outcome.action.key(), outcome.id)?;
         }
     }
+    stdout.flush()?;
+    drop(stdout);
     eprintln!(
         "imported {} record(s) from {} file(s): {} created, {} updated, {} unchanged; {n_warnings} warning(s)",
         outcomes.len(),

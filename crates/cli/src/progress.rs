@@ -49,6 +49,35 @@ impl Progress {
         }
     }
 
+    /// Progress of an import: files done out of total, and records read so far.
+    pub(crate) fn update_files(&mut self, done: u64, total: u64, n_records: u64) {
+        let seconds = self.started.elapsed().as_secs_f64().max(0.001);
+        let rate = n_records as f64 / seconds;
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(format!("{}: {n_records} records ({rate:.0}/s)", self.what));
+            }
+            None if self.last_line.elapsed() >= Duration::from_secs(2) || done == total => {
+                eprintln!(
+                    "{}: {done}/{total} files, {n_records} records, {rate:.0} records/s",
+                    self.what
+                );
+                self.last_line = Instant::now();
+            }
+            None => {}
+        }
+    }
+
+    /// Runs `f` (which prints) without tearing the bar.
+    pub(crate) fn suspend(&self, f: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
     pub(crate) fn finish(self) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();

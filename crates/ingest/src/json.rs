@@ -14,7 +14,9 @@ use chancery_model::date::{DocDate, Edtf};
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
-use chancery_model::record::{Citation, CitationParts, Record, Section, Text, TextKind};
+use chancery_model::record::{
+    Citation, CitationParts, Note, PageBreak, Record, Section, Text, TextKind,
+};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 
@@ -55,6 +57,14 @@ struct JsonRecord {
     #[serde(default)]
     extra_sections: Vec<JsonSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    place: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tei: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     provenance: Option<JsonProvenance>,
 }
 
@@ -89,6 +99,8 @@ struct JsonCitation {
     translator: Option<String>,
     #[serde(default)]
     source_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    classification: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -109,6 +121,30 @@ struct JsonText {
     #[serde(default)]
     label: Option<String>,
     body: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<JsonNote>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pages: Vec<JsonPage>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonNote {
+    label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    /// Byte offset of the note's mark in the text's body; absent for a note on the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    anchor: Option<usize>,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonPage {
+    label: String,
+    /// Byte offset in the text's body where the page begins.
+    offset: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,6 +198,7 @@ fn to_json(record: &Record) -> JsonRecord {
             signature: c.parts.signature.clone(),
             translator: c.parts.translator.clone(),
             source_url: c.parts.source_url.clone(),
+            classification: c.parts.classification.clone(),
         }),
         summary: record.summary.clone(),
         credits: record.credits.clone(),
@@ -174,6 +211,21 @@ fn to_json(record: &Record) -> JsonRecord {
                 language: t.language.as_ref().map(language),
                 label: Some(t.label.clone()),
                 body: t.body.clone(),
+                notes: t
+                    .notes
+                    .iter()
+                    .map(|n| JsonNote {
+                        label: n.label.clone(),
+                        kind: n.kind.clone(),
+                        anchor: n.anchor,
+                        text: n.text.clone(),
+                    })
+                    .collect(),
+                pages: t
+                    .pages
+                    .iter()
+                    .map(|p| JsonPage { label: p.label.clone(), offset: p.offset })
+                    .collect(),
             })
             .collect(),
         subjects: record.subjects.clone(),
@@ -184,6 +236,10 @@ fn to_json(record: &Record) -> JsonRecord {
             .iter()
             .map(|s| JsonSection { label: s.label.clone(), body: s.body.clone() })
             .collect(),
+        number: record.number.clone(),
+        place: record.place.clone(),
+        time: record.time.clone(),
+        tei: record.tei.clone(),
         provenance: record.provenance.as_ref().map(|p| JsonProvenance {
             source_path: p.source_path.clone(),
             sha256: p.sha256.clone(),
@@ -315,6 +371,7 @@ impl Reader<'_> {
                 signature: c.signature.or(derived.signature),
                 translator: c.translator.or(derived.translator),
                 source_url: c.source_url.or(derived.source_url),
+                classification: c.classification.or(derived.classification),
             };
             Citation { text: normalize_body(&c.text), parts }
         });
@@ -383,12 +440,43 @@ impl Reader<'_> {
                 )?),
                 None => None,
             };
-            let mut text = Text {
-                kind,
-                language,
-                label: String::new(),
-                body: normalize_body(&json_text.body),
-            };
+            let mut text =
+                Text::new(kind, language, String::new(), normalize_body(&json_text.body));
+            // Offsets point into the body as given: they are kept only if the body needed no
+            // normalization, and each must fall on a character boundary.
+            let body_kept = text.body == json_text.body;
+            for (note_idx, note) in json_text.notes.into_iter().enumerate() {
+                if let Some(at) = note.anchor
+                    && !(body_kept && text.body.is_char_boundary(at))
+                {
+                    error(
+                        self,
+                        format!(
+                            "field `texts[{idx}].notes[{note_idx}].anchor`: {at} does not point into the body"
+                        ),
+                    );
+                    return None;
+                }
+                text.notes.push(Note {
+                    label: note.label,
+                    kind: note.kind,
+                    anchor: note.anchor,
+                    text: note.text,
+                });
+            }
+            for (page_idx, page) in json_text.pages.into_iter().enumerate() {
+                if !(body_kept && text.body.is_char_boundary(page.offset)) {
+                    error(
+                        self,
+                        format!(
+                            "field `texts[{idx}].pages[{page_idx}].offset`: {} does not point into the body",
+                            page.offset
+                        ),
+                    );
+                    return None;
+                }
+                text.pages.push(PageBreak { label: page.label, offset: page.offset });
+            }
             text.label =
                 json_text.label.filter(|l| text::content_label(l).is_some()).unwrap_or_default();
             if text.label.is_empty() {
@@ -399,6 +487,10 @@ impl Reader<'_> {
         record.subjects = item.subjects;
         record.places = item.places;
         record.collections = item.collections;
+        record.number = item.number;
+        record.place = item.place;
+        record.time = item.time;
+        record.tei = item.tei;
         for (idx, section) in item.extra_sections.into_iter().enumerate() {
             if text::label_of(&format!("**{}:**", section.label)).is_none() {
                 error(

@@ -2,6 +2,7 @@
 //!
 //! - [`text`]: the archive's record text format (the seed record's shape), parser and writer;
 //! - [`json`]: Chancery's JSON record format, for import, export and `show --format json`;
+//! - [`tei`]: TEI P5 volumes (FRUS), one record per document;
 //! - [`date_phrase`] and [`citation`]: reading printed dates and citations.
 //!
 //! Nothing here does I/O or panics on input: every problem becomes a [`Diagnostic`] that names the
@@ -9,7 +10,10 @@
 
 pub mod citation;
 pub mod date_phrase;
+#[cfg(test)]
+mod fixtures;
 pub mod json;
+pub mod tei;
 pub mod text;
 
 use std::fmt;
@@ -160,11 +164,7 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     match Format::detect(source.bytes) {
         Some(Format::Text) => text::parse(source),
         Some(Format::Json) => json::parse(source),
-        Some(Format::Tei) => Parsed::rejected(
-            source.path,
-            Some(1),
-            "this looks like XML; TEI import is not available yet".into(),
-        ),
+        Some(Format::Tei) => tei::parse(source),
         None => Parsed::rejected(
             source.path,
             Some(1),

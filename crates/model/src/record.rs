@@ -40,6 +40,14 @@ pub struct Record {
     pub collections: Vec<String>,
     /// Labelled sections no field holds, kept verbatim in source order.
     pub extra_sections: Vec<Section>,
+    /// The number the edition gives the document (FRUS "249").
+    pub number: Option<String>,
+    /// Where the document was written, from its dateline ("Belgrade").
+    pub place: Option<String>,
+    /// The time of day of its date, ISO 8601 ("15:50:00", "22:00:00Z").
+    pub time: Option<String>,
+    /// The document's TEI XML as published, verbatim (for TEI sources).
+    pub tei: Option<String>,
     /// Where the record came from; set by the importer.
     pub provenance: Option<Provenance>,
 }
@@ -63,6 +71,10 @@ impl Record {
             places: Vec::new(),
             collections: Vec::new(),
             extra_sections: Vec::new(),
+            number: None,
+            place: None,
+            time: None,
+            tei: None,
             provenance: None,
         }
     }
@@ -94,6 +106,8 @@ pub struct CitationParts {
     pub translator: Option<String>,
     /// The permalink or source URL.
     pub source_url: Option<String>,
+    /// Security classification ("Secret", "Confidential").
+    pub classification: Option<String>,
 }
 
 impl CitationParts {
@@ -148,6 +162,39 @@ pub struct Text {
     /// blank line; no line has trailing white space, and there are no leading or trailing blank
     /// lines.
     pub body: String,
+    /// Footnotes, in order.
+    pub notes: Vec<Note>,
+    /// Where the printed pages begin, in order.
+    pub pages: Vec<PageBreak>,
+}
+
+impl Text {
+    /// A text without notes or page breaks.
+    pub fn new(kind: TextKind, language: Option<Language>, label: String, body: String) -> Text {
+        Text { kind, language, label, body, notes: Vec::new(), pages: Vec::new() }
+    }
+}
+
+/// A footnote of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Its number or mark as printed ("2").
+    pub label: String,
+    /// What kind of note the edition says it is ("source", "summary"), if any.
+    pub kind: Option<String>,
+    /// Byte offset in the body where its mark stands; `None` for a note on the title.
+    pub anchor: Option<usize>,
+    /// The note's text.
+    pub text: String,
+}
+
+/// The start of a printed page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageBreak {
+    /// The page number as printed ("653", "IV").
+    pub label: String,
+    /// Byte offset in the body where the page begins.
+    pub offset: usize,
 }
 
 impl Text {

@@ -71,12 +71,12 @@ fn record(line: &str) -> StoredRecord {
         text("title"),
         DocDate { printed, edtf: edtf.map(chancery_model::date::Edtf::Date) },
     );
-    record.texts.push(Text {
-        kind: TextKind::Original,
-        language: Language::from_code("eng"),
-        label: "Original".into(),
-        body: text("text"),
-    });
+    record.texts.push(Text::new(
+        TextKind::Original,
+        Language::from_code("eng"),
+        "Original".into(),
+        text("text"),
+    ));
     StoredRecord {
         record,
         revision: 1,

@@ -59,7 +59,14 @@ impl SearchIndex {
             ids.extend(changes.into_iter().map(|c| c.record_id));
         }
         let total = ids.len() as u64;
-        let mut writer = self.writer(1, WRITER_HEAP / 2)?;
+        // A large catch-up (a bulk import) is worth every core; a small one is not worth the
+        // extra segments.
+        let n_threads = if total > 1000 {
+            std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+        } else {
+            1
+        };
+        let mut writer = self.writer(n_threads, WRITER_HEAP)?;
         let mut done = 0;
         for id in &ids {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
@@ -74,6 +81,9 @@ impl SearchIndex {
             }
         }
         self.commit(&mut writer, seq)?;
+        if n_threads > 1 {
+            self.merge_all(&mut writer)?;
+        }
         writer.wait_merging_threads()?;
         progress(Progress { done, total });
         Ok(CatchUp { n_records: done, seq })

@@ -195,6 +195,54 @@ pub struct Change {
     pub at: OffsetDateTime,
 }
 
+/// An import in progress: one write transaction (see [`Store::begin_import`]).
+pub struct ImportBatch {
+    tx: Transaction<'static, Sqlite>,
+    now: String,
+    /// Ids written so far, with where they came from, to refuse duplicates within the batch.
+    seen: std::collections::HashMap<String, String>,
+}
+
+impl ImportBatch {
+    /// Adds records (and their source files' bytes) to the batch.
+    pub async fn add(
+        &mut self,
+        records: &[Record],
+        sources: &[SourceFile],
+    ) -> Result<Vec<Outcome>> {
+        for record in records {
+            let path = source_path(record);
+            if let Some(first) = self.seen.insert(record.id.to_string(), path.clone()) {
+                return Err(Error::DuplicateId { id: record.id.to_string(), first, second: path });
+            }
+        }
+        for source in sources {
+            sqlx::query(
+                "INSERT INTO sources (sha256, path, format, bytes, first_seen) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (sha256) DO NOTHING",
+            )
+            .bind(&source.sha256)
+            .bind(&source.path)
+            .bind(&source.format)
+            .bind(&source.bytes)
+            .bind(&self.now)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        let mut outcomes = Vec::with_capacity(records.len());
+        for record in records {
+            outcomes.push(upsert(&mut self.tx, record, &self.now).await?);
+        }
+        Ok(outcomes)
+    }
+
+    /// Commits everything added.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// The embedded store.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -254,34 +302,18 @@ impl Store {
         sources: &[SourceFile],
         now: OffsetDateTime,
     ) -> Result<Vec<Outcome>> {
-        let mut seen = std::collections::HashMap::new();
-        for record in records {
-            let path = source_path(record);
-            if let Some(first) = seen.insert(record.id.as_str(), path.clone()) {
-                return Err(Error::DuplicateId { id: record.id.to_string(), first, second: path });
-            }
-        }
-        let now_text = timestamp(now);
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for source in sources {
-            sqlx::query(
-                "INSERT INTO sources (sha256, path, format, bytes, first_seen) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (sha256) DO NOTHING",
-            )
-            .bind(&source.sha256)
-            .bind(&source.path)
-            .bind(&source.format)
-            .bind(&source.bytes)
-            .bind(&now_text)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut outcomes = Vec::with_capacity(records.len());
-        for record in records {
-            outcomes.push(upsert(&mut tx, record, &now_text).await?);
-        }
-        tx.commit().await?;
+        let mut batch = self.begin_import(now).await?;
+        let outcomes = batch.add(records, sources).await?;
+        batch.commit().await?;
         Ok(outcomes)
+    }
+
+    /// Starts an import that may be fed file by file (so that a large corpus never sits in
+    /// memory at once) and commits all or nothing: dropping the batch without
+    /// [`ImportBatch::commit`] writes nothing.
+    pub async fn begin_import(&self, now: OffsetDateTime) -> Result<ImportBatch> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(ImportBatch { tx, now: timestamp(now), seen: std::collections::HashMap::new() })
     }
 
     /// The current version of a record; `None` if there is none or it was deleted.

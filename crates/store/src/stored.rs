@@ -8,7 +8,9 @@ use chancery_model::date::{DocDate, Edtf};
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
-use chancery_model::record::{Citation, CitationParts, Record, Section, Text, TextKind};
+use chancery_model::record::{
+    Citation, CitationParts, Note, PageBreak, Record, Section, Text, TextKind,
+};
 use serde::{Deserialize, Serialize};
 
 /// The version of the body shape written by this build.
@@ -31,6 +33,14 @@ struct Body {
     places: Vec<String>,
     collections: Vec<String>,
     extra_sections: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    place: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tei: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -43,6 +53,8 @@ struct StoredCitation {
     signature: Option<String>,
     translator: Option<String>,
     source_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    classification: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -51,6 +63,12 @@ struct StoredText {
     language: Option<(String, String)>,
     label: String,
     body: String,
+    /// (label, kind, anchor, text)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<(String, Option<String>, Option<usize>, String)>,
+    /// (label, offset)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pages: Vec<(String, usize)>,
 }
 
 fn language_pair(language: &Language) -> (String, String) {
@@ -79,6 +97,7 @@ pub(crate) fn to_body(record: &Record) -> String {
             signature: c.parts.signature.clone(),
             translator: c.parts.translator.clone(),
             source_url: c.parts.source_url.clone(),
+            classification: c.parts.classification.clone(),
         }),
         summary: record.summary.clone(),
         credits: record.credits.clone(),
@@ -91,6 +110,12 @@ pub(crate) fn to_body(record: &Record) -> String {
                 language: t.language.as_ref().map(language_pair),
                 label: t.label.clone(),
                 body: t.body.clone(),
+                notes: t
+                    .notes
+                    .iter()
+                    .map(|n| (n.label.clone(), n.kind.clone(), n.anchor, n.text.clone()))
+                    .collect(),
+                pages: t.pages.iter().map(|p| (p.label.clone(), p.offset)).collect(),
             })
             .collect(),
         subjects: record.subjects.clone(),
@@ -101,6 +126,10 @@ pub(crate) fn to_body(record: &Record) -> String {
             .iter()
             .map(|s| (s.label.clone(), s.body.clone()))
             .collect(),
+        number: record.number.clone(),
+        place: record.place.clone(),
+        time: record.time.clone(),
+        tei: record.tei.clone(),
     };
     serde_json::to_string(&body).expect("bodies always serialize")
 }
@@ -129,6 +158,16 @@ pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Recor
             language: text.language.map(language_from),
             label: text.label,
             body: text.body,
+            notes: text
+                .notes
+                .into_iter()
+                .map(|(label, kind, anchor, text)| Note { label, kind, anchor, text })
+                .collect(),
+            pages: text
+                .pages
+                .into_iter()
+                .map(|(label, offset)| PageBreak { label, offset })
+                .collect(),
         });
     }
     let mut record =
@@ -146,6 +185,7 @@ pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Recor
             signature: c.signature,
             translator: c.translator,
             source_url: c.source_url,
+            classification: c.classification,
         },
     });
     record.summary = body.summary;
@@ -157,5 +197,9 @@ pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Recor
     record.collections = body.collections;
     record.extra_sections =
         body.extra_sections.into_iter().map(|(label, body)| Section { label, body }).collect();
+    record.number = body.number;
+    record.place = body.place;
+    record.time = body.time;
+    record.tei = body.tei;
     Ok(record)
 }

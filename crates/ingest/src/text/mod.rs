@@ -23,16 +23,24 @@
 //!
 //! Known sections (labels are case-insensitive; every one is optional, each may appear once,
 //! except Contents, and in any order): Citation, Summary, Credits, Original Language(s),
-//! Contents, Identifier, Type, Authors, Recipients, Subjects, Places, Collections. List sections
+//! Contents, Identifier, Type, Authors, Recipients, Subjects, Places, Collections, and for what
+//! other sources give (TEI): EDTF (the normalized date, when the printed one does not give it),
+//! Number, Dateline Place, Time, Citation Parts (`key: value` lines, when the citation's text
+//! does not give them). List sections
 //! take one entry per line (or entries separated by `;`; languages also by `,`); `none` means an
 //! explicitly empty list. Each Contents section holds one text: its first line, when it reads as
 //! `Translation|Transcript|Transcription|Original [- Language]`, is the label; the rest is the
 //! body. Unknown sections are kept verbatim, with a warning.
 //!
+//! In a Contents body, `[^2]` marks a footnote's anchor and `{{page 653}}` the start of a
+//! printed page; the footnotes are the section's trailing `[^2]: text` paragraphs (see
+//! `marks.rs`).
+//!
 //! Derived fields: the id comes from the citation's permalink (or the title and date) unless an
 //! Identifier section gives it; the type, authors and recipients come from the title ("Letter
 //! from A to B") unless their sections give them; the citation's parts come from its text.
 
+mod marks;
 mod write;
 
 pub use write::write;
@@ -85,6 +93,8 @@ struct RawSection<'a> {
 #[derive(Default)]
 struct Explicit {
     id: Option<RecordId>,
+    edtf: Option<Option<chancery_model::date::Edtf>>,
+    citation_parts: Option<chancery_model::record::CitationParts>,
     doc_type: Option<Option<DocType>>,
     authors: Option<Vec<String>>,
     recipients: Option<Vec<String>>,
@@ -135,7 +145,15 @@ impl<'a> Parser<'a> {
             }
         };
         let printed_date = date_block.1.clone();
-        let title = title_block.1.clone();
+        let (title, title_marks) = marks::strip(&title_block.1);
+        let mut title_marks: Vec<String> = title_marks
+            .into_iter()
+            .filter_map(|(_, mark)| match mark {
+                marks::Mark::Note(label) => Some(label),
+                marks::Mark::Page(_) => None,
+            })
+            .collect();
+        let title = title.trim().to_string();
         if printed_date.is_empty() {
             self.error(
                 date_block.0,
@@ -146,20 +164,22 @@ impl<'a> Parser<'a> {
             self.error(title_block.0, "the title is empty: write the record's title in bold");
             return None;
         }
-        let edtf = match date_phrase::normalize(&printed_date) {
-            Ok(edtf) => edtf,
-            Err(reason) => {
-                self.warning(
-                    date_block.0,
-                    format!("{reason}; the date is kept as printed but not searchable by date"),
-                );
-                None
-            }
+        let (edtf, date_problem) = match date_phrase::normalize(&printed_date) {
+            Ok(edtf) => (edtf, None),
+            Err(reason) => (None, Some(reason)),
         };
         let placeholder = RecordId::from_title_and_date(&title, &printed_date);
         let mut record = Record::new(placeholder, title, DocDate { printed: printed_date, edtf });
         let sections = sections(&lines[first_label..]);
-        let explicit = self.fill(&mut record, sections);
+        let explicit = self.fill(&mut record, sections, &mut title_marks);
+        if let Some(reason) = date_problem
+            && explicit.edtf.is_none()
+        {
+            self.warning(
+                date_block.0,
+                format!("{reason}; the date is kept as printed but not searchable by date"),
+            );
+        }
         self.derive(&mut record, explicit);
         Some(record)
     }
@@ -212,7 +232,12 @@ impl<'a> Parser<'a> {
         Some(blocks)
     }
 
-    fn fill(&mut self, record: &mut Record, sections: Vec<RawSection<'a>>) -> Explicit {
+    fn fill(
+        &mut self,
+        record: &mut Record,
+        sections: Vec<RawSection<'a>>,
+        title_marks: &mut Vec<String>,
+    ) -> Explicit {
         let mut explicit = Explicit::default();
         let mut seen: Vec<(&'static str, usize)> = Vec::new();
         for section in sections {
@@ -230,7 +255,7 @@ impl<'a> Parser<'a> {
                 seen.push((key, section.line));
             }
             if key == Some("contents") {
-                record.texts.push(content(&section.body));
+                record.texts.push(content(&section.body, title_marks));
                 continue;
             }
             let body = body_text(&section.body);
@@ -269,6 +294,20 @@ impl<'a> Parser<'a> {
                         );
                     }
                 }
+                Some("edtf") => match body.trim() {
+                    "none" => explicit.edtf = Some(None),
+                    value => match value.parse() {
+                        Ok(edtf) => explicit.edtf = Some(Some(edtf)),
+                        Err(error) => self.error(section.line, format!("bad EDTF date: {error}")),
+                    },
+                },
+                Some("number") => record.number = Some(body.trim().to_string()),
+                Some("dateline place") => record.place = Some(body.trim().to_string()),
+                Some("time") => record.time = Some(body.trim().to_string()),
+                Some("citation parts") => match citation_parts(&raw) {
+                    Ok(parts) => explicit.citation_parts = Some(parts),
+                    Err(message) => self.error(section.line, message),
+                },
                 Some("authors") => explicit.authors = Some(list(&raw)),
                 Some("recipients") => explicit.recipients = Some(list(&raw)),
                 Some("subjects") => record.subjects = list(&raw),
@@ -305,6 +344,12 @@ impl<'a> Parser<'a> {
     }
 
     fn derive(&mut self, record: &mut Record, explicit: Explicit) {
+        if let Some(edtf) = explicit.edtf {
+            record.date.edtf = edtf;
+        }
+        if let (Some(parts), Some(citation)) = (explicit.citation_parts, record.citation.as_mut()) {
+            citation.parts = parts;
+        }
         let permalink = record
             .citation
             .as_ref()
@@ -332,6 +377,11 @@ fn canonical_label(label: &str) -> Option<&'static str> {
         }
         "contents" | "content" => "contents",
         "identifier" | "id" => "identifier",
+        "edtf" | "normalized date" => "edtf",
+        "number" | "document number" => "number",
+        "dateline place" => "dateline place",
+        "time" => "time",
+        "citation parts" => "citation parts",
         "type" | "document type" => "type",
         "authors" | "author" => "authors",
         "recipients" | "recipient" => "recipients",
@@ -340,6 +390,46 @@ fn canonical_label(label: &str) -> Option<&'static str> {
         "collections" | "collection" => "collections",
         _ => return None,
     })
+}
+
+/// The keys of a Citation Parts section, in the order they are written.
+pub(crate) const CITATION_PART_KEYS: [&str; 8] = [
+    "publisher",
+    "archive",
+    "archive (English)",
+    "fonds",
+    "signature",
+    "classification",
+    "translator",
+    "source URL",
+];
+
+/// Reads `key: value` lines into citation parts.
+fn citation_parts(raw: &str) -> Result<chancery_model::record::CitationParts, String> {
+    let mut parts = chancery_model::record::CitationParts::default();
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        let (key, value) = line
+            .split_once(": ")
+            .ok_or_else(|| format!("`{}`: write citation parts as `key: value`", clip(line)))?;
+        let value = Some(value.trim().to_string());
+        match key.trim() {
+            "publisher" => parts.publisher = value,
+            "archive" => parts.archive = value,
+            "archive (English)" => parts.archive_english = value,
+            "fonds" => parts.fonds = value,
+            "signature" => parts.signature = value,
+            "classification" => parts.classification = value,
+            "translator" => parts.translator = value,
+            "source URL" => parts.source_url = value,
+            other => {
+                return Err(format!(
+                    "unknown citation part `{other}`; the parts are {}",
+                    CITATION_PART_KEYS.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(parts)
 }
 
 fn is_none(body: &str) -> bool {
@@ -353,20 +443,23 @@ fn list(body: &str) -> Vec<String> {
     body.split(['\n', ';']).map(str::trim).filter(|e| !e.is_empty()).map(String::from).collect()
 }
 
-/// One Contents section: an optional label line, then the text.
-fn content(lines: &[Line<'_>]) -> Text {
+/// One Contents section: an optional label line, then the text with its marks and footnotes.
+fn content(lines: &[Line<'_>], title_marks: &mut Vec<String>) -> Text {
     let first = lines.iter().position(|line| !line.text.trim().is_empty());
     if let Some(first) = first
         && let Some((kind, language)) = content_label(lines[first].text.trim())
     {
-        return Text {
-            kind,
-            language,
-            label: lines[first].text.trim().to_string(),
-            body: body_text(&lines[first + 1..]),
-        };
+        let (body, notes, pages) = marks::read_body(&body_text(&lines[first + 1..]), title_marks);
+        let mut text = Text::new(kind, language, lines[first].text.trim().to_string(), body);
+        text.notes = notes;
+        text.pages = pages;
+        return text;
     }
-    Text { kind: TextKind::Other, language: None, label: String::new(), body: body_text(lines) }
+    let (body, notes, pages) = marks::read_body(&body_text(lines), title_marks);
+    let mut text = Text::new(TextKind::Other, None, String::new(), body);
+    text.notes = notes;
+    text.pages = pages;
+    text
 }
 
 /// Reads a content label: `Translation - English`, `Transcript - Russian`, `Original`.

@@ -95,54 +95,10 @@ fn seed_writes_back_to_the_same_record() {
     assert!(!written.contains("**Identifier:**") && !written.contains("**Authors:**"));
 }
 
-/// Each `test_data/text/NAME.txt` is parsed and compared with `NAME.expected`: its diagnostics,
-/// then its records as JSON. `UPDATE_EXPECT=1 cargo test` rewrites the expected files.
+/// Each `test_data/text/NAME.txt` against `NAME.expected` (see `crate::fixtures`).
 #[test]
 fn fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/text");
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    entries.sort();
-    assert!(entries.len() >= 10, "fixtures are missing from {}", dir.display());
-    let mut failures = Vec::new();
-    for path in entries {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let bytes = std::fs::read(&path).unwrap();
-        let parsed =
-            parse(&Source { path: &name, bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
-        let mut actual = String::from("# diagnostics\n");
-        for diagnostic in &parsed.diagnostics {
-            actual.push_str(&format!("{diagnostic}\n"));
-        }
-        actual.push_str("# records\n");
-        for record in &parsed.records {
-            actual.push_str(&json::write(record));
-            actual.push('\n');
-            // Every fixture that parses must also survive write → parse.
-            let again = parse_str(&name, &write(record));
-            let mut again = again.records.into_iter().next().expect("written record parses");
-            again.provenance = record.provenance.clone();
-            if &again != record {
-                failures.push(format!("{name}: write → parse changed the record"));
-            }
-        }
-        let expected_path = path.with_extension("expected");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "{name}: output differs from {}:\n{actual}",
-                expected_path.display()
-            ));
-        }
-    }
+    let failures = crate::fixtures::check("text", "txt");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -206,7 +162,21 @@ fn arb_record() -> impl Strategy<Value = Record> {
         ("Original", TextKind::Original, None),
         ("", TextKind::Other, None),
     ]);
-    let texts = prop::collection::vec((kind, arb_body()), 0..3);
+    let texts = prop::collection::vec(
+        (
+            kind,
+            arb_body(),
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    any::<bool>(),
+                    prop::option::of("[A-Za-z ,.]{1,30}[a-z.]"),
+                ),
+                0..4,
+            ),
+        ),
+        0..3,
+    );
     let list = || prop::collection::vec("[A-Z][a-z]{1,10}( [A-Z][a-z]{1,10})?", 0..3);
     (
         (title, date, prop::option::of(arb_body()), prop::option::of(arb_body())),
@@ -230,13 +200,35 @@ fn arb_record() -> impl Strategy<Value = Record> {
             record.citation = citation.map(|text| Citation { parts: citation::parse(&text), text });
             record.extra_sections = extra.map(|body| Section { label: "Archivist's Note".into(), body }).into_iter().collect();
             record.original_languages = vec![Language::from_name("Serbo-Croatian").unwrap()];
+            let mut n_notes = 0;
             record.texts = texts
                 .into_iter()
-                .map(|((label, kind, language), body)| Text {
-                    kind,
-                    language: language.and_then(Language::from_name),
-                    label: label.to_string(),
-                    body,
+                .map(|((label, kind, language), body, marks)| {
+                    let mut text = Text::new(kind, language.and_then(Language::from_name), label.to_string(), body);
+                    // Offsets at character boundaries, never between the two newlines of a
+                    // paragraph break (what the TEI reader produces, too).
+                    let offsets: Vec<usize> = (0..=text.body.len())
+                        .filter(|&at| text.body.is_char_boundary(at))
+                        .filter(|&at| !(text.body[..at].ends_with('\n') && text.body[at..].starts_with('\n')))
+                        .collect();
+                    for (index, on_title, note) in marks {
+                        let at = *index.get(&offsets);
+                        match note {
+                            Some(note_text) => {
+                                n_notes += 1;
+                                text.notes.push(chancery_model::record::Note {
+                                    label: n_notes.to_string(),
+                                    kind: on_title.then(|| "source".to_string()),
+                                    anchor: (!on_title).then_some(at),
+                                    text: note_text,
+                                });
+                            }
+                            None => text.pages.push(chancery_model::record::PageBreak { label: format!("{}", 100 + at), offset: at }),
+                        }
+                    }
+                    text.notes.sort_by_key(|n| n.anchor);
+                    text.pages.sort_by_key(|p| p.offset);
+                    text
                 })
                 .collect();
             record

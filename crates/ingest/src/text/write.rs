@@ -22,7 +22,11 @@ pub fn write(record: &Record) -> String {
     } else {
         record.date.printed.clone()
     };
-    let _ = write!(out, "**{printed}**\n\n**{}**\n\n", record.title);
+    let _ = write!(
+        out,
+        "**{printed}**\n\n**{}**\n\n",
+        super::marks::write_title(&record.title, &record.texts)
+    );
 
     if let Some(citation) = &record.citation {
         section(&mut out, "Citation", &citation.text);
@@ -46,6 +50,42 @@ pub fn write(record: &Record) -> String {
         permalink.unwrap_or_else(|| RecordId::from_title_and_date(&record.title, &printed));
     if record.id != derived_id {
         section(&mut out, "Identifier", record.id.as_str());
+    }
+    let derived_edtf = crate::date_phrase::normalize(&printed).ok().flatten();
+    if record.date.edtf != derived_edtf {
+        section(
+            &mut out,
+            "EDTF",
+            &record.date.edtf.map_or_else(|| "none".to_string(), |e| e.to_string()),
+        );
+    }
+    for (label, value) in
+        [("Number", &record.number), ("Dateline Place", &record.place), ("Time", &record.time)]
+    {
+        if let Some(value) = value {
+            section(&mut out, label, value);
+        }
+    }
+    if let Some(citation) = &record.citation
+        && citation.parts != citation::parse(&citation.text)
+    {
+        let parts = &citation.parts;
+        let values = [
+            &parts.publisher,
+            &parts.archive,
+            &parts.archive_english,
+            &parts.fonds,
+            &parts.signature,
+            &parts.classification,
+            &parts.translator,
+            &parts.source_url,
+        ];
+        let lines: Vec<String> = super::CITATION_PART_KEYS
+            .iter()
+            .zip(values)
+            .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key}: {v}")))
+            .collect();
+        section(&mut out, "Citation Parts", &lines.join("\n"));
     }
     if record.doc_type != DocType::from_title(&record.title) {
         section(&mut out, "Type", record.doc_type.map_or("none", DocType::key));
@@ -101,7 +141,7 @@ fn contents(out: &mut String, text: &Text) {
     if !label.is_empty() {
         let _ = write!(out, "{label}\n\n");
     }
-    write_body(out, &text.body, true, label.is_empty());
+    write_body(out, &super::marks::write_body(text), true, label.is_empty());
 }
 
 /// A label for a text whose own label the parser would not read back.

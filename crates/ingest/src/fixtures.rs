@@ -1,0 +1,79 @@
+//! Data-driven fixture tests: each `test_data/DIR/NAME.EXT` is parsed and compared with
+//! `NAME.expected`. `UPDATE_EXPECT=1 cargo test -p chancery-ingest` rewrites the expected files;
+//! review the diff.
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use crate::{Source, json, parse, text};
+
+/// Checks every fixture in `test_data/<dir>` with extension `ext`; returns the failures.
+pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data").join(dir);
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    entries.sort();
+    assert!(!entries.is_empty(), "no fixtures in {}", dir.display());
+    let mut failures = Vec::new();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let parsed =
+            parse(&Source { path: &name, bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+        let mut actual = String::from("# diagnostics\n");
+        for diagnostic in &parsed.diagnostics {
+            actual.push_str(&format!("{diagnostic}\n"));
+        }
+        actual.push_str("# records\n");
+        for record in &parsed.records {
+            let written = text::write(record);
+            if ext != "txt" {
+                actual.push_str("## as text\n");
+                actual.push_str(&written);
+                actual.push_str("## as JSON\n");
+            }
+            actual.push_str(&json::write(record));
+            actual.push('\n');
+            // Every record must survive the text format: write → parse gives it back (for
+            // sources other than text, less what the text format does not carry: the TEI).
+            let again = text::parse(&Source {
+                path: &name,
+                bytes: written.as_bytes(),
+                imported_at: OffsetDateTime::UNIX_EPOCH,
+            });
+            let Some(mut again) = again.records.into_iter().next() else {
+                failures.push(format!(
+                    "{name}: the written record does not parse: {:?}",
+                    again.diagnostics
+                ));
+                continue;
+            };
+            again.provenance = record.provenance.clone();
+            again.tei = record.tei.clone();
+            if &again != record {
+                failures.push(format!(
+                    "{name}: write → parse changed `{}`:\n{again:#?}\nwas\n{record:#?}",
+                    record.id
+                ));
+            }
+        }
+        let expected_path = path.with_extension("expected");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{name}: output differs from {}:\n{actual}",
+                expected_path.display()
+            ));
+        }
+    }
+    failures
+}

@@ -1,0 +1,227 @@
+//! Every FRUS volume in `../shared/corpus/frus/` imports, and each document keeps its date,
+//! words, footnotes and pages. The TEI is read here independently of `chancery_ingest::tei`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chancery_ingest::{Severity, Source, tei};
+use roxmltree::{Document, Node, ParsingOptions};
+use time::OffsetDateTime;
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// Elements inside which a word may continue (no word boundary at their edges).
+const INLINE: &[&str] = &[
+    "hi",
+    "persName",
+    "gloss",
+    "placeName",
+    "date",
+    "time",
+    "term",
+    "ref",
+    "seg",
+    "orgName",
+    "name",
+    "foreign",
+    "emph",
+    "q",
+    "rs",
+    "abbr",
+    "expan",
+    "choice",
+    "sic",
+    "corr",
+    "num",
+    "measure",
+    "unclear",
+    "add",
+    "del",
+    "sup",
+    "sub",
+    "pb",
+    "gap",
+    "geogName",
+    "title",
+    "said",
+    "mentioned",
+];
+
+fn is(node: Node<'_, '_>, name: &str) -> bool {
+    node.is_element() && node.tag_name().name() == name
+}
+
+fn is_document(node: Node<'_, '_>) -> bool {
+    is(node, "div") && node.attribute("type") == Some("document")
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The words of a document's TEI: text nodes, with a boundary at every non-inline element.
+fn tei_words(div: Node<'_, '_>) -> Vec<String> {
+    fn walk(node: Node<'_, '_>, out: &mut String) {
+        for child in node.children() {
+            if child.is_text() {
+                out.push_str(child.text().unwrap_or_default());
+            } else if child.is_element() {
+                if is_document(child) && child.attribute((XML_NS, "id")).is_some() {
+                    continue;
+                }
+                let inline = INLINE.contains(&child.tag_name().name());
+                if !inline {
+                    out.push(' ');
+                }
+                walk(child, out);
+                if !inline {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(div, &mut out);
+    words(&out)
+}
+
+fn counted(words: Vec<String>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for word in words {
+        *counts.entry(word).or_default() += 1;
+    }
+    counts
+}
+
+fn own<'a, 'input>(div: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
+    div.descendants().filter(move |n| {
+        !n.ancestors()
+            .skip(1)
+            .any(|a| is_document(a) && a != div && a.attribute((XML_NS, "id")).is_some())
+    })
+}
+
+#[test]
+fn every_frus_volume_imports_whole() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/frus");
+    let mut volumes: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the corpus test needs {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    volumes.sort();
+    assert_eq!(volumes.len(), 17);
+    let (mut n_docs, mut n_records, mut n_dated) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for path in volumes {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let parsed = tei::parse(&Source {
+            path: &name,
+            bytes: &bytes,
+            imported_at: OffsetDateTime::UNIX_EPOCH,
+        });
+        assert!(!parsed.has_errors(), "{name}: {:?}", parsed.diagnostics);
+        assert!(parsed.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+        n_records += parsed.records.len();
+
+        let text =
+            std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).unwrap();
+        let document = Document::parse_with_options(
+            text,
+            ParsingOptions { allow_dtd: true, ..Default::default() },
+        )
+        .unwrap();
+        let divs: Vec<Node<'_, '_>> = document.descendants().filter(|n| is_document(*n)).collect();
+        n_docs += divs.len();
+        assert_eq!(divs.len(), parsed.records.len(), "{name}: one record per document div");
+        for (div, record) in divs.iter().zip(&parsed.records) {
+            let id = &record.id;
+            let text = &record.texts[0];
+            // Dates: every document whose TEI has a date attribute gets a normalized date.
+            let has_date_attribute = div.attributes().any(|a| a.name().starts_with("doc-dateTime"))
+                || own(*div).any(|n| {
+                    is(n, "date")
+                        && !n.ancestors().any(|a| is(a, "note"))
+                        && (n.ancestors().any(|a| is(a, "dateline"))
+                            || n.ancestors().any(|a| is(a, "head")))
+                        && ["when", "from", "notBefore", "to"]
+                            .iter()
+                            .any(|a| n.attribute(*a).is_some())
+                });
+            if has_date_attribute {
+                n_dated += 1;
+                if record.date.edtf.is_none() {
+                    problems.push(format!(
+                        "{id}: has a date attribute but no normalized date ({})",
+                        record.date.printed
+                    ));
+                }
+            }
+            // Footnotes and pages.
+            let n_notes = own(*div)
+                .filter(|n| is(*n, "note") && n.attribute("rend") != Some("inline"))
+                .count();
+            if n_notes != text.notes.len() {
+                problems.push(format!(
+                    "{id}: {n_notes} footnotes in the TEI, {} imported",
+                    text.notes.len()
+                ));
+            }
+            let n_pb = own(*div).filter(|n| is(*n, "pb")).count();
+            let starts_on_earlier_page = text.pages.first().is_some_and(|p| p.offset == 0)
+                && !div
+                    .children()
+                    .filter(|n| n.is_element())
+                    .find(|n| !is(*n, "head"))
+                    .is_some_and(|n| is(n, "pb"));
+            if n_pb + usize::from(starts_on_earlier_page) != text.pages.len() {
+                problems.push(format!(
+                    "{id}: {n_pb} page breaks in the TEI, {} imported",
+                    text.pages.len()
+                ));
+            }
+            // No word lost or invented: title, number, text and notes hold exactly the TEI's words.
+            let mut ours = words(&record.title);
+            // The number counts as text only when the head prints it; otherwise it is `@n`.
+            let head_text: String = div
+                .children()
+                .find(|n| is(*n, "head"))
+                .map(|h| {
+                    h.descendants()
+                        .filter(|t| t.is_text() && !t.ancestors().any(|a| is(a, "note")))
+                        .filter_map(|t| t.text())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(number) = &record.number
+                && head_text.trim_start().starts_with(&format!("{number}."))
+            {
+                ours.extend(words(number));
+            }
+            ours.extend(words(&text.body));
+            for note in &text.notes {
+                ours.extend(words(&note.text));
+            }
+            let (ours, theirs) = (counted(ours), counted(tei_words(*div)));
+            if ours != theirs {
+                let missing: Vec<_> =
+                    theirs.iter().filter(|(w, n)| ours.get(*w) != Some(n)).take(5).collect();
+                let extra: Vec<_> =
+                    ours.iter().filter(|(w, n)| theirs.get(*w) != Some(n)).take(5).collect();
+                problems.push(format!("{id}: words differ; TEI {missing:?} vs imported {extra:?}"));
+            }
+        }
+    }
+    assert_eq!(n_docs, 5008);
+    assert_eq!(n_records, 5008);
+    assert!(n_dated >= 4400, "{n_dated} dated documents");
+    assert!(
+        problems.is_empty(),
+        "{} problems, first ones:\n{}",
+        problems.len(),
+        problems.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
