@@ -98,6 +98,18 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show an authority entry (a person or term of an edition) and the records that refer to it.
+    Authority {
+        /// Its key, as `<volume>#<id>`: frus1955-57v26#p_TMJB1.
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
+    /// List collections: the top-level ones (volumes), or the parts of one.
+    Collections {
+        /// A collection id (frus1955-57v26); without it, the top-level collections.
+        #[arg(value_name = "ID")]
+        id: Option<String>,
+    },
     /// Rebuild the search index from the store, from scratch.
     ///
     /// The store is the only source of truth; the index can always be rebuilt. Until the

@@ -28,6 +28,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             crate::search::search(&cli.data, &query, limit, offset, sort, json).await
         }
         Command::Reindex => crate::search::reindex(&cli.data).await,
+        Command::Authority { key } => authority(&cli.data, &key).await,
+        Command::Collections { id } => collections(&cli.data, id.as_deref()).await,
         Command::Check => crate::search::check(&cli.data).await,
     }
 }
@@ -99,6 +101,10 @@ async fn import(data: &Path, paths: &[PathBuf], json: bool) -> Result<()> {
             }
             other => anyhow::Error::new(other).context("import failed; nothing was imported"),
         })?;
+        open_batch
+            .add_entities(&parsed.authorities, &parsed.collections)
+            .await
+            .context("import failed; nothing was imported")?;
         for (outcome, record) in added.into_iter().zip(&parsed.records) {
             let source =
                 record.provenance.as_ref().map_or(String::new(), |p| p.source_path.clone());
@@ -324,6 +330,57 @@ async fn delete(data: &Path, id: &str) -> Result<()> {
     }
     eprintln!("deleted {id}; its id stays reserved and its revisions are kept");
     crate::search::follow(data, &store).await;
+    store.close().await;
+    Ok(())
+}
+
+async fn authority(data: &Path, key: &str) -> Result<()> {
+    let store = open(data).await?;
+    let Some(entry) = store.authority(key).await? else {
+        return Err(rejected(format!(
+            "no authority entry `{key}`; keys look like frus1955-57v26#p_TMJB1"
+        )));
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}  ({}, {})", entry.name, entry.kind.key(), entry.key)?;
+    if !entry.description.is_empty() {
+        writeln!(stdout, "{}", entry.description)?;
+    }
+    let records = store.records_mentioning(key, 10_000).await?;
+    writeln!(stdout, "\n{} record(s):", records.len())?;
+    for summary in records {
+        writeln!(
+            stdout,
+            "{}\t{}\t{}",
+            summary.id,
+            summary.date_edtf.as_deref().unwrap_or("undated"),
+            summary.title
+        )?;
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn collections(data: &Path, id: Option<&str>) -> Result<()> {
+    let store = open(data).await?;
+    let mut stdout = std::io::stdout().lock();
+    if let Some(id) = id {
+        let Some(collection) = store.collection(id).await? else {
+            return Err(rejected(format!(
+                "no collection `{id}`; `chancery collections` lists them"
+            )));
+        };
+        writeln!(stdout, "{} ({}, {})", collection.title, collection.kind, collection.id)?;
+        if !collection.editors.is_empty() {
+            writeln!(stdout, "edited by {}", collection.editors.join(", "))?;
+        }
+        if let Some(year) = &collection.published {
+            writeln!(stdout, "published {year}")?;
+        }
+    }
+    for part in store.collection_parts(id).await? {
+        writeln!(stdout, "{}\t{}\t{}", part.id, part.kind, part.title)?;
+    }
     store.close().await;
     Ok(())
 }

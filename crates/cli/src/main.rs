@@ -47,6 +47,16 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`chancery list | head`) is not an error.
+        Err(error)
+            if error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             let code = error.downcast_ref::<Failure>().map_or(EXIT_REJECTED, |f| f.code);
             eprintln!("chancery: {error:#}");

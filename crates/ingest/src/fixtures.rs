@@ -35,6 +35,13 @@ pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
             if ext != "txt" {
                 actual.push_str("## as text\n");
                 actual.push_str(&written);
+                if let Some(tei) = &record.tei {
+                    actual.push_str("## as HTML\n");
+                    actual.push_str(
+                        &crate::tei::to_html(tei).unwrap_or_else(|e| format!("ERROR {e}")),
+                    );
+                    actual.push('\n');
+                }
                 actual.push_str("## as JSON\n");
             }
             actual.push_str(&json::write(record));

@@ -65,6 +65,10 @@ struct JsonRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tei: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    collection_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    entities: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     provenance: Option<JsonProvenance>,
 }
 
@@ -240,6 +244,8 @@ fn to_json(record: &Record) -> JsonRecord {
         place: record.place.clone(),
         time: record.time.clone(),
         tei: record.tei.clone(),
+        collection_id: record.collection_id.clone(),
+        entities: record.entities.clone(),
         provenance: record.provenance.as_ref().map(|p| JsonProvenance {
             source_path: p.source_path.clone(),
             sha256: p.sha256.clone(),
@@ -287,7 +293,7 @@ pub fn parse(source: &Source<'_>) -> Parsed {
             records.push(record);
         }
     }
-    let mut parsed = Parsed { records, diagnostics: reader.diagnostics };
+    let mut parsed = Parsed { records, diagnostics: reader.diagnostics, ..Parsed::default() };
     if parsed.has_errors() {
         parsed.records.clear();
     }
@@ -457,6 +463,16 @@ impl Reader<'_> {
                     );
                     return None;
                 }
+                if !crate::text::is_note_label(&note.label) {
+                    error(
+                        self,
+                        format!(
+                            "field `texts[{idx}].notes[{note_idx}].label`: `{}` must be 1 to 24 characters without spaces or brackets",
+                            note.label
+                        ),
+                    );
+                    return None;
+                }
                 text.notes.push(Note {
                     label: note.label,
                     kind: note.kind,
@@ -471,6 +487,16 @@ impl Reader<'_> {
                         format!(
                             "field `texts[{idx}].pages[{page_idx}].offset`: {} does not point into the body",
                             page.offset
+                        ),
+                    );
+                    return None;
+                }
+                if !crate::text::is_page_label(&page.label) {
+                    error(
+                        self,
+                        format!(
+                            "field `texts[{idx}].pages[{page_idx}].label`: `{}` must be 1 to 40 characters without `}}` or line breaks",
+                            page.label
                         ),
                     );
                     return None;
@@ -491,6 +517,8 @@ impl Reader<'_> {
         record.place = item.place;
         record.time = item.time;
         record.tei = item.tei;
+        record.collection_id = item.collection_id;
+        record.entities = item.entities;
         for (idx, section) in item.extra_sections.into_iter().enumerate() {
             if text::label_of(&format!("**{}:**", section.label)).is_none() {
                 error(

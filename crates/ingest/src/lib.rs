@@ -18,6 +18,7 @@ pub mod text;
 
 use std::fmt;
 
+use chancery_model::authority::{Authority, Collection};
 use chancery_model::id::hex;
 use chancery_model::record::{Provenance, Record};
 use sha2::{Digest, Sha256};
@@ -121,11 +122,16 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// What parsing a source gave: its records (none if there was any error) and every diagnostic.
+/// What parsing a source gave: its records, authority entries and collections (none if there
+/// was any error) and every diagnostic.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
     /// The records; empty when [`Parsed::has_errors`].
     pub records: Vec<Record>,
+    /// Authority entries the source defines (a TEI volume's persons and terms).
+    pub authorities: Vec<Authority>,
+    /// Collections the source defines (a TEI volume and its chapters), parents first.
+    pub collections: Vec<Collection>,
     /// Errors and warnings, in source order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -138,13 +144,13 @@ impl Parsed {
 
     fn rejected(path: &str, line: Option<usize>, message: String) -> Parsed {
         Parsed {
-            records: Vec::new(),
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
                 path: path.to_string(),
                 line,
                 message,
             }],
+            ..Parsed::default()
         }
     }
 }

@@ -28,6 +28,7 @@
 use std::collections::HashMap;
 
 use chancery_model::agents::Correspondents;
+use chancery_model::authority::{Authority, AuthorityKind, Collection};
 use chancery_model::date::{DocDate, Edtf, EdtfDate, IntervalEnd};
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
@@ -36,6 +37,10 @@ use chancery_model::record::{Citation, CitationParts, Note, PageBreak, Record, T
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::{Diagnostic, Format, Parsed, Severity, Source, date_phrase};
+
+mod html;
+
+pub use html::to_html;
 
 const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -113,7 +118,18 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     }
     let volume = Volume::read(root, source.path);
     let provenance = source.provenance(Format::Tei);
+    let volume_id = volume.id.to_lowercase();
     let mut reader = Reader {
+        authorities: authorities(root, &volume.id),
+        collections: vec![Collection {
+            id: volume_id.clone(),
+            parent: None,
+            kind: "volume".into(),
+            title: volume.title.clone(),
+            editors: volume.editors.clone(),
+            published: volume.published.clone(),
+            position: 1,
+        }],
         source,
         document: &document,
         volume: &volume,
@@ -124,9 +140,15 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     reader.check_ids();
     if let Some(body) = child(root, "text").and_then(|t| child(t, "body")) {
         let mut path = Vec::new();
-        reader.walk(body, &mut path);
+        reader.walk(body, &mut path, &volume_id);
     }
-    let mut parsed = Parsed { records: reader.records, diagnostics: reader.diagnostics };
+    let mut parsed = Parsed {
+        records: reader.records,
+        authorities: reader.authorities.into_values().collect(),
+        collections: reader.collections,
+        diagnostics: reader.diagnostics,
+    };
+    parsed.authorities.sort_by(|a, b| a.key.cmp(&b.key));
     if parsed.records.is_empty() && !parsed.has_errors() {
         parsed.diagnostics.push(Diagnostic {
             severity: Severity::Error,
@@ -143,13 +165,13 @@ pub fn parse(source: &Source<'_>) -> Parsed {
 
 fn rejected(path: &str, line: usize, message: String) -> Parsed {
     Parsed {
-        records: Vec::new(),
         diagnostics: vec![Diagnostic {
             severity: Severity::Error,
             path: path.to_string(),
             line: Some(line),
             message,
         }],
+        ..Parsed::default()
     }
 }
 
@@ -191,6 +213,8 @@ fn plain(node: Node<'_, '_>) -> String {
 struct Volume {
     id: String,
     title: String,
+    editors: Vec<String>,
+    published: Option<String>,
 }
 
 impl Volume {
@@ -214,11 +238,61 @@ impl Volume {
         let title = find("title", ("type", "complete"))
             .or_else(|| header.and_then(|h| h.descendants().find(|n| is(*n, "title")).map(plain)))
             .unwrap_or_else(|| id.clone());
-        Volume { id, title }
+        let editors = header
+            .map(|h| {
+                h.descendants()
+                    .filter(|n| is(*n, "editor"))
+                    .map(plain)
+                    .filter(|e| !e.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let published = header
+            .and_then(|h| h.descendants().find(|n| is(*n, "publicationStmt")))
+            .and_then(|p| child(p, "date"))
+            .map(plain)
+            .filter(|d| !d.is_empty());
+        Volume { id, title, editors, published }
     }
 }
 
+/// The persons (`list[@type='names']`) and terms (`list[@type='terms']`) of a volume's front
+/// matter: each item's `persName` or `term` with an `xml:id` names the entry; the rest of the
+/// item describes it.
+fn authorities(root: Node<'_, '_>, volume: &str) -> HashMap<String, Authority> {
+    let mut out = HashMap::new();
+    let Some(front) = child(root, "text").and_then(|t| child(t, "front")) else { return out };
+    for list in front.descendants().filter(|n| is(*n, "list")) {
+        let (kind, element) = match list.attribute("type") {
+            Some("names") => (AuthorityKind::Person, "persName"),
+            Some("terms") => (AuthorityKind::Term, "term"),
+            _ => continue,
+        };
+        for item in list.children().filter(|n| is(*n, "item")) {
+            let Some(name_node) =
+                item.descendants().find(|n| is(*n, element) && xml_id(*n).is_some())
+            else {
+                continue;
+            };
+            let id = xml_id(name_node).expect("found by its xml:id");
+            let name = plain(name_node);
+            let full = plain(item);
+            let description = full
+                .strip_prefix(&name)
+                .unwrap_or(&full)
+                .trim_start_matches([',', ' '])
+                .trim()
+                .to_string();
+            let key = format!("{}#{id}", volume.to_lowercase());
+            out.entry(key.clone()).or_insert(Authority { key, kind, name, description });
+        }
+    }
+    out
+}
+
 struct Reader<'a, 'input> {
+    authorities: HashMap<String, Authority>,
+    collections: Vec<Collection>,
     source: &'a Source<'a>,
     document: &'a Document<'input>,
     volume: &'a Volume,
@@ -254,26 +328,41 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
     }
 
-    /// Walks containers, keeping the heads of compilations, chapters and subchapters.
-    fn walk(&mut self, node: Node<'a, 'input>, path: &mut Vec<String>) {
+    /// Walks containers: compilations, chapters and subchapters with a head become collections
+    /// (children of `parent`), and their heads the records' collection path.
+    fn walk(&mut self, node: Node<'a, 'input>, path: &mut Vec<String>, parent: &str) {
+        let mut position = 0;
         for element in node.children().filter(|n| n.is_element()) {
             if is_document(element) {
-                self.document_div(element, path);
+                self.document_div(element, path, parent);
             } else if is(element, "div") {
                 let head = child(element, "head").map(plain).filter(|h| !h.is_empty());
-                let pushed = head.is_some();
-                if let Some(head) = head {
-                    path.push(head);
-                }
-                self.walk(element, path);
-                if pushed {
-                    path.pop();
-                }
+                let Some(head) = head else {
+                    self.walk(element, path, parent);
+                    continue;
+                };
+                position += 1;
+                let local = xml_id(element)
+                    .map(|i| i.to_lowercase())
+                    .unwrap_or_else(|| format!("part{position}"));
+                let id = format!("{parent}/{local}");
+                self.collections.push(Collection {
+                    id: id.clone(),
+                    parent: Some(parent.to_string()),
+                    kind: element.attribute("type").unwrap_or("part").to_string(),
+                    title: head.clone(),
+                    editors: Vec::new(),
+                    published: None,
+                    position,
+                });
+                path.push(head);
+                self.walk(element, path, &id);
+                path.pop();
             }
         }
     }
 
-    fn document_div(&mut self, div: Node<'a, 'input>, path: &[String]) {
+    fn document_div(&mut self, div: Node<'a, 'input>, path: &[String], collection: &str) {
         let doc_xml_id = match xml_id(div) {
             Some(id) => id.to_string(),
             None => {
@@ -320,9 +409,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             .find(|n| !is(*n, "head"))
             .is_some_and(|n| is(n, "pb"));
         if !opens_with_page && let Some(page) = page_before(div) {
-            render
-                .pending_pages
-                .push(page.attribute("n").or_else(|| xml_id(page)).unwrap_or("?").to_string());
+            render.pending_pages.push(page_label(page));
         }
         if let Some(head) = head {
             // The head's notes (the source note, usually) are notes on the title.
@@ -377,6 +464,22 @@ impl<'a, 'input> Reader<'a, 'input> {
             Some(citation(source_note, &self.volume.title, record.number.as_deref(), permalink));
         record.collections =
             std::iter::once(self.volume.title.clone()).chain(path.iter().cloned()).collect();
+        record.collection_id = Some(collection.to_string());
+        // The persons and terms the document refers to (`corresp`, `target`), first mention first.
+        for node in div.descendants().filter(|n| {
+            n.is_element() && !n.ancestors().skip(1).any(|a| is_document(a) && a != div)
+        }) {
+            for reference in
+                [node.attribute("corresp"), node.attribute("target")].into_iter().flatten()
+            {
+                for target in reference.split_whitespace().filter_map(|t| t.strip_prefix('#')) {
+                    let key = format!("{}#{target}", self.volume.id.to_lowercase());
+                    if self.authorities.contains_key(&key) && !record.entities.contains(&key) {
+                        record.entities.push(key);
+                    }
+                }
+            }
+        }
         let mut text = Text::new(
             TextKind::Original,
             Language::from_code("eng"),
@@ -462,6 +565,20 @@ struct FoundDate {
     printed_date: DocDate,
     place: Option<String>,
     time: Option<String>,
+}
+
+/// A page break's label (`@n`, else its id), as a text-format page mark can hold it.
+fn page_label(pb: Node<'_, '_>) -> String {
+    let raw = pb.attribute("n").or_else(|| xml_id(pb)).unwrap_or("?");
+    let label: String = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('}', ")")
+        .chars()
+        .take(40)
+        .collect();
+    if label.is_empty() { "?".into() } else { label }
 }
 
 /// The last page break before a node in document order (roxmltree's sibling and ancestor
@@ -680,7 +797,7 @@ impl Render {
         }
         match name {
             "pb" => {
-                let label = node.attribute("n").or_else(|| xml_id(node)).unwrap_or("?").to_string();
+                let label = page_label(node);
                 self.pending_pages.push(label);
                 return;
             }
@@ -730,10 +847,15 @@ impl Render {
             inner.node(child);
         }
         let (text, nested, _) = inner.finish();
-        let label = node
+        // Labels must stand in a text-format mark: no white space or brackets.
+        let label: String = node
             .attribute("n")
-            .map(str::to_string)
-            .unwrap_or_else(|| (self.notes.len() + 1).to_string());
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '[' | ']' | '{' | '}'))
+            .take(24)
+            .collect();
+        let label = if label.is_empty() { (self.notes.len() + 1).to_string() } else { label };
         let kind = node.attribute("type").map(str::to_string);
         self.notes.push(Note { label, kind, anchor, text: text.replace("\n\n", "\n") });
         // A note within a note (rare) becomes a note of its own, anchored where its parent is.

@@ -48,6 +48,10 @@ pub struct Record {
     pub time: Option<String>,
     /// The document's TEI XML as published, verbatim (for TEI sources).
     pub tei: Option<String>,
+    /// The innermost collection it belongs to (see `authority::Collection`).
+    pub collection_id: Option<String>,
+    /// Keys of the authority entries its text refers to, in order of first mention.
+    pub entities: Vec<String>,
     /// Where the record came from; set by the importer.
     pub provenance: Option<Provenance>,
 }
@@ -75,6 +79,8 @@ impl Record {
             place: None,
             time: None,
             tei: None,
+            collection_id: None,
+            entities: Vec::new(),
             provenance: None,
         }
     }

@@ -15,6 +15,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use chancery_model::authority::{Authority, AuthorityKind, Collection};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use sqlx::sqlite::{
@@ -236,6 +237,49 @@ impl ImportBatch {
         Ok(outcomes)
     }
 
+    /// Adds (or replaces) authority entries and collections.
+    pub async fn add_entities(
+        &mut self,
+        authorities: &[Authority],
+        collections: &[Collection],
+    ) -> Result<()> {
+        // One statement for a volume's thousands of entries.
+        let rows: Vec<[&str; 4]> = authorities
+            .iter()
+            .map(|a| [a.key.as_str(), a.kind.key(), a.name.as_str(), a.description.as_str()])
+            .collect();
+        if !rows.is_empty() {
+            sqlx::query(
+                "INSERT INTO authorities (key, kind, name, description)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each($1) WHERE true
+                 ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                 description = excluded.description",
+            )
+            .bind(serde_json::to_string(&rows).expect("strings serialize"))
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        for collection in collections {
+            sqlx::query(
+                "INSERT INTO collections (id, parent_id, kind, title, editors, published, position)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, kind = excluded.kind,
+                 title = excluded.title, editors = excluded.editors, published = excluded.published,
+                 position = excluded.position",
+            )
+            .bind(&collection.id)
+            .bind(&collection.parent)
+            .bind(&collection.kind)
+            .bind(&collection.title)
+            .bind(serde_json::to_string(&collection.editors).expect("names serialize"))
+            .bind(&collection.published)
+            .bind(i64::from(collection.position))
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Commits everything added.
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
@@ -362,17 +406,7 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.try_get("id")?;
-                Ok(Summary {
-                    id: parse_id(&id)?,
-                    title: row.try_get("title")?,
-                    date_printed: row.try_get("date_printed")?,
-                    date_edtf: row.try_get("date_edtf")?,
-                })
-            })
-            .collect()
+        rows.iter().map(summary).collect()
     }
 
     /// How many current (not deleted) records there are.
@@ -468,6 +502,63 @@ impl Store {
         Ok(seq.unwrap_or(0))
     }
 
+    /// An authority entry by key (`frus1955-57v26#p_TMJB1`).
+    pub async fn authority(&self, key: &str) -> Result<Option<Authority>> {
+        let row =
+            sqlx::query("SELECT key, kind, name, description FROM authorities WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok(Authority {
+                kind: AuthorityKind::from_key(&kind).ok_or_else(|| Error::Corrupt {
+                    id: key.to_string(),
+                    message: format!("unknown authority kind `{kind}`"),
+                })?,
+                key: row.try_get("key")?,
+                name: row.try_get("name")?,
+                description: row.try_get("description")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Current records that refer to an authority entry, in id order.
+    pub async fn records_mentioning(&self, key: &str, limit: u32) -> Result<Vec<Summary>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.title, r.date_printed, r.date_edtf FROM record_entities e
+             JOIN records r ON r.id = e.record_id
+             WHERE e.authority_key = $1 AND r.deleted_at IS NULL ORDER BY r.id LIMIT $2",
+        )
+        .bind(key)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    /// A collection by id.
+    pub async fn collection(&self, id: &str) -> Result<Option<Collection>> {
+        let row = sqlx::query("SELECT id, parent_id, kind, title, editors, published, position FROM collections WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| collection(&row)).transpose()
+    }
+
+    /// The parts of a collection (or the top-level collections, for `None`), in order.
+    pub async fn collection_parts(&self, parent: Option<&str>) -> Result<Vec<Collection>> {
+        let rows = sqlx::query(
+            "SELECT id, parent_id, kind, title, editors, published, position FROM collections
+             WHERE parent_id IS $1 ORDER BY position, id",
+        )
+        .bind(parent)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(collection).collect()
+    }
+
     /// The exact bytes of an imported source file, by SHA-256.
     pub async fn source(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
         let bytes = sqlx::query_scalar("SELECT bytes FROM sources WHERE sha256 = $1")
@@ -515,6 +606,7 @@ async fn upsert(
         .bind(now)
         .execute(&mut **tx)
         .await?;
+        link_entities(tx, record, false).await?;
         record_change(tx, record.id.as_str(), "created", 1, now).await?;
         return Ok(Outcome { id: record.id.clone(), action: Action::Created, revision: 1 });
     };
@@ -559,10 +651,35 @@ async fn upsert(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    link_entities(tx, record, true).await?;
     let (kind, action) =
         if deleted.is_some() { ("created", Action::Created) } else { ("updated", Action::Updated) };
     record_change(tx, record.id.as_str(), kind, new_revision, now).await?;
     Ok(Outcome { id: record.id.clone(), action, revision: new_revision })
+}
+
+/// Rewrites the record's links to authority entries (one statement for all of them: a bulk import
+/// writes tens of thousands of links).
+async fn link_entities(
+    tx: &mut Transaction<'static, Sqlite>,
+    record: &Record,
+    existed: bool,
+) -> Result<()> {
+    if existed {
+        sqlx::query("DELETE FROM record_entities WHERE record_id = $1")
+            .bind(record.id.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    if record.entities.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("INSERT OR IGNORE INTO record_entities (record_id, authority_key) SELECT $1, value FROM json_each($2)")
+        .bind(record.id.as_str())
+        .bind(serde_json::to_string(&record.entities).expect("strings serialize"))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn record_change(
@@ -580,6 +697,32 @@ async fn record_change(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<Summary> {
+    let id: String = row.try_get("id")?;
+    Ok(Summary {
+        id: parse_id(&id)?,
+        title: row.try_get("title")?,
+        date_printed: row.try_get("date_printed")?,
+        date_edtf: row.try_get("date_edtf")?,
+    })
+}
+
+fn collection(row: &sqlx::sqlite::SqliteRow) -> Result<Collection> {
+    let id: String = row.try_get("id")?;
+    let editors: String = row.try_get("editors")?;
+    let position: i64 = row.try_get("position")?;
+    Ok(Collection {
+        editors: serde_json::from_str(&editors)
+            .map_err(|e| Error::Corrupt { id: id.clone(), message: format!("bad editors: {e}") })?,
+        parent: row.try_get("parent_id")?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        published: row.try_get("published")?,
+        position: u32::try_from(position).unwrap_or(0),
+        id,
+    })
 }
 
 fn source_path(record: &Record) -> String {

@@ -6,8 +6,14 @@ use sqlx::SqlitePool;
 use crate::{Error, Result};
 
 /// Every migration, oldest first. Released migrations never change; add a new one instead.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial schema", include_str!("../migrations/sqlite/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial schema", include_str!("../migrations/sqlite/0001_initial.sql")),
+    (
+        2,
+        "collections and authorities",
+        include_str!("../migrations/sqlite/0002_collections_authorities.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
 pub(crate) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -41,6 +41,10 @@ struct Body {
     time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tei: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    collection_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    entities: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -130,6 +134,8 @@ pub(crate) fn to_body(record: &Record) -> String {
         place: record.place.clone(),
         time: record.time.clone(),
         tei: record.tei.clone(),
+        collection_id: record.collection_id.clone(),
+        entities: record.entities.clone(),
     };
     serde_json::to_string(&body).expect("bodies always serialize")
 }
@@ -201,5 +207,7 @@ pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Recor
     record.place = body.place;
     record.time = body.time;
     record.tei = body.tei;
+    record.collection_id = body.collection_id;
+    record.entities = body.entities;
     Ok(record)
 }

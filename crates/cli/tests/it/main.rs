@@ -366,3 +366,120 @@ fn crashes_leave_store_and_index_in_agreement() {
         assert_agreement(&dir, "killed");
     }
 }
+
+const TEI_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/test_data/tei");
+
+#[test]
+fn a_tei_volume_imports_with_notes_pages_people_and_chapters() {
+    let dir = Dir::new();
+    let volume = format!("{TEI_FIXTURES}/frus_2014_style.xml");
+    let lines = dir.json_lines(&["import", &volume, "--json"]);
+    assert_eq!(
+        lines.iter().map(|l| l["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["frus-test-v1/d3", "frus-test-v1/d4", "frus-test-v1/d5"]
+    );
+
+    let (text, _) = dir.check(&["show", "frus-test-v1/d3"], 0);
+    assert!(text.contains("The govern{{page 652}}ment concurs.[^2]"), "{text}");
+    assert!(text.contains("{{page 651}}Washington, June 8, 1955"), "{text}");
+    assert!(
+        text.contains("[^1]@title{source}: source: Department of State, Central Files, 663.001/6–855."),
+        "{text}"
+    );
+    assert!(text.contains("[^2]: See Document 2."), "{text}");
+    // The permalink of history.state.gov finds it too.
+    let (by_url, _) =
+        dir.check(&["show", "https://history.state.gov/historicaldocuments/frus-test-v1/d3"], 0);
+    assert_eq!(by_url, text);
+    // The text view carries everything but the TEI markup itself: re-imported, it replaces the
+    // TEI-backed version (an update) and keeps every field, notes and pages included.
+    let (before, _) = dir.check(&["show", "frus-test-v1/d3", "--format", "json"], 0);
+    let path = dir.write("d3.txt", &text);
+    let lines = dir.json_lines(&["import", path.to_str().unwrap(), "--json"]);
+    assert_eq!(lines[0]["action"], "updated");
+    let (after, _) = dir.check(&["show", "frus-test-v1/d3", "--format", "json"], 0);
+    let (mut before, mut after): (Value, Value) =
+        (serde_json::from_str(&before).unwrap(), serde_json::from_str(&after).unwrap());
+    for record in [&mut before, &mut after] {
+        let object = record.as_object_mut().unwrap();
+        object.remove("provenance");
+        object.remove("tei");
+    }
+    assert_eq!(before, after);
+    assert!(
+        after["texts"][0]["notes"].as_array().unwrap().len() == 2
+            && after["texts"][0]["pages"].as_array().unwrap().len() == 2
+    );
+
+    let (stdout, _) = dir.check(&["search", "concurs"], 0);
+    assert!(stdout.starts_with("frus-test-v1/d3"), "{stdout}");
+    let (stdout, _) = dir.check(&["search", "663.001/6–855"], 0);
+    assert!(
+        stdout.starts_with("frus-test-v1/d3"),
+        "the source note's file number is a known item: {stdout}"
+    );
+    let (people, _) = dir.check(&["authority", "frus-test-v1#p_ML1"], 0);
+    assert!(
+        people.contains("Mates, Leo")
+            && people.contains("Yugoslav Ambassador")
+            && people.contains("frus-test-v1/d3"),
+        "{people}"
+    );
+    let (parts, _) = dir.check(&["collections", "frus-test-v1"], 0);
+    assert!(
+        parts.contains("edited by A. Editor")
+            && parts.contains("frus-test-v1/comp1\tcompilation\tYugoslavia"),
+        "{parts}"
+    );
+}
+
+#[test]
+fn malformed_tei_names_line_and_column_and_stores_nothing() {
+    let dir = Dir::new();
+    let good = format!("{TEI_FIXTURES}/frus_2014_style.xml");
+    let bad = format!("{TEI_FIXTURES}/bad_malformed.xml");
+    let (_, stderr) = dir.check(&["import", &good, &bad], 1);
+    assert!(stderr.contains("bad_malformed.xml:7: error: column 13: malformed XML"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    let (list, _) = dir.check(&["list"], 0);
+    assert!(list.is_empty(), "{list}");
+    let (parts, _) = dir.check(&["collections"], 0);
+    assert!(parts.is_empty(), "{parts}");
+    // Quirks of real volumes are warnings, not errors.
+    let (_, stderr) = dir.check(&["import", &format!("{TEI_FIXTURES}/frus_vendor_style.xml")], 0);
+    assert!(stderr.contains("byte-order mark") && stderr.contains("is used again"), "{stderr}");
+}
+
+/// The whole shared FRUS corpus through the real binary (`--features corpus`, run by `.ci/run`).
+#[cfg(feature = "corpus")]
+#[test]
+fn the_frus_corpus_imports_shows_and_searches() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/frus");
+    let dir = Dir::new();
+    let (_, stderr) = dir.check(&["import", corpus], 0);
+    assert!(stderr.contains("imported 5008 record(s) from 17 file(s)"), "{stderr}");
+    let (text, _) = dir.check(&["show", "frus1955-57v26/d249"], 0);
+    assert!(text.contains("**Memorandum of a Conversation Between the Secretary of State and the Yugoslav Ambassador (Mates)"), "{text}");
+    assert!(
+        text.contains("that {{page 653}}he would keep the United States Government"),
+        "the page break: {text}"
+    );
+    assert!(
+        text.contains("departed.[^2]") && text.contains("[^2]: For text of the press release"),
+        "the footnote: {text}"
+    );
+    assert!(
+        text.contains("[^1]@title: Source: Department of State, Central Files, 611.68/5–2355."),
+        "the source note: {text}"
+    );
+    let (hits, _) = dir.check(&["search", "Mates Secretary Belgrade triumph", "--limit", "3"], 0);
+    assert!(hits.starts_with("frus1955-57v26/d249"), "{hits}");
+    let (hits, _) = dir.check(&["search", "611.68/5–2355"], 0);
+    assert!(hits.starts_with("frus1955-57v26/d249"), "the file number is a known item: {hits}");
+    let (tito, _) = dir.check(&["authority", "frus1955-57v26#p_TMJB1"], 0);
+    assert!(
+        tito.contains("President of Yugoslavia") && tito.contains("frus1955-57v26/d249"),
+        "{tito}"
+    );
+    dir.check(&["check"], 0);
+}

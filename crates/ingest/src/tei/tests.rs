@@ -46,3 +46,36 @@ fn titles_lose_their_number() {
     assert_eq!(split_number("1954 Telegram"), (None, "1954 Telegram".into()));
     assert_eq!(split_number("1.5 Million"), (None, "1.5 Million".into()));
 }
+
+#[test]
+fn html_is_safe_whatever_the_markup() {
+    let tei = r#"<div type="document" xml:id="d1" n="1"><head>1. Title<note n="1" type="source">Source: "x" &amp; y</note></head>
+        <p rend="x&quot; onmouseover=&quot;alert(1)">&lt;script&gt;alert(1)&lt;/script&gt;"&gt;&lt;img src=x onerror=alert(1)&gt;</p>
+        <script>alert(2)</script><p onclick="alert(3)">Click</p>
+        <persName corresp="javascript:alert(4)">Tito</persName><ref target="javascript:alert(5)">link</ref>
+        <pb n="5&quot;&gt;&lt;b"/><note n="2" xml:id="x&quot;y">Second<hi rend="italic">ly</hi></note></div>"#;
+    let html = to_html(tei).unwrap();
+    // Text `<` is escaped, so every literal `<` starts one of our tags: inspect those.
+    let tags: Vec<&str> =
+        html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()).collect();
+    let allowed = [
+        "p", "/p", "span", "/span", "sup", "/sup", "a", "/a", "section", "/section", "h2", "/h2",
+        "ol", "/ol", "li", "/li", "em", "/em",
+    ];
+    for tag in &tags {
+        let name = tag.split_whitespace().next().unwrap_or_default();
+        assert!(allowed.contains(&name), "unexpected tag <{tag}> in {html}");
+        let lower = tag.to_ascii_lowercase();
+        assert!(
+            !lower.contains(" on") && !lower.contains("javascript") && !lower.contains("style="),
+            "<{tag}>"
+        );
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(html.contains("alert(2)"), "unknown elements keep their text, escaped: {html}");
+    assert!(html.contains("<a href=\"#fn-xy\" id=\"ref-fn-xy\">2</a>"), "{html}");
+    assert!(html.contains("<li id=\"fn-xy\""), "{html}");
+    assert!(html.contains("href=\"#ref-fn-xy\""), "notes link back: {html}");
+    assert!(html.contains("Second<em>ly</em>"), "{html}");
+    assert!(html.contains("Source: &quot;x&quot; &amp; y"), "{html}");
+}

@@ -3,7 +3,8 @@
 //! In a Contents body, `[^LABEL]` marks where footnote LABEL is anchored and `{{page LABEL}}`
 //! where a printed page begins; the marks are removed from the text and kept as offsets. The
 //! footnotes themselves are the trailing paragraphs of the section that read
-//! `[^LABEL]: text` or `[^LABEL]{kind}: text`. A footnote on the title is marked in the title.
+//! `[^LABEL]: text` or `[^LABEL]{kind}: text`. A footnote on the title is marked in the title and
+//! its definition says so: `[^LABEL]@title{kind}: text`.
 //! Text that would read as a mark is escaped with a backslash (`\[^`, `\{{page `), and a
 //! backslash itself is written `\\`.
 
@@ -43,7 +44,7 @@ pub(crate) fn strip(text: &str) -> (String, Vec<(usize, Mark)>) {
         }
         if let Some(after) = rest.strip_prefix(PAGE_OPEN)
             && let Some(end) = after.find("}}")
-            && is_label(&after[..end])
+            && is_page_label(&after[..end])
         {
             marks.push((clean.len(), Mark::Page(after[..end].to_string())));
             rest = &after[end + 2..];
@@ -56,7 +57,16 @@ pub(crate) fn strip(text: &str) -> (String, Vec<(usize, Mark)>) {
     (clean, marks)
 }
 
-fn is_label(label: &str) -> bool {
+/// Whether a page label can stand in a page mark: up to 40 characters, no `}` or line break.
+pub(crate) fn is_page_label(label: &str) -> bool {
+    !label.trim().is_empty()
+        && label.len() <= 40
+        && !label.contains(['}', '\n'])
+        && label.trim() == label
+}
+
+/// Whether a footnote label can stand in a mark: up to 24 characters, no white space or brackets.
+pub(crate) fn is_label(label: &str) -> bool {
     !label.is_empty()
         && label.len() <= 24
         && !label.contains(char::is_whitespace)
@@ -69,8 +79,9 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace(NOTE_OPEN, "\\[^").replace(PAGE_OPEN, "\\{{page ")
 }
 
-/// A footnote definition paragraph: `[^LABEL]: text` or `[^LABEL]{kind}: text`.
-pub(crate) fn definition(paragraph: &str) -> Option<(String, Option<String>, String)> {
+/// A footnote definition paragraph: `[^LABEL]: text`, `[^LABEL]{kind}: text`, with `@title`
+/// after the label for a note on the title: (label, on the title, kind, text).
+pub(crate) fn definition(paragraph: &str) -> Option<(String, bool, Option<String>, String)> {
     let after = paragraph.strip_prefix(NOTE_OPEN)?;
     let end = after.find(']')?;
     let label = &after[..end];
@@ -78,6 +89,13 @@ pub(crate) fn definition(paragraph: &str) -> Option<(String, Option<String>, Str
         return None;
     }
     let mut rest = &after[end + 1..];
+    let on_title = match rest.strip_prefix("@title") {
+        Some(after_title) => {
+            rest = after_title;
+            true
+        }
+        None => false,
+    };
     let mut kind = None;
     if let Some(inner) = rest.strip_prefix('{') {
         let close = inner.find('}')?;
@@ -90,7 +108,7 @@ pub(crate) fn definition(paragraph: &str) -> Option<(String, Option<String>, Str
     }
     let text = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(':'))?;
     let (clean, _) = strip(text);
-    Some((label.to_string(), kind, clean))
+    Some((label.to_string(), on_title, kind, clean))
 }
 
 /// The body of a text with its marks, and its footnote definitions, as written.
@@ -116,8 +134,9 @@ pub(crate) fn write_body(text: &Text) -> String {
     out.push_str(&escape(&text.body[at..]));
     for note in &text.notes {
         let kind = note.kind.as_deref().map(|k| format!("{{{k}}}")).unwrap_or_default();
+        let on_title = if note.anchor.is_none() { "@title" } else { "" };
         out.push_str(&format!(
-            "\n\n{NOTE_OPEN}{}]{kind}: {}",
+            "\n\n{NOTE_OPEN}{}]{on_title}{kind}: {}",
             note.label,
             escape(&note.text).replace("\n\n", "\n")
         ));
@@ -163,8 +182,10 @@ pub(crate) fn read_body(
         }
     }
     let mut notes = Vec::with_capacity(definitions.len());
-    for (label, kind, text) in definitions {
-        let anchor = match note_marks.iter().position(|(_, l)| *l == label) {
+    for (label, on_title, kind, text) in definitions {
+        let body_mark =
+            if on_title { None } else { note_marks.iter().position(|(_, l)| *l == label) };
+        let anchor = match body_mark {
             Some(idx) => Some(note_marks.remove(idx).0),
             None => {
                 if let Some(idx) = title_marks.iter().position(|l| *l == label) {

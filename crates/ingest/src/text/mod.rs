@@ -25,9 +25,9 @@
 //! except Contents, and in any order): Citation, Summary, Credits, Original Language(s),
 //! Contents, Identifier, Type, Authors, Recipients, Subjects, Places, Collections, and for what
 //! other sources give (TEI): EDTF (the normalized date, when the printed one does not give it),
-//! Number, Dateline Place, Time, Citation Parts (`key: value` lines, when the citation's text
+//! Number, Dateline Place, Time, Collection Id, Entities (authority keys), Citation Parts (`key: value` lines, when the citation's text
 //! does not give them). List sections
-//! take one entry per line (or entries separated by `;`; languages also by `,`); `none` means an
+//! take one entry per line (languages may also be separated by `,` or `;`); `none` means an
 //! explicitly empty list. Each Contents section holds one text: its first line, when it reads as
 //! `Translation|Transcript|Transcription|Original [- Language]`, is the label; the rest is the
 //! body. Unknown sections are kept verbatim, with a warning.
@@ -44,6 +44,8 @@ mod marks;
 mod write;
 
 pub use write::write;
+
+pub(crate) use marks::{is_label as is_note_label, is_page_label};
 
 use chancery_model::agents::Correspondents;
 use chancery_model::date::DocDate;
@@ -62,7 +64,7 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     };
     let mut parser = Parser { path: source.path, diagnostics: Vec::new() };
     let record = parser.record(text);
-    let mut parsed = Parsed { records: Vec::new(), diagnostics: parser.diagnostics };
+    let mut parsed = Parsed { diagnostics: parser.diagnostics, ..Parsed::default() };
     if let Some(mut record) = record
         && !parsed.has_errors()
     {
@@ -304,6 +306,8 @@ impl<'a> Parser<'a> {
                 Some("number") => record.number = Some(body.trim().to_string()),
                 Some("dateline place") => record.place = Some(body.trim().to_string()),
                 Some("time") => record.time = Some(body.trim().to_string()),
+                Some("collection id") => record.collection_id = Some(body.trim().to_string()),
+                Some("entities") => record.entities = list(&raw),
                 Some("citation parts") => match citation_parts(&raw) {
                     Ok(parts) => explicit.citation_parts = Some(parts),
                     Err(message) => self.error(section.line, message),
@@ -381,6 +385,8 @@ fn canonical_label(label: &str) -> Option<&'static str> {
         "number" | "document number" => "number",
         "dateline place" => "dateline place",
         "time" => "time",
+        "collection id" => "collection id",
+        "entities" => "entities",
         "citation parts" => "citation parts",
         "type" | "document type" => "type",
         "authors" | "author" => "authors",
@@ -440,7 +446,7 @@ fn list(body: &str) -> Vec<String> {
     if is_none(body) {
         return Vec::new();
     }
-    body.split(['\n', ';']).map(str::trim).filter(|e| !e.is_empty()).map(String::from).collect()
+    body.split('\n').map(str::trim).filter(|e| !e.is_empty()).map(String::from).collect()
 }
 
 /// One Contents section: an optional label line, then the text with its marks and footnotes.

@@ -59,9 +59,12 @@ pub fn write(record: &Record) -> String {
             &record.date.edtf.map_or_else(|| "none".to_string(), |e| e.to_string()),
         );
     }
-    for (label, value) in
-        [("Number", &record.number), ("Dateline Place", &record.place), ("Time", &record.time)]
-    {
+    for (label, value) in [
+        ("Number", &record.number),
+        ("Dateline Place", &record.place),
+        ("Time", &record.time),
+        ("Collection Id", &record.collection_id),
+    ] {
         if let Some(value) = value {
             section(&mut out, label, value);
         }
@@ -101,6 +104,7 @@ pub fn write(record: &Record) -> String {
         ("Subjects", &record.subjects),
         ("Places", &record.places),
         ("Collections", &record.collections),
+        ("Entities", &record.entities),
     ] {
         if !entries.is_empty() {
             list(&mut out, label, entries);

@@ -113,7 +113,7 @@ fn every_frus_volume_imports_whole() {
         .collect();
     volumes.sort();
     assert_eq!(volumes.len(), 17);
-    let (mut n_docs, mut n_records, mut n_dated) = (0, 0, 0);
+    let (mut n_docs, mut n_records, mut n_dated, mut n_authorities) = (0, 0, 0, 0);
     let mut problems = Vec::new();
     for path in volumes {
         let bytes = std::fs::read(&path).unwrap();
@@ -126,6 +126,54 @@ fn every_frus_volume_imports_whole() {
         assert!(!parsed.has_errors(), "{name}: {:?}", parsed.diagnostics);
         assert!(parsed.diagnostics.iter().all(|d| d.severity == Severity::Warning));
         n_records += parsed.records.len();
+        n_authorities += parsed.authorities.len();
+        assert!(
+            parsed.collections.first().is_some_and(|c| c.kind == "volume"),
+            "{name}: the volume is a collection"
+        );
+        let keys: std::collections::HashSet<&str> =
+            parsed.authorities.iter().map(|a| a.key.as_str()).collect();
+        let collection_ids: std::collections::HashSet<&str> =
+            parsed.collections.iter().map(|c| c.id.as_str()).collect();
+        for record in &parsed.records {
+            let id = &record.id;
+            if let Some(unknown) = record.entities.iter().find(|k| !keys.contains(k.as_str())) {
+                problems
+                    .push(format!("{id}: refers to `{unknown}`, which the volume does not define"));
+            }
+            if !record.collection_id.as_deref().is_some_and(|c| collection_ids.contains(c)) {
+                problems.push(format!("{id}: not placed in a collection of the volume"));
+            }
+            if let Err(error) = tei::to_html(record.tei.as_deref().unwrap_or_default()) {
+                problems.push(format!("{id}: no HTML: {error}"));
+            }
+            // The record text format carries everything but the TEI markup.
+            let written = chancery_ingest::text::write(record);
+            let again = chancery_ingest::text::parse(&Source {
+                path: "written",
+                bytes: written.as_bytes(),
+                imported_at: OffsetDateTime::UNIX_EPOCH,
+            });
+            match again.records.into_iter().next() {
+                Some(mut again) => {
+                    again.tei = record.tei.clone();
+                    again.provenance = record.provenance.clone();
+                    if &again != record {
+                        let (a, b) = (format!("{record:#?}"), format!("{again:#?}"));
+                        let first = a
+                            .lines()
+                            .zip(b.lines())
+                            .find(|(x, y)| x != y)
+                            .map(|(x, y)| format!("{} → {}", x.trim(), y.trim()));
+                        problems.push(format!(
+                            "{id}: the text format does not give the record back: {first:?}"
+                        ));
+                    }
+                }
+                None => problems
+                    .push(format!("{id}: its text format does not parse: {:?}", again.diagnostics)),
+            }
+        }
 
         let text =
             std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).unwrap();
@@ -218,6 +266,7 @@ fn every_frus_volume_imports_whole() {
     assert_eq!(n_docs, 5008);
     assert_eq!(n_records, 5008);
     assert!(n_dated >= 4400, "{n_dated} dated documents");
+    assert!(n_authorities > 3000, "{n_authorities} persons and terms");
     assert!(
         problems.is_empty(),
         "{} problems, first ones:\n{}",

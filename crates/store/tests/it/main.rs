@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use chancery_ingest::{Source, text};
+use chancery_model::authority::{Authority, AuthorityKind, Collection};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use chancery_store::{Action, ChangeKind, Error, SourceFile, Store};
@@ -47,7 +48,7 @@ fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = Store::open_in_memory().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -185,7 +186,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -200,7 +201,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 1 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 2 }), "{error}");
 }
 
 #[tokio::test]
@@ -209,4 +210,105 @@ async fn unknown_ids_are_simply_absent() {
     let id = RecordId::parse("nothing-here").unwrap();
     assert!(store.get(&id).await.unwrap().is_none());
     assert!(store.revisions(&id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn authorities_and_collections() {
+    let store = Store::open_in_memory().await.unwrap();
+    let tito = Authority {
+        key: "v1#p_T".into(),
+        kind: AuthorityKind::Person,
+        name: "Tito, Josip Broz".into(),
+        description: "President of Yugoslavia".into(),
+    };
+    let volume = Collection {
+        id: "v1".into(),
+        parent: None,
+        kind: "volume".into(),
+        title: "Volume One".into(),
+        editors: vec!["A. Editor".into()],
+        published: Some("1992".into()),
+        position: 1,
+    };
+    let chapter = Collection {
+        id: "v1/ch1".into(),
+        parent: Some("v1".into()),
+        kind: "chapter".into(),
+        title: "Yugoslavia".into(),
+        editors: vec![],
+        published: None,
+        position: 1,
+    };
+    let mut letter = letter("Mentions Tito.");
+    letter.entities = vec!["v1#p_T".into()];
+    letter.collection_id = Some("v1/ch1".into());
+    let mut batch = store.begin_import(T0).await.unwrap();
+    batch.add(&[letter.clone(), telegram()], &[]).await.unwrap();
+    batch
+        .add_entities(std::slice::from_ref(&tito), &[volume.clone(), chapter.clone()])
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+
+    assert_eq!(store.authority("v1#p_T").await.unwrap(), Some(tito));
+    assert_eq!(store.authority("v1#nobody").await.unwrap(), None);
+    let mentioning = store.records_mentioning("v1#p_T", 10).await.unwrap();
+    assert_eq!(mentioning.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), [letter.id.clone()]);
+    assert_eq!(store.collection("v1").await.unwrap(), Some(volume.clone()));
+    assert_eq!(store.collection_parts(None).await.unwrap(), [volume]);
+    assert_eq!(store.collection_parts(Some("v1")).await.unwrap(), [chapter]);
+    assert_eq!(store.get(&letter.id).await.unwrap().unwrap().record, letter);
+
+    // Links follow the record: an update without the mention removes it; a deletion hides it.
+    let mut unlinked = letter.clone();
+    unlinked.entities.clear();
+    store.import(&[unlinked], &[], T1).await.unwrap();
+    assert!(store.records_mentioning("v1#p_T", 10).await.unwrap().is_empty());
+    store.import(&[letter.clone()], &[], T1).await.unwrap();
+    store.delete(&letter.id, T2).await.unwrap();
+    assert!(store.records_mentioning("v1#p_T", 10).await.unwrap().is_empty());
+}
+
+/// A database at schema version 1 (the first released one) opens, migrates to the current
+/// version, and keeps its records.
+#[tokio::test]
+async fn migrates_from_version_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(chancery_store::DATABASE_FILE);
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, description TEXT NOT NULL,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))) STRICT;
+         INSERT INTO schema_migrations (version, description) VALUES (1, 'initial schema');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::raw_sql(include_str!("../../migrations/sqlite/0001_initial.sql"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    // A record as version 1 wrote it (body shape 1, before notes, pages and entities existed).
+    sqlx::raw_sql(
+        r#"INSERT INTO records (id, title, date_printed, date_edtf, date_min, date_max, doc_type, body, body_version,
+               source_path, source_sha256, source_format, imported_at, revision, created_at, updated_at)
+           VALUES ('old-record', 'An old letter', '1954', '1954', '1954-01-01', '1954-12-31', 'letter',
+               '{"title":"An old letter","date_printed":"1954","date_edtf":"1954","doc_type":"letter","authors":[],"recipients":[],"citation":null,"summary":"Kept.","credits":null,"original_languages":[],"texts":[{"kind":"translation","language":["eng","English"],"label":"Translation - English","body":"Text."}],"subjects":[],"places":[],"collections":[],"extra_sections":[]}',
+               1, 'old.txt', 'abc', 'text', '2026-11-01T00:00:00Z', 1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+           INSERT INTO changes (record_id, kind, revision, at) VALUES ('old-record', 'created', 1, '2026-11-01T00:00:00Z');"#,
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 2);
+    let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
+    assert_eq!(old.record.summary.as_deref(), Some("Kept."));
+    assert_eq!(old.record.texts[0].body, "Text.");
+    assert!(old.record.texts[0].notes.is_empty() && old.record.entities.is_empty());
+    assert!(store.collection_parts(None).await.unwrap().is_empty(), "the new tables exist");
+    assert_eq!(store.last_change().await.unwrap(), 1);
 }
