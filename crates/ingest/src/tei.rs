@@ -195,6 +195,13 @@ fn is_document(node: Node<'_, '_>) -> bool {
     is(node, "div") && node.attribute("type") == Some("document")
 }
 
+/// Whether `node` is part of document `div` itself: its nearest enclosing document div is `div`
+/// (a document nested in it with its own id is a record of its own).
+fn belongs_to(node: Node<'_, '_>, div: Node<'_, '_>) -> bool {
+    node.ancestors().skip(1).find(|a| is_document(*a) && (*a == div || xml_id(*a).is_some()))
+        == Some(div)
+}
+
 /// Whitespace collapsed text of a node, without notes.
 fn plain(node: Node<'_, '_>) -> String {
     let mut out = String::new();
@@ -335,6 +342,16 @@ impl<'a, 'input> Reader<'a, 'input> {
         for element in node.children().filter(|n| n.is_element()) {
             if is_document(element) {
                 self.document_div(element, path, parent);
+                // Documents nested in it (enclosures) with their own id are records too, in
+                // document order; the parent's text leaves them out.
+                let nested: Vec<Node<'a, 'input>> = element
+                    .descendants()
+                    .skip(1)
+                    .filter(|n| is_document(*n) && xml_id(*n).is_some())
+                    .collect();
+                for document in nested {
+                    self.document_div(document, path, parent);
+                }
             } else if is(element, "div") {
                 let head = child(element, "head").map(plain).filter(|h| !h.is_empty());
                 let Some(head) = head else {
@@ -441,11 +458,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         let derived = Correspondents::from_title(&record.title);
         record.authors = if authors.is_empty() { derived.authors } else { authors };
         record.recipients = if recipients.is_empty() { derived.recipients } else { recipients };
-        let own_notes = || {
-            div.descendants().filter(|n| {
-                is(*n, "note") && !n.ancestors().skip(1).any(|a| is_document(a) && a != div)
-            })
-        };
+        let own_notes = || div.descendants().filter(|n| is(*n, "note") && belongs_to(*n, div));
         // Some volumes leave the type off: then the head's note that starts "Source:" is it.
         let source_note = own_notes()
             .find(|n| n.attribute("type") == Some("source"))
@@ -466,9 +479,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             std::iter::once(self.volume.title.clone()).chain(path.iter().cloned()).collect();
         record.collection_id = Some(collection.to_string());
         // The persons and terms the document refers to (`corresp`, `target`), first mention first.
-        for node in div.descendants().filter(|n| {
-            n.is_element() && !n.ancestors().skip(1).any(|a| is_document(a) && a != div)
-        }) {
+        for node in div.descendants().filter(|n| n.is_element() && belongs_to(*n, div)) {
             for reference in
                 [node.attribute("corresp"), node.attribute("target")].into_iter().flatten()
             {
@@ -498,7 +509,8 @@ impl<'a, 'input> Reader<'a, 'input> {
         let attribute =
             |name: &str| div.attributes().find(|a| a.name() == name).map(|a| a.value().to_string());
         let own = |n: &Node<'_, '_>| {
-            !n.ancestors().skip(1).any(|a| (is_document(a) && a != div) || is(a, "note"))
+            belongs_to(*n, div)
+                && !n.ancestors().skip(1).take_while(|a| *a != div).any(|a| is(a, "note"))
         };
         // The first dateline date with a date attribute (some volumes mark a place as a date,
         // "<date>Washington</date>", before the real one), else the first dateline date.

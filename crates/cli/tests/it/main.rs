@@ -383,7 +383,9 @@ fn a_tei_volume_imports_with_notes_pages_people_and_chapters() {
     assert!(text.contains("The govern{{page 652}}ment concurs.[^2]"), "{text}");
     assert!(text.contains("{{page 651}}Washington, June 8, 1955"), "{text}");
     assert!(
-        text.contains("[^1]@title{source}: source: Department of State, Central Files, 663.001/6–855."),
+        text.contains(
+            "[^1]@title{source}: source: Department of State, Central Files, 663.001/6–855."
+        ),
         "{text}"
     );
     assert!(text.contains("[^2]: See Document 2."), "{text}");
