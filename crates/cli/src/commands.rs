@@ -246,18 +246,22 @@ async fn list(data: &Path, json: bool, limit: Option<u64>) -> Result<()> {
                 });
                 writeln!(stdout, "{line}")?;
             } else {
-                writeln!(
-                    stdout,
-                    "{}\t{}\t{}",
-                    summary.id,
-                    summary.date_edtf.as_deref().unwrap_or("undated"),
-                    summary.title
-                )?;
+                writeln!(stdout, "{}", summary_line(summary))?;
             }
         }
     }
     store.close().await;
     Ok(())
+}
+
+/// A record as one line of a listing: id, EDTF date, title, tab-separated.
+fn summary_line(summary: &chancery_store::Summary) -> String {
+    format!(
+        "{}\t{}\t{}",
+        summary.id,
+        summary.date_edtf.as_deref().unwrap_or("undated"),
+        summary.title
+    )
 }
 
 async fn export(data: &Path, out: Option<&Path>) -> Result<()> {
@@ -349,13 +353,7 @@ async fn authority(data: &Path, key: &str) -> Result<()> {
     let records = store.records_mentioning(key, 10_000).await?;
     writeln!(stdout, "\n{} record(s):", records.len())?;
     for summary in records {
-        writeln!(
-            stdout,
-            "{}\t{}\t{}",
-            summary.id,
-            summary.date_edtf.as_deref().unwrap_or("undated"),
-            summary.title
-        )?;
+        writeln!(stdout, "{}", summary_line(&summary))?;
     }
     store.close().await;
     Ok(())

@@ -506,7 +506,7 @@ impl Reader<'_> {
             text.label =
                 json_text.label.filter(|l| text::content_label(l).is_some()).unwrap_or_default();
             if text.label.is_empty() {
-                text.label = default_label(&text);
+                text.label = text::default_label(&text);
             }
             record.texts.push(text);
         }
@@ -578,19 +578,6 @@ impl Reader<'_> {
                 None
             }
         }
-    }
-}
-
-fn default_label(text: &Text) -> String {
-    let kind = match text.kind {
-        TextKind::Translation => "Translation",
-        TextKind::Transcript => "Transcript",
-        TextKind::Original => "Original",
-        TextKind::Other => return String::new(),
-    };
-    match &text.language {
-        Some(language) if language.is_determined() => format!("{kind} - {}", language.name),
-        _ => kind.to_string(),
     }
 }
 

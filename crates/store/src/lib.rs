@@ -580,32 +580,8 @@ async fn upsert(
             .bind(record.id.as_str())
             .fetch_optional(&mut **tx)
             .await?;
-    let (min, max) = record.date.edtf.map(|e| e.bounds()).unwrap_or((None, None));
-    let provenance = record.provenance.as_ref();
-    let imported_at = provenance.map(|p| timestamp(p.imported_at));
     let Some(existing) = existing else {
-        sqlx::query(
-            "INSERT INTO records (id, title, date_printed, date_edtf, date_min, date_max, doc_type, body,
-                                  body_version, source_path, source_sha256, source_format, imported_at,
-                                  revision, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)",
-        )
-        .bind(record.id.as_str())
-        .bind(&record.title)
-        .bind(&record.date.printed)
-        .bind(record.date.edtf.map(|e| e.to_string()))
-        .bind(min.map(|d| d.to_string()))
-        .bind(max.map(|d| d.to_string()))
-        .bind(record.doc_type.map(|t| t.key()))
-        .bind(&body)
-        .bind(stored::BODY_VERSION)
-        .bind(provenance.map(|p| p.source_path.as_str()))
-        .bind(provenance.map(|p| p.sha256.as_str()))
-        .bind(provenance.map(|p| p.format.as_str()))
-        .bind(&imported_at)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        write_row(tx, record, &body, 1, now).await?;
         link_entities(tx, record, false).await?;
         record_change(tx, record.id.as_str(), "created", 1, now).await?;
         return Ok(Outcome { id: record.id.clone(), action: Action::Created, revision: 1 });
@@ -628,11 +604,36 @@ async fn upsert(
     .execute(&mut **tx)
     .await?;
     let new_revision = revision + 1;
+    write_row(tx, record, &body, new_revision, now).await?;
+    link_entities(tx, record, true).await?;
+    let (kind, action) =
+        if deleted.is_some() { ("created", Action::Created) } else { ("updated", Action::Updated) };
+    record_change(tx, record.id.as_str(), kind, new_revision, now).await?;
+    Ok(Outcome { id: record.id.clone(), action, revision: new_revision })
+}
+
+/// Writes a record's row: inserts it, or replaces the current version (clearing a tombstone) and
+/// keeps its creation time.
+async fn write_row(
+    tx: &mut Transaction<'static, Sqlite>,
+    record: &Record,
+    body: &str,
+    revision: i64,
+    now: &str,
+) -> Result<()> {
+    let (min, max) = record.date.edtf.map(|e| e.bounds()).unwrap_or((None, None));
+    let provenance = record.provenance.as_ref();
     sqlx::query(
-        "UPDATE records SET title = $2, date_printed = $3, date_edtf = $4, date_min = $5, date_max = $6,
-                doc_type = $7, body = $8, body_version = $9, source_path = $10, source_sha256 = $11,
-                source_format = $12, imported_at = $13, revision = $14, updated_at = $15, deleted_at = NULL
-         WHERE id = $1",
+        "INSERT INTO records (id, title, date_printed, date_edtf, date_min, date_max, doc_type, body,
+                              body_version, source_path, source_sha256, source_format, imported_at,
+                              revision, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, date_printed = excluded.date_printed,
+             date_edtf = excluded.date_edtf, date_min = excluded.date_min, date_max = excluded.date_max,
+             doc_type = excluded.doc_type, body = excluded.body, body_version = excluded.body_version,
+             source_path = excluded.source_path, source_sha256 = excluded.source_sha256,
+             source_format = excluded.source_format, imported_at = excluded.imported_at,
+             revision = excluded.revision, updated_at = excluded.updated_at, deleted_at = NULL",
     )
     .bind(record.id.as_str())
     .bind(&record.title)
@@ -641,21 +642,17 @@ async fn upsert(
     .bind(min.map(|d| d.to_string()))
     .bind(max.map(|d| d.to_string()))
     .bind(record.doc_type.map(|t| t.key()))
-    .bind(&body)
+    .bind(body)
     .bind(stored::BODY_VERSION)
     .bind(provenance.map(|p| p.source_path.as_str()))
     .bind(provenance.map(|p| p.sha256.as_str()))
     .bind(provenance.map(|p| p.format.as_str()))
-    .bind(&imported_at)
-    .bind(new_revision)
+    .bind(provenance.map(|p| timestamp(p.imported_at)))
+    .bind(revision)
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    link_entities(tx, record, true).await?;
-    let (kind, action) =
-        if deleted.is_some() { ("created", Action::Created) } else { ("updated", Action::Updated) };
-    record_change(tx, record.id.as_str(), kind, new_revision, now).await?;
-    Ok(Outcome { id: record.id.clone(), action, revision: new_revision })
+    Ok(())
 }
 
 /// Rewrites the record's links to authority entries (one statement for all of them: a bulk import

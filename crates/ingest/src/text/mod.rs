@@ -45,6 +45,8 @@ mod write;
 
 pub use write::write;
 
+pub(crate) use write::default_label;
+
 pub(crate) use marks::{is_label as is_note_label, is_page_label};
 
 use chancery_model::agents::Correspondents;

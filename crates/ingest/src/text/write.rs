@@ -137,19 +137,16 @@ fn list(out: &mut String, label: &str, entries: &[String]) {
 
 fn contents(out: &mut String, text: &Text) {
     out.push_str("**Contents:**\n\n");
-    let label = if content_label(&text.label).is_some() {
-        text.label.clone()
-    } else {
-        synthesized_label(text)
-    };
+    let label =
+        if content_label(&text.label).is_some() { text.label.clone() } else { default_label(text) };
     if !label.is_empty() {
         let _ = write!(out, "{label}\n\n");
     }
     write_body(out, &super::marks::write_body(text), true, label.is_empty());
 }
 
-/// A label for a text whose own label the parser would not read back.
-fn synthesized_label(text: &Text) -> String {
+/// The label a text's kind and language give ("Translation - English"); empty for other texts.
+pub(crate) fn default_label(text: &Text) -> String {
     use chancery_model::record::TextKind;
     let kind = match text.kind {
         TextKind::Translation => "Translation",
