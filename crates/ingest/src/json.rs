@@ -4,8 +4,8 @@
 //! A file holds one record object, an array of them, or JSON lines. Unknown fields are errors
 //! (a typo must not lose data). On input, derived fields may be left out: `id` (from the
 //! citation's permalink, else the title and date), `date.edtf` (from `date.printed`),
-//! `date.printed` (from `date.edtf`), `type`, `authors` and `recipients` (from the title), the
-//! citation's parts (from its text; parts given explicitly win), a text's `label` (from its kind
+//! `date.printed` (from `date.edtf`), `type` (absent: from the title; `null`: none), `authors` and `recipients` (from the title), the
+//! citation's parts (from its text; parts given explicitly win, and `null` means none), a text's `label` (from its kind
 //! and language). `date.min`/`date.max` and `provenance` are written for readers and ignored on
 //! input: the importer records its own provenance.
 
@@ -32,8 +32,8 @@ struct JsonRecord {
     title: String,
     #[serde(default)]
     date: JsonDate,
-    #[serde(default, rename = "type")]
-    doc_type: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "given")]
+    doc_type: Option<Option<String>>,
     #[serde(default)]
     authors: Option<Vec<String>>,
     #[serde(default)]
@@ -89,22 +89,22 @@ struct JsonDate {
 #[serde(deny_unknown_fields)]
 struct JsonCitation {
     text: String,
-    #[serde(default)]
-    publisher: Option<String>,
-    #[serde(default)]
-    archive: Option<String>,
-    #[serde(default)]
-    archive_english: Option<String>,
-    #[serde(default)]
-    fonds: Option<String>,
-    #[serde(default)]
-    signature: Option<String>,
-    #[serde(default)]
-    translator: Option<String>,
-    #[serde(default)]
-    source_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    classification: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    publisher: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    archive: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    archive_english: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    fonds: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    signature: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    translator: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    source_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given", skip_serializing_if = "Option::is_none")]
+    classification: Option<Option<String>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -167,6 +167,14 @@ struct JsonProvenance {
     imported_at: String,
 }
 
+/// Reads an optional field so that absent (`None`) and `null` (`Some(None)`) differ: an absent
+/// citation part is derived from the citation's text, a `null` one is explicitly unknown.
+fn given<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
 /// The record as pretty-printed JSON.
 pub fn write(record: &Record) -> String {
     serde_json::to_string_pretty(&to_json(record)).expect("records always serialize")
@@ -190,19 +198,19 @@ fn to_json(record: &Record) -> JsonRecord {
             min: min.map(|d| d.to_string()),
             max: max.map(|d| d.to_string()),
         },
-        doc_type: record.doc_type.map(|t| t.key().to_string()),
+        doc_type: Some(record.doc_type.map(|t| t.key().to_string())),
         authors: Some(record.authors.clone()),
         recipients: Some(record.recipients.clone()),
         citation: record.citation.as_ref().map(|c| JsonCitation {
             text: c.text.clone(),
-            publisher: c.parts.publisher.clone(),
-            archive: c.parts.archive.clone(),
-            archive_english: c.parts.archive_english.clone(),
-            fonds: c.parts.fonds.clone(),
-            signature: c.parts.signature.clone(),
-            translator: c.parts.translator.clone(),
-            source_url: c.parts.source_url.clone(),
-            classification: c.parts.classification.clone(),
+            publisher: Some(c.parts.publisher.clone()),
+            archive: Some(c.parts.archive.clone()),
+            archive_english: Some(c.parts.archive_english.clone()),
+            fonds: Some(c.parts.fonds.clone()),
+            signature: Some(c.parts.signature.clone()),
+            translator: Some(c.parts.translator.clone()),
+            source_url: Some(c.parts.source_url.clone()),
+            classification: c.parts.classification.clone().map(Some),
         }),
         summary: record.summary.clone(),
         credits: record.credits.clone(),
@@ -261,7 +269,7 @@ pub fn parse(source: &Source<'_>) -> Parsed {
         Ok(text) => text,
         Err(rejected) => return rejected,
     };
-    let mut reader = Reader { path: source.path, text, diagnostics: Vec::new() };
+    let mut reader = Reader { path: source.path, text, diagnostics: Vec::new(), counted: (0, 1) };
     let mut records = Vec::new();
     let located: Vec<(usize, JsonRecord)> = if text.trim_start().starts_with('[') {
         match serde_json::from_str::<Vec<JsonRecord>>(text) {
@@ -287,9 +295,11 @@ pub fn parse(source: &Source<'_>) -> Parsed {
         }
         items
     };
+    // Hashed once: a JSON-lines file may hold thousands of records.
+    let provenance = source.provenance(Format::Json);
     for (idx, (line, item)) in located.into_iter().enumerate() {
         if let Some(mut record) = reader.record(item, idx + 1, line) {
-            record.provenance = Some(source.provenance(Format::Json));
+            record.provenance = Some(provenance.clone());
             records.push(record);
         }
     }
@@ -304,12 +314,21 @@ struct Reader<'a> {
     path: &'a str,
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
+    /// (byte offset, its line number) of the last line lookup.
+    counted: (usize, usize),
 }
 
 impl Reader<'_> {
-    fn line_at(&self, offset: usize) -> usize {
+    /// The line where the value after `offset` starts. Offsets come in increasing order, so the
+    /// count resumes from the previous one (counting from the top each time is quadratic).
+    fn line_at(&mut self, offset: usize) -> usize {
         let skipped = self.text[offset..].len() - self.text[offset..].trim_start().len();
-        self.text.as_bytes()[..offset + skipped].iter().filter(|&&b| b == b'\n').count() + 1
+        let target = offset + skipped;
+        let (from, line) = if target >= self.counted.0 { self.counted } else { (0, 1) };
+        let line =
+            line + self.text.as_bytes()[from..target].iter().filter(|&&b| b == b'\n').count();
+        self.counted = (target, line);
+        line
     }
 
     fn serde_error(&mut self, error: &serde_json::Error) {
@@ -370,14 +389,14 @@ impl Reader<'_> {
         let citation = item.citation.map(|c| {
             let derived = citation::parse(&c.text);
             let parts = CitationParts {
-                publisher: c.publisher.or(derived.publisher),
-                archive: c.archive.or(derived.archive),
-                archive_english: c.archive_english.or(derived.archive_english),
-                fonds: c.fonds.or(derived.fonds),
-                signature: c.signature.or(derived.signature),
-                translator: c.translator.or(derived.translator),
-                source_url: c.source_url.or(derived.source_url),
-                classification: c.classification.or(derived.classification),
+                publisher: c.publisher.unwrap_or(derived.publisher),
+                archive: c.archive.unwrap_or(derived.archive),
+                archive_english: c.archive_english.unwrap_or(derived.archive_english),
+                fonds: c.fonds.unwrap_or(derived.fonds),
+                signature: c.signature.unwrap_or(derived.signature),
+                translator: c.translator.unwrap_or(derived.translator),
+                source_url: c.source_url.unwrap_or(derived.source_url),
+                classification: c.classification.unwrap_or(derived.classification),
             };
             Citation { text: normalize_body(&c.text), parts }
         });
@@ -395,9 +414,10 @@ impl Reader<'_> {
                 .and_then(RecordId::from_permalink)
                 .unwrap_or_else(|| RecordId::from_title_and_date(&title, &printed)),
         };
-        let doc_type = match item.doc_type.as_deref() {
+        let doc_type = match item.doc_type {
             None => DocType::from_title(&title),
-            Some(key) => match DocType::from_key(key) {
+            Some(None) => None,
+            Some(Some(key)) => match DocType::from_key(&key) {
                 Some(doc_type) => Some(doc_type),
                 None => {
                     let known: Vec<&str> = DocType::ALL.iter().map(|t| t.key()).collect();
@@ -597,4 +617,63 @@ pub fn normalize_body(text: &str) -> String {
     }
     paragraphs.retain(|p| !p.is_empty());
     paragraphs.iter().map(|p| p.join("\n")).collect::<Vec<_>>().join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use chancery_model::record::CitationParts;
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    fn round_trip(record: &Record) -> Record {
+        let line = write_line(record);
+        let parsed = parse(&Source {
+            path: "r.jsonl",
+            bytes: line.as_bytes(),
+            imported_at: OffsetDateTime::UNIX_EPOCH,
+        });
+        assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+        let mut again = parsed.records.into_iter().next().expect("one record");
+        again.provenance = record.provenance.clone();
+        again
+    }
+
+    /// Regression: parts written as `null` came back derived from the citation's text.
+    #[test]
+    fn null_citation_parts_stay_empty() {
+        let mut record = Record::new(
+            RecordId::parse("frus-x/d1").unwrap(),
+            "Telegram".into(),
+            DocDate { printed: "1955".into(), edtf: "1955".parse().ok() },
+        );
+        record.citation = Some(Citation {
+            text:
+                "Foreign Relations of the United States, 1917–1972, Public Diplomacy, Document 1."
+                    .into(),
+            parts: CitationParts { publisher: Some("FRUS".into()), ..CitationParts::default() },
+        });
+        assert_eq!(round_trip(&record), record);
+        // Absent parts are still derived.
+        let given = r#"{"title": "T", "citation": {"text": "\"T\", 1954, Wilson Center Digital Archive, Arhiv Jugoslavije, Arhiv CK SKJ, 507 / IX."}}"#;
+        let parsed = parse(&Source {
+            path: "g.json",
+            bytes: given.as_bytes(),
+            imported_at: OffsetDateTime::UNIX_EPOCH,
+        });
+        let parts = &parsed.records[0].citation.as_ref().unwrap().parts;
+        assert_eq!(parts.archive.as_deref(), Some("Arhiv Jugoslavije"));
+    }
+
+    /// Regression: finding each record's line counted from the top of the file every time.
+    #[test]
+    fn lines_are_counted_once_and_right() {
+        let text = "{\"title\": \"A\"}\n\n{\"title\": \"B\"}\n{\"title\": \"\"}\n";
+        let parsed = parse(&Source {
+            path: "l.jsonl",
+            bytes: text.as_bytes(),
+            imported_at: OffsetDateTime::UNIX_EPOCH,
+        });
+        assert_eq!(parsed.diagnostics[0].line, Some(4), "{:?}", parsed.diagnostics);
+    }
 }

@@ -147,6 +147,23 @@ fn every_frus_volume_imports_whole() {
             if let Err(error) = tei::to_html(record.tei.as_deref().unwrap_or_default()) {
                 problems.push(format!("{id}: no HTML: {error}"));
             }
+            // JSON (export, then import) gives every record back exactly.
+            let line = chancery_ingest::json::write_line(record);
+            let from_json = chancery_ingest::json::parse(&Source {
+                path: "export.jsonl",
+                bytes: line.as_bytes(),
+                imported_at: OffsetDateTime::UNIX_EPOCH,
+            });
+            match from_json.records.into_iter().next() {
+                Some(mut again) => {
+                    again.provenance = record.provenance.clone();
+                    if &again != record {
+                        problems.push(format!("{id}: JSON does not give the record back"));
+                    }
+                }
+                None => problems
+                    .push(format!("{id}: its JSON does not parse: {:?}", from_json.diagnostics)),
+            }
             // The record text format carries everything but the TEI markup.
             let written = chancery_ingest::text::write(record);
             let again = chancery_ingest::text::parse(&Source {
