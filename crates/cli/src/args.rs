@@ -51,7 +51,8 @@ pub(crate) enum Command {
         #[arg(value_name = "ID|URL")]
         id: String,
         /// Output format: `text` is the record text format, `json` Chancery JSON, `source` the
-        /// exact bytes of the file it was imported from.
+        /// exact bytes of the file it was imported from; `chicago` (note), `chicago-bibliography`,
+        /// `mla`, `apa`, `bibtex`, `ris` and `csl-json` cite it (accessed today).
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
@@ -160,6 +161,13 @@ pub(crate) enum ShowFormat {
     Text,
     Json,
     Source,
+    Chicago,
+    ChicagoBibliography,
+    Mla,
+    Apa,
+    Bibtex,
+    Ris,
+    CslJson,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -221,9 +221,33 @@ async fn show(data: &Path, id: &str, format: ShowFormat) -> Result<()> {
                 .ok_or_else(|| rejected(format!("the source file of `{id}` is not stored")))?;
             stdout.write_all(&bytes)?;
         }
+        citation => write!(stdout, "{}", cite(&stored.record, citation)?)?,
     }
     store.close().await;
     Ok(())
+}
+
+/// A citation of a record, accessed today.
+fn cite(record: &chancery_model::record::Record, format: ShowFormat) -> Result<String> {
+    use chancery_cite::{Day, Style, render};
+    let today = OffsetDateTime::now_utc().date();
+    let accessed = Day { year: today.year(), month: u8::from(today.month()), day: today.day() };
+    let rendered = |style| render(record, style, accessed).map_err(anyhow::Error::new);
+    Ok(match format {
+        ShowFormat::Chicago => format!("{}\n", rendered(Style::Chicago)?.note),
+        ShowFormat::ChicagoBibliography => format!("{}\n", rendered(Style::Chicago)?.bibliography),
+        ShowFormat::Mla => format!("{}\n", rendered(Style::Mla)?.bibliography),
+        ShowFormat::Apa => format!("{}\n", rendered(Style::Apa)?.bibliography),
+        ShowFormat::Bibtex => chancery_cite::bibtex(record, accessed),
+        ShowFormat::Ris => chancery_cite::ris(record, accessed),
+        ShowFormat::CslJson => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&chancery_cite::csl_json(record, accessed))?
+        ),
+        ShowFormat::Text | ShowFormat::Json | ShowFormat::Source => {
+            unreachable!("handled by `show`")
+        }
+    })
 }
 
 async fn list(data: &Path, json: bool, limit: Option<u64>) -> Result<()> {

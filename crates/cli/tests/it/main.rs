@@ -485,3 +485,37 @@ fn the_frus_corpus_imports_shows_and_searches() {
     );
     dir.check(&["check"], 0);
 }
+
+#[test]
+fn citations_in_every_style() {
+    let dir = Dir::new();
+    dir.check(&["import", SEED], 0);
+    let (chicago, _) = dir.check(&["show", "wcda-112970", "--format", "chicago"], 0);
+    for element in [
+        "“Letter from Tito",
+        "August 11, 1954",
+        "Wilson Center Digital Archive",
+        "Arhiv Jugoslavije [National Archives of Yugoslavia]",
+        "Arhiv CK SKJ",
+        "507 / IX, 119/I-50",
+        "Svetozar Rajak",
+        "https://digitalarchive.wilsoncenter.org/document/112970",
+    ] {
+        assert!(chicago.contains(element), "{element}: {chicago}");
+    }
+    let (bibliography, _) =
+        dir.check(&["show", "wcda-112970", "--format", "chicago-bibliography"], 0);
+    assert!(bibliography.starts_with("Tito, and Executive Committee"), "{bibliography}");
+    let (mla, _) = dir.check(&["show", "wcda-112970", "--format", "mla"], 0);
+    assert!(mla.contains("11 Aug. 1954"), "{mla}");
+    let (apa, _) = dir.check(&["show", "wcda-112970", "--format", "apa"], 0);
+    assert!(apa.contains("(1954, August 11)"), "{apa}");
+    let (bibtex, _) = dir.check(&["show", "wcda-112970", "--format", "bibtex"], 0);
+    assert!(bibtex.starts_with("@misc{wcda_112970,"), "{bibtex}");
+    let (ris, _) = dir.check(&["show", "wcda-112970", "--format", "ris"], 0);
+    assert!(ris.starts_with("TY  - PCOMM\r\n") && ris.ends_with("ER  - \r\n"), "{ris}");
+    let (csl, _) = dir.check(&["show", "wcda-112970", "--format", "csl-json"], 0);
+    let csl: Value = serde_json::from_str(&csl).unwrap();
+    assert_eq!(csl["type"], "personal_communication");
+    assert_eq!(csl["archive_location"], "507 / IX, 119/I-50");
+}

@@ -1,0 +1,369 @@
+//! Citations of records, made from the record model, never typed by hand.
+//!
+//! - [`csl_json`]: the record as a CSL-JSON item (letters as `personal_communication` with genre
+//!   "Letter", other documents as `manuscript` with their type as genre; author, recipient,
+//!   translator, date with its uncertainty, holding archive, fonds, signature, the publishing
+//!   archive or edition, permalink, access date);
+//! - [`render`]: Chicago notes-bibliography (note and bibliography forms), MLA 9 and APA 7, by
+//!   hayagriva's CSL processor and the styles it ships (CSL styles and locales: CC BY-SA 3.0);
+//! - [`bibtex`] and [`ris`]: written here (no maintained crate writes RIS).
+//!
+//! hayagriva panics on date ranges: a range is passed as its start date with `circa`, and the
+//! processor runs under `catch_unwind` so that no record can bring a server down.
+
+use std::sync::OnceLock;
+
+use chancery_model::date::{Edtf, EdtfDate, IntervalEnd, Qualifier};
+use chancery_model::doc_type::DocType;
+use chancery_model::record::Record;
+use hayagriva::archive::{ArchivedStyle, locales};
+use hayagriva::citationberg::{IndependentStyle, Locale, Style as CslStyle, json::Item};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
+};
+use serde_json::{Value, json};
+
+/// Why a citation could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The CSL processor failed on this record.
+    #[error("the citation processor failed on `{id}`: {message}")]
+    Processor {
+        /// The record.
+        id: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+/// The citation result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A day, for the access date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    /// Year.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day, 1 to 31.
+    pub day: u8,
+}
+
+/// A citation style rendered by the CSL processor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Chicago Manual of Style, notes and bibliography.
+    Chicago,
+    /// MLA Handbook, 9th edition.
+    Mla,
+    /// APA, 7th edition.
+    Apa,
+}
+
+/// A citation in two forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The note (Chicago) or in-text (MLA, APA) form.
+    pub note: String,
+    /// The bibliography or reference-list entry.
+    pub bibliography: String,
+}
+
+fn date_parts(date: &EdtfDate) -> Vec<i64> {
+    let mut parts = vec![i64::from(date.year)];
+    if let Some(month) = date.month {
+        parts.push(i64::from(month));
+        if let Some(day) = date.day {
+            parts.push(i64::from(day));
+        }
+    }
+    parts
+}
+
+/// The record's date for CSL: its start, flagged `circa` when uncertain, approximate or a range
+/// (CSL processors here cannot print ranges).
+fn issued(edtf: Option<Edtf>) -> Option<Value> {
+    let (date, circa) = match edtf? {
+        Edtf::Date(date) => {
+            (date, date.qualifier != Qualifier::None || date.unspecified_year_digits > 0)
+        }
+        Edtf::Interval { start: IntervalEnd::Date(date), .. } => (date, true),
+        Edtf::Interval { end: IntervalEnd::Date(date), .. } => (date, true),
+        Edtf::Interval { .. } => return None,
+    };
+    let mut value = json!({"date-parts": [date_parts(&date)]});
+    if circa {
+        value["circa"] = json!(true);
+    }
+    Some(value)
+}
+
+fn names(names: &[String]) -> Value {
+    Value::Array(names.iter().map(|n| json!({"literal": n})).collect())
+}
+
+/// The record as a CSL-JSON item.
+pub fn csl_json(record: &Record, accessed: Day) -> Value {
+    let letter = record.doc_type == Some(DocType::Letter);
+    let mut item = json!({
+        "id": record.id.as_str(),
+        "type": if letter { "personal_communication" } else { "manuscript" },
+        "title": record.title,
+        "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
+    });
+    let object = item.as_object_mut().expect("a JSON object");
+    if let Some(doc_type) = record.doc_type {
+        object.insert("genre".into(), json!(doc_type.label()));
+    }
+    if !record.authors.is_empty() {
+        object.insert("author".into(), names(&record.authors));
+    }
+    if !record.recipients.is_empty() {
+        object.insert("recipient".into(), names(&record.recipients));
+    }
+    if let Some(issued) = issued(record.date.edtf) {
+        object.insert("issued".into(), issued);
+    }
+    if let Some(place) = &record.place {
+        object.insert("event-place".into(), json!(place));
+    }
+    if let Some(language) = record.original_languages.first() {
+        object.insert("language".into(), json!(language.code));
+    }
+    if let Some(number) = &record.number {
+        object.insert("number".into(), json!(number));
+    }
+    if let Some(citation) = &record.citation {
+        let parts = &citation.parts;
+        let archive = match (&parts.archive, &parts.archive_english) {
+            (Some(archive), Some(english)) => Some(format!("{archive} [{english}]")),
+            (archive, _) => archive.clone(),
+        };
+        for (key, value) in [
+            ("archive", archive),
+            ("archive_collection", parts.fonds.clone()),
+            ("archive_location", parts.signature.clone()),
+            ("container-title", parts.publisher.clone()),
+            ("URL", parts.source_url.clone()),
+        ] {
+            if let Some(value) = value {
+                object.insert(key.into(), json!(value));
+            }
+        }
+        if let Some(translator) = &parts.translator {
+            object.insert("translator".into(), json!([{"literal": translator}]));
+        }
+    }
+    item
+}
+
+struct Styles {
+    locales: Vec<Locale>,
+    chicago: IndependentStyle,
+    mla: IndependentStyle,
+    apa: IndependentStyle,
+}
+
+/// Styles and locales load once (the locales take tens of milliseconds).
+fn styles() -> &'static Styles {
+    static STYLES: OnceLock<Styles> = OnceLock::new();
+    STYLES.get_or_init(|| {
+        let independent = |style: ArchivedStyle| match style.get() {
+            CslStyle::Independent(style) => style,
+            CslStyle::Dependent(_) => {
+                unreachable!("the archived Chicago, MLA and APA styles are independent")
+            }
+        };
+        Styles {
+            locales: locales(),
+            chicago: independent(ArchivedStyle::ChicagoNotes),
+            mla: independent(ArchivedStyle::ModernLanguageAssociation),
+            apa: independent(ArchivedStyle::AmericanPsychologicalAssociation),
+        }
+    })
+}
+
+/// Renders a record in a style.
+pub fn render(record: &Record, style: Style, accessed: Day) -> Result<Rendered> {
+    let failed = |message: String| Error::Processor { id: record.id.to_string(), message };
+    let item: Item =
+        serde_json::from_value(csl_json(record, accessed)).map_err(|e| failed(e.to_string()))?;
+    let styles = styles();
+    let style = match style {
+        Style::Chicago => &styles.chicago,
+        Style::Mla => &styles.mla,
+        Style::Apa => &styles.apa,
+    };
+    let run = || {
+        let mut driver = BibliographyDriver::new();
+        driver.citation(CitationRequest::from_items(
+            vec![CitationItem::with_entry(&item)],
+            style,
+            &styles.locales,
+        ));
+        let rendered = driver.finish(BibliographyRequest::new(style, None, &styles.locales));
+        let mut note = String::new();
+        if let Some(citation) = rendered.citations.first() {
+            citation
+                .citation
+                .write_buf(&mut note, BufWriteFormat::Plain)
+                .map_err(|e| e.to_string())?;
+        }
+        let mut bibliography = String::new();
+        if let Some(entry) = rendered.bibliography.as_ref().and_then(|b| b.items.first()) {
+            entry
+                .content
+                .write_buf(&mut bibliography, BufWriteFormat::Plain)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok::<_, String>(Rendered { note, bibliography })
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(result) => result.map_err(failed),
+        Err(_) => Err(failed("the processor panicked".into())),
+    }
+}
+
+/// Escapes text for a BibTeX field.
+fn bibtex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Archive, fonds and signature as one line.
+fn archive_line(record: &Record) -> Option<String> {
+    let parts = &record.citation.as_ref()?.parts;
+    let archive = match (&parts.archive, &parts.archive_english) {
+        (Some(archive), Some(english)) => Some(format!("{archive} [{english}]")),
+        (archive, _) => archive.clone(),
+    };
+    let line: Vec<String> =
+        [archive, parts.fonds.clone(), parts.signature.clone()].into_iter().flatten().collect();
+    (!line.is_empty()).then(|| line.join(", "))
+}
+
+/// The record as a BibTeX `@misc` entry (biblatex-style `date`, plus `year`/`month` for BibTeX).
+pub fn bibtex(record: &Record, accessed: Day) -> String {
+    let key: String = record
+        .id
+        .as_str()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    if !record.authors.is_empty() {
+        let authors: Vec<String> =
+            record.authors.iter().map(|a| format!("{{{}}}", bibtex_escape(a))).collect();
+        fields.push(("author", authors.join(" and ")));
+    }
+    fields.push(("title", format!("{{{}}}", bibtex_escape(&record.title))));
+    if let Some(date) = record.date.edtf.and_then(|e| e.bounds().0) {
+        fields.push(("year", date.year.to_string()));
+        if let Some(Edtf::Date(EdtfDate { month: Some(month), .. })) = record.date.edtf {
+            fields.push(("month", month.to_string()));
+        }
+    }
+    if let Some(edtf) = record.date.edtf {
+        fields.push(("date", edtf.to_string()));
+    }
+    if let Some(doc_type) = record.doc_type {
+        fields.push(("type", doc_type.label().to_string()));
+    }
+    if let Some(publisher) = record.citation.as_ref().and_then(|c| c.parts.publisher.as_ref()) {
+        fields.push(("howpublished", bibtex_escape(publisher)));
+    }
+    let mut note = Vec::new();
+    if let Some(line) = archive_line(record) {
+        note.push(line);
+    }
+    if let Some(translator) = record.citation.as_ref().and_then(|c| c.parts.translator.as_ref()) {
+        note.push(format!("Translated by {translator}"));
+    }
+    if !record.recipients.is_empty() {
+        note.push(format!("To {}", record.recipients.join(" and ")));
+    }
+    if !note.is_empty() {
+        fields.push(("note", bibtex_escape(&format!("{}.", note.join(". ")))));
+    }
+    if let Some(url) = record.citation.as_ref().and_then(|c| c.parts.source_url.as_ref()) {
+        fields.push(("url", url.replace(['{', '}'], "")));
+        fields.push((
+            "urldate",
+            format!("{:04}-{:02}-{:02}", accessed.year, accessed.month, accessed.day),
+        ));
+    }
+    let body: Vec<String> =
+        fields.iter().map(|(name, value)| format!("  {name} = {{{value}}}")).collect();
+    format!("@misc{{{key},\n{}\n}}\n", body.join(",\n"))
+}
+
+/// The record as a RIS entry (`PCOMM` for letters, `MANSCPT` for other archival documents).
+pub fn ris(record: &Record, accessed: Day) -> String {
+    let mut lines: Vec<(&str, String)> = Vec::new();
+    let letter = record.doc_type == Some(DocType::Letter);
+    lines.push(("TY", if letter { "PCOMM" } else { "MANSCPT" }.to_string()));
+    for author in &record.authors {
+        lines.push(("AU", author.clone()));
+    }
+    lines.push(("TI", record.title.clone()));
+    if let Some(date) = record.date.edtf.and_then(|e| e.bounds().0) {
+        lines.push(("PY", date.year.to_string()));
+        let (month, day) = match record.date.edtf {
+            Some(Edtf::Date(EdtfDate { month, day, .. })) => (month, day),
+            _ => (None, None),
+        };
+        let month = month.map(|m| format!("{m:02}")).unwrap_or_default();
+        let day = day.map(|d| format!("{d:02}")).unwrap_or_default();
+        lines.push(("DA", format!("{:04}/{month}/{day}/", date.year)));
+    }
+    if let Some(doc_type) = record.doc_type {
+        lines.push(("M3", doc_type.label().to_string()));
+    }
+    if let Some(citation) = &record.citation {
+        if let Some(translator) = &citation.parts.translator {
+            lines.push(("A4", translator.clone()));
+        }
+        if let Some(publisher) = &citation.parts.publisher {
+            lines.push(("DP", publisher.clone()));
+        }
+        if let Some(url) = &citation.parts.source_url {
+            lines.push(("UR", url.clone()));
+        }
+    }
+    if let Some(line) = archive_line(record) {
+        lines.push(("AV", line));
+    }
+    for recipient in &record.recipients {
+        lines.push(("N1", format!("To {recipient}")));
+    }
+    if let Some(summary) = &record.summary {
+        lines.push(("AB", summary.replace('\n', " ")));
+    }
+    if let Some(language) = record.original_languages.first() {
+        lines.push(("LA", language.name.clone()));
+    }
+    lines.push(("Y2", format!("{:04}/{:02}/{:02}/", accessed.year, accessed.month, accessed.day)));
+    let mut out = String::new();
+    for (tag, value) in lines {
+        out.push_str(&format!("{tag}  - {}\r\n", value.replace(['\r', '\n'], " ")));
+    }
+    out.push_str("ER  - \r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests;

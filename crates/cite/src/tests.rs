@@ -1,0 +1,132 @@
+use std::path::Path;
+
+use chancery_ingest::{Source, parse};
+use time::OffsetDateTime;
+
+use super::*;
+
+const ACCESSED: Day = Day { year: 2026, month: 11, day: 28 };
+
+fn records(relative: &str) -> Vec<Record> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let bytes = std::fs::read(&path).unwrap();
+    let parsed =
+        parse(&Source { path: "fixture", bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    parsed.records
+}
+
+fn seed() -> Record {
+    records("../../demo/000_5e4392f9da7ebfc5.txt").remove(0)
+}
+
+#[test]
+fn chicago_carries_every_element_of_the_seed_citation() {
+    let chicago = render(&seed(), Style::Chicago, ACCESSED).unwrap();
+    for element in [
+        "Tito",
+        "“Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union,”",
+        "August 11, 1954",
+        "Wilson Center Digital Archive",
+        "Arhiv Jugoslavije [National Archives of Yugoslavia]",
+        "Arhiv CK SKJ",
+        "507 / IX, 119/I-50",
+        "Svetozar Rajak",
+        "https://digitalarchive.wilsoncenter.org/document/112970",
+    ] {
+        assert!(chicago.note.contains(element), "note lacks {element}: {}", chicago.note);
+        assert!(
+            chicago.bibliography.contains(element.trim_end_matches(",”")),
+            "bibliography lacks {element}: {}",
+            chicago.bibliography
+        );
+    }
+    assert_eq!(
+        chicago.note,
+        "Tito and Executive Committee [Politburo] of the CC LCY, “Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union,” Letter to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union, in Wilson Center Digital Archive, trans. Svetozar Rajak, August 11, 1954, 507 / IX, 119/I-50, Arhiv CK SKJ, Arhiv Jugoslavije [National Archives of Yugoslavia], https://digitalarchive.wilsoncenter.org/document/112970."
+    );
+}
+
+#[test]
+fn mla_and_apa() {
+    let mla = render(&seed(), Style::Mla, ACCESSED).unwrap();
+    assert!(
+        mla.bibliography.contains("11 Aug. 1954")
+            && mla.bibliography.contains("translated by Svetozar Rajak"),
+        "{}",
+        mla.bibliography
+    );
+    let apa = render(&seed(), Style::Apa, ACCESSED).unwrap();
+    assert!(
+        apa.bibliography.contains("(1954, August 11)")
+            && apa.bibliography.contains("(Svetozar Rajak, trans.)"),
+        "{}",
+        apa.bibliography
+    );
+    assert!(apa.note.starts_with("(Tito"), "{}", apa.note);
+}
+
+#[test]
+fn frus_documents_of_every_kind() {
+    let frus = records("../ingest/test_data/tei/frus_2014_style.xml");
+    let telegram = render(&frus[0], Style::Chicago, ACCESSED).unwrap();
+    for element in [
+        "Department of State",
+        "“Telegram from the Department of State to the Embassy in Austria,”",
+        "June 8, 1955",
+        "663.001/6–855",
+        "Central Files",
+        "Foreign Relations of the United States, 1955–1957, Test Volume",
+        "https://history.state.gov/historicaldocuments/frus-test-v1/d3",
+    ] {
+        assert!(telegram.note.contains(element), "telegram lacks {element}: {}", telegram.note);
+    }
+    // An editorial note has no date: "n.d.", not a panic or an empty date.
+    let undated = render(&frus[1], Style::Chicago, ACCESSED).unwrap();
+    assert!(undated.note.contains("n.d."), "{}", undated.note);
+    // A two-day conversation is a date range: hayagriva would panic on it; we cite its start, circa.
+    let range = render(&frus[2], Style::Chicago, ACCESSED).unwrap();
+    assert!(range.note.contains("1955"), "{}", range.note);
+    assert_eq!(
+        csl_json(&frus[2], ACCESSED)["issued"],
+        json!({"date-parts": [[1955, 6, 1]], "circa": true})
+    );
+    // An approximate date ("c. 1954").
+    let approximate = records("../ingest/test_data/text/unknown_section.txt").remove(0);
+    let cited = render(&approximate, Style::Chicago, ACCESSED).unwrap();
+    assert!(cited.note.contains("1954"), "{}", cited.note);
+    assert_eq!(csl_json(&approximate, ACCESSED)["issued"]["circa"], json!(true));
+}
+
+#[test]
+fn bibtex_and_ris() {
+    let bib = bibtex(&seed(), ACCESSED);
+    assert!(bib.starts_with("@misc{wcda_112970,\n"), "{bib}");
+    assert!(
+        bib.contains("  author = {{Tito} and {Executive Committee [Politburo] of the CC LCY}},\n"),
+        "{bib}"
+    );
+    assert!(bib.contains("  year = {1954},\n  month = {8},\n  date = {1954-08-11},\n"), "{bib}");
+    assert!(bib.contains("  note = {Arhiv Jugoslavije [National Archives of Yugoslavia], Arhiv CK SKJ, 507 / IX, 119/I-50. Translated by Svetozar Rajak. To Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union.},\n"), "{bib}");
+    assert!(bib.contains("  url = {https://digitalarchive.wilsoncenter.org/document/112970},\n  urldate = {2026-11-28}\n}"), "{bib}");
+    let mut hostile = seed();
+    hostile.title = "50% of {all} & #1_x \\ ~^".into();
+    assert!(bibtex(&hostile, ACCESSED).contains("title = {{50\\% of \\{all\\} \\& \\#1\\_x \\textbackslash{} \\textasciitilde{}\\textasciicircum{}}}"));
+
+    let ris = ris(&seed(), ACCESSED);
+    let lines: Vec<&str> = ris.split("\r\n").collect();
+    assert_eq!(lines[0], "TY  - PCOMM");
+    assert!(
+        lines.contains(&"AU  - Tito")
+            && lines.contains(&"DA  - 1954/08/11/")
+            && lines.contains(&"A4  - Svetozar Rajak"),
+        "{ris}"
+    );
+    assert!(lines.contains(&"AV  - Arhiv Jugoslavije [National Archives of Yugoslavia], Arhiv CK SKJ, 507 / IX, 119/I-50"), "{ris}");
+    assert!(
+        lines.contains(&"UR  - https://digitalarchive.wilsoncenter.org/document/112970")
+            && lines.contains(&"Y2  - 2026/11/28/"),
+        "{ris}"
+    );
+    assert_eq!(lines[lines.len() - 2], "ER  - ");
+}
