@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use chancery_model::date::{Edtf, EdtfDate, IntervalEnd, Qualifier};
 use chancery_model::doc_type::DocType;
-use chancery_model::record::Record;
+use chancery_model::record::{CitationParts, Record};
 use hayagriva::archive::{ArchivedStyle, locales};
 use hayagriva::citationberg::{IndependentStyle, Locale, Style as CslStyle, json::Item};
 use hayagriva::{
@@ -136,12 +136,8 @@ pub fn csl_json(record: &Record, accessed: Day) -> Value {
     }
     if let Some(citation) = &record.citation {
         let parts = &citation.parts;
-        let archive = match (&parts.archive, &parts.archive_english) {
-            (Some(archive), Some(english)) => Some(format!("{archive} [{english}]")),
-            (archive, _) => archive.clone(),
-        };
         for (key, value) in [
-            ("archive", archive),
+            ("archive", archive_name(parts)),
             ("archive_collection", parts.fonds.clone()),
             ("archive_location", parts.signature.clone()),
             ("container-title", parts.publisher.clone()),
@@ -244,15 +240,21 @@ fn bibtex_escape(text: &str) -> String {
     out
 }
 
+/// The holding archive as cited: "Arhiv Jugoslavije [National Archives of Yugoslavia]".
+fn archive_name(parts: &CitationParts) -> Option<String> {
+    match (&parts.archive, &parts.archive_english) {
+        (Some(archive), Some(english)) => Some(format!("{archive} [{english}]")),
+        (archive, _) => archive.clone(),
+    }
+}
+
 /// Archive, fonds and signature as one line.
 fn archive_line(record: &Record) -> Option<String> {
     let parts = &record.citation.as_ref()?.parts;
-    let archive = match (&parts.archive, &parts.archive_english) {
-        (Some(archive), Some(english)) => Some(format!("{archive} [{english}]")),
-        (archive, _) => archive.clone(),
-    };
-    let line: Vec<String> =
-        [archive, parts.fonds.clone(), parts.signature.clone()].into_iter().flatten().collect();
+    let line: Vec<String> = [archive_name(parts), parts.fonds.clone(), parts.signature.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
     (!line.is_empty()).then(|| line.join(", "))
 }
 

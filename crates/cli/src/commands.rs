@@ -203,6 +203,8 @@ async fn find(store: &Store, id: &RecordId) -> Result<chancery_store::StoredReco
 }
 
 async fn show(data: &Path, id: &str, format: ShowFormat) -> Result<()> {
+    use chancery_cite::Style;
+    let cited = |record, style| chancery_cite::render(record, style, accessed_today());
     let id = record_id(id)?;
     let store = open(data).await?;
     let stored = find(&store, &id).await?;
@@ -221,33 +223,31 @@ async fn show(data: &Path, id: &str, format: ShowFormat) -> Result<()> {
                 .ok_or_else(|| rejected(format!("the source file of `{id}` is not stored")))?;
             stdout.write_all(&bytes)?;
         }
-        citation => write!(stdout, "{}", cite(&stored.record, citation)?)?,
+        ShowFormat::Chicago => writeln!(stdout, "{}", cited(&stored.record, Style::Chicago)?.note)?,
+        ShowFormat::ChicagoBibliography => {
+            writeln!(stdout, "{}", cited(&stored.record, Style::Chicago)?.bibliography)?
+        }
+        ShowFormat::Mla => writeln!(stdout, "{}", cited(&stored.record, Style::Mla)?.bibliography)?,
+        ShowFormat::Apa => writeln!(stdout, "{}", cited(&stored.record, Style::Apa)?.bibliography)?,
+        ShowFormat::Bibtex => {
+            write!(stdout, "{}", chancery_cite::bibtex(&stored.record, accessed_today()))?
+        }
+        ShowFormat::Ris => {
+            write!(stdout, "{}", chancery_cite::ris(&stored.record, accessed_today()))?
+        }
+        ShowFormat::CslJson => {
+            let item = chancery_cite::csl_json(&stored.record, accessed_today());
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&item)?)?
+        }
     }
     store.close().await;
     Ok(())
 }
 
-/// A citation of a record, accessed today.
-fn cite(record: &chancery_model::record::Record, format: ShowFormat) -> Result<String> {
-    use chancery_cite::{Day, Style, render};
+/// Today, as the access date of a citation.
+fn accessed_today() -> chancery_cite::Day {
     let today = OffsetDateTime::now_utc().date();
-    let accessed = Day { year: today.year(), month: u8::from(today.month()), day: today.day() };
-    let rendered = |style| render(record, style, accessed).map_err(anyhow::Error::new);
-    Ok(match format {
-        ShowFormat::Chicago => format!("{}\n", rendered(Style::Chicago)?.note),
-        ShowFormat::ChicagoBibliography => format!("{}\n", rendered(Style::Chicago)?.bibliography),
-        ShowFormat::Mla => format!("{}\n", rendered(Style::Mla)?.bibliography),
-        ShowFormat::Apa => format!("{}\n", rendered(Style::Apa)?.bibliography),
-        ShowFormat::Bibtex => chancery_cite::bibtex(record, accessed),
-        ShowFormat::Ris => chancery_cite::ris(record, accessed),
-        ShowFormat::CslJson => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&chancery_cite::csl_json(record, accessed))?
-        ),
-        ShowFormat::Text | ShowFormat::Json | ShowFormat::Source => {
-            unreachable!("handled by `show`")
-        }
-    })
+    chancery_cite::Day { year: today.year(), month: u8::from(today.month()), day: today.day() }
 }
 
 async fn list(data: &Path, json: bool, limit: Option<u64>) -> Result<()> {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use chancery_model::id::RecordId;
 use chancery_store::{Store, StoredRecord};
-use tantivy::Term;
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::index::SearchIndex;
 use crate::{Error, Result};
@@ -61,12 +61,8 @@ impl SearchIndex {
         let total = ids.len() as u64;
         // A large catch-up (a bulk import) is worth every core; a small one is not worth the
         // extra segments.
-        let n_threads = if total > 1000 {
-            std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
-        } else {
-            1
-        };
-        let mut writer = self.writer(n_threads, WRITER_HEAP)?;
+        let bulk = total > 1000;
+        let mut writer = if bulk { self.bulk_writer()? } else { self.writer(1, WRITER_HEAP / 2)? };
         let mut done = 0;
         for id in &ids {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
@@ -80,11 +76,12 @@ impl SearchIndex {
                 progress(Progress { done, total });
             }
         }
-        self.commit(&mut writer, seq)?;
-        if n_threads > 1 {
-            self.merge_all(&mut writer)?;
+        if bulk {
+            self.finish_bulk(writer, seq)?;
+        } else {
+            self.commit(&mut writer, seq)?;
+            writer.wait_merging_threads()?;
         }
-        writer.wait_merging_threads()?;
         progress(Progress { done, total });
         Ok(CatchUp { n_records: done, seq })
     }
@@ -94,8 +91,7 @@ impl SearchIndex {
     pub async fn reindex(&self, store: &Store, progress: &mut dyn FnMut(Progress)) -> Result<u64> {
         let seq = store.last_change().await?;
         let total = store.count().await? as u64;
-        let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let mut writer = self.writer(n_threads, WRITER_HEAP)?;
+        let writer = self.bulk_writer()?;
         writer.delete_all_documents()?;
         let mut after: Option<RecordId> = None;
         let mut done = 0;
@@ -112,9 +108,7 @@ impl SearchIndex {
         }
         // Changes made while we read are applied by the next catch-up: we commit the sequence
         // number read before the first page.
-        self.commit(&mut writer, seq)?;
-        self.merge_all(&mut writer)?;
-        writer.wait_merging_threads()?;
+        self.finish_bulk(writer, seq)?;
         Ok(done)
     }
 
@@ -126,18 +120,30 @@ impl SearchIndex {
         records: impl IntoIterator<Item = StoredRecord>,
         seq: i64,
     ) -> Result<u64> {
-        let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let mut writer = self.writer(n_threads, WRITER_HEAP)?;
+        let writer = self.bulk_writer()?;
         writer.delete_all_documents()?;
         let mut n_records = 0;
         for stored in records {
             writer.add_document(self.fields.document(&stored))?;
             n_records += 1;
         }
+        self.finish_bulk(writer, seq)?;
+        Ok(n_records)
+    }
+
+    /// A writer for a large job: every core (up to four) and the full indexing budget.
+    fn bulk_writer(&self) -> Result<IndexWriter<TantivyDocument>> {
+        let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        self.writer(n_threads, WRITER_HEAP)
+    }
+
+    /// Ends a large job: commits with the store change it reaches, then merges what the threads
+    /// wrote into one segment.
+    fn finish_bulk(&self, mut writer: IndexWriter<TantivyDocument>, seq: i64) -> Result<()> {
         self.commit(&mut writer, seq)?;
         self.merge_all(&mut writer)?;
         writer.wait_merging_threads()?;
-        Ok(n_records)
+        Ok(())
     }
 
     /// Compares the index with the store: every current record indexed at its current revision,
