@@ -126,6 +126,29 @@ pub(crate) enum Command {
         #[arg(value_name = "ID|URL")]
         id: String,
     },
+    /// Serve the archive on the web: reading pages, search, the JSON API and OAI-PMH.
+    ///
+    /// Opens (creating if needed) the store in the data folder; an empty store gets the demo
+    /// record. The server only reads: import with `chancery import` (it may run while the server
+    /// does; the server follows the store within a second). Stops cleanly on Ctrl-C or SIGTERM.
+    /// Logs go to standard error (filter with CHANCERY_LOG, e.g. `debug`).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+        addr: std::net::SocketAddr,
+        /// The public base URL for permalinks and OAI-PMH (default: http://<addr>).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Do not load the demo record into an empty store.
+        #[arg(long)]
+        no_demo: bool,
+        /// The contact address OAI-PMH `Identify` gives harvesters.
+        #[arg(long, default_value = "archivist@example.org", value_name = "EMAIL")]
+        admin_email: String,
+        /// Records per OAI-PMH list response before a resumption token.
+        #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        oai_page_size: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -31,6 +31,16 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Authority { key } => authority(&cli.data, &key).await,
         Command::Collections { id } => collections(&cli.data, id.as_deref()).await,
         Command::Check => crate::search::check(&cli.data).await,
+        Command::Serve { addr, base_url, no_demo, admin_email, oai_page_size } => {
+            let options = crate::serve::Options {
+                addr,
+                base_url,
+                demo: !no_demo,
+                admin_email,
+                oai_page_size,
+            };
+            crate::serve::serve(&cli.data, options).await
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod commands;
 mod fault;
 mod progress;
 mod search;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -38,7 +39,13 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // The server wants every core; the other commands are sequential.
+    let mut builder = if matches!(cli.command, args::Command::Serve { .. }) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("chancery: cannot start the async runtime: {error}");

@@ -157,7 +157,9 @@ pub struct SearchResults {
 /// may differ from the field's own), and how much a match weighs.
 /// Picks and marks the best passage of a record for a query.
 pub struct Highlighter {
-    generator: SnippetGenerator,
+    /// One generator per way of matching: folded words, and romanization skeletons (so that
+    /// Хрущёв marks "Khrushchev").
+    generators: Vec<SnippetGenerator>,
 }
 
 impl Highlighter {
@@ -168,7 +170,7 @@ impl Highlighter {
             .iter()
             .map(|t| t.body.as_str())
             .chain(record.summary.as_deref())
-            .map(|body| self.generator.snippet(body))
+            .flat_map(|body| self.generators.iter().map(move |g| g.snippet(body)))
             .filter(|snippet| !snippet.is_empty())
             .max_by_key(|snippet| snippet.highlighted().len())
             .map(|snippet| Snippet {
@@ -247,10 +249,20 @@ impl SearchIndex {
     /// A highlighter for a query's words.
     pub fn highlighter(&self, query: &Query) -> Result<Highlighter> {
         let searcher = self.reader.searcher();
-        let mut generator =
-            SnippetGenerator::create(&searcher, &self.snippet_query(query), self.fields.body_fold)?;
-        generator.set_max_num_chars(240);
-        Ok(Highlighter { generator })
+        let mut generators = Vec::new();
+        for (field, analyzer) in [
+            (self.fields.body_fold, Analyzer::Fold),
+            (self.fields.body_skeleton, Analyzer::Skeleton),
+        ] {
+            let mut generator = SnippetGenerator::create(
+                &searcher,
+                &self.snippet_query(query, field, analyzer),
+                field,
+            )?;
+            generator.set_max_num_chars(240);
+            generators.push(generator);
+        }
+        Ok(Highlighter { generators })
     }
 
     fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Result<Hit> {
@@ -465,19 +477,17 @@ impl SearchIndex {
     }
 
     /// The folded terms (and their other spellings) of every positive word, for highlighting.
-    fn snippet_query(&self, query: &Query) -> BooleanQuery {
+    fn snippet_query(&self, query: &Query, field: Field, analyzer: Analyzer) -> BooleanQuery {
         let mut terms: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for clause in query.clauses.iter().filter(|c| !c.negated) {
             for atom in &clause.alternatives {
                 let Atom::Text { text, .. } = atom else { continue };
-                for analyzer in [Analyzer::Fold, Analyzer::Skeleton] {
-                    for (_, term) in analyzer.analyze(text) {
-                        let term = Term::from_field_text(self.fields.body_fold, &term);
-                        terms.push((
-                            Occur::Should,
-                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                        ));
-                    }
+                for (_, term) in analyzer.analyze(text) {
+                    let term = Term::from_field_text(field, &term);
+                    terms.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    ));
                 }
             }
         }

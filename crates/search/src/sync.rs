@@ -43,7 +43,7 @@ impl SearchIndex {
     pub async fn catch_up(
         &self,
         store: &Store,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<CatchUp> {
         let applied = self.applied_seq()?;
         let last = store.last_change().await?;
@@ -88,7 +88,11 @@ impl SearchIndex {
 
     /// Rebuilds the whole index from the store in one commit: until it commits, searches (and a
     /// crash) see the old index.
-    pub async fn reindex(&self, store: &Store, progress: &mut dyn FnMut(Progress)) -> Result<u64> {
+    pub async fn reindex(
+        &self,
+        store: &Store,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<u64> {
         let seq = store.last_change().await?;
         let total = store.count().await? as u64;
         let writer = self.bulk_writer()?;

@@ -373,6 +373,20 @@ impl Store {
         row.map(|row| stored_record(&row)).transpose()
     }
 
+    /// A deleted record as it was when deleted (its tombstone keeps the last version), for
+    /// harvesters that must learn of the deletion in the record's sets.
+    pub async fn withdrawn(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
+        let row = sqlx::query(
+            "SELECT id, body, body_version, source_path, source_sha256, source_format, imported_at,
+                    revision, created_at, updated_at
+             FROM records WHERE id = $1 AND deleted_at IS NOT NULL",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| stored_record(&row)).transpose()
+    }
+
     /// Up to `limit` current records with ids after `after`, in id order: a cursor for paging
     /// through everything.
     pub async fn records_after(
@@ -469,30 +483,56 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let record_id: String = row.try_get("record_id")?;
-                let kind = match row.try_get::<String, _>("kind")?.as_str() {
-                    "created" => ChangeKind::Created,
-                    "updated" => ChangeKind::Updated,
-                    "deleted" => ChangeKind::Deleted,
-                    other => {
-                        return Err(Error::Corrupt {
-                            id: record_id,
-                            message: format!("unknown change kind `{other}`"),
-                        });
-                    }
-                };
-                let at = parse_time(&record_id, &row.try_get::<String, _>("at")?)?;
-                Ok(Change {
-                    seq: row.try_get("seq")?,
-                    record_id,
-                    kind,
-                    revision: row.try_get("revision")?,
-                    at,
-                })
-            })
-            .collect()
+        rows.iter().map(change).collect()
+    }
+
+    /// Each record's newest change (so each record at most once, deleted ones as tombstones),
+    /// after sequence number `after`, in sequence order, optionally only those made from
+    /// `from` to `until` (inclusive, UTC, `YYYY-MM-DDThh:mm:ss`). A record changed while a
+    /// client pages through this list moves to the end of it: the client sees it again, in its
+    /// new state, and never misses it. This is what OAI-PMH harvesters page through.
+    pub async fn latest_changes(
+        &self,
+        after: i64,
+        from: Option<&str>,
+        until: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Change>> {
+        let rows = sqlx::query(
+            "SELECT seq, record_id, kind, revision, at FROM changes c
+             WHERE seq > $1
+               AND NOT EXISTS (SELECT 1 FROM changes d WHERE d.record_id = c.record_id AND d.seq > c.seq)
+               AND ($2 IS NULL OR substr(at, 1, 19) >= $2)
+               AND ($3 IS NULL OR substr(at, 1, 19) <= $3)
+             ORDER BY seq LIMIT $4",
+        )
+        .bind(after)
+        .bind(from)
+        .bind(until)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(change).collect()
+    }
+
+    /// A record's newest change: its current state, or its tombstone. `None` if the id was
+    /// never stored.
+    pub async fn latest_change_of(&self, id: &RecordId) -> Result<Option<Change>> {
+        let row = sqlx::query(
+            "SELECT seq, record_id, kind, revision, at FROM changes WHERE record_id = $1
+             ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(change).transpose()
+    }
+
+    /// When the first change was made, if any (the OAI-PMH earliest datestamp).
+    pub async fn first_change_at(&self) -> Result<Option<OffsetDateTime>> {
+        let at: Option<String> =
+            sqlx::query_scalar("SELECT min(at) FROM changes").fetch_one(&self.pool).await?;
+        at.map(|at| parse_time("(first change)", &at)).transpose()
     }
 
     /// The newest change's sequence number, 0 if there is none.
@@ -554,6 +594,16 @@ impl Store {
              WHERE parent_id IS $1 ORDER BY position, id",
         )
         .bind(parent)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(collection).collect()
+    }
+
+    /// Every collection, in id order (a parent before its parts).
+    pub async fn collections(&self) -> Result<Vec<Collection>> {
+        let rows = sqlx::query(
+            "SELECT id, parent_id, kind, title, editors, published, position FROM collections ORDER BY id",
+        )
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(collection).collect()
@@ -761,6 +811,23 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Record> {
 
 fn parse_id(id: &str) -> Result<RecordId> {
     RecordId::parse(id).map_err(|e| Error::Corrupt { id: id.to_string(), message: e.to_string() })
+}
+
+fn change(row: &sqlx::sqlite::SqliteRow) -> Result<Change> {
+    let record_id: String = row.try_get("record_id")?;
+    let kind = match row.try_get::<String, _>("kind")?.as_str() {
+        "created" => ChangeKind::Created,
+        "updated" => ChangeKind::Updated,
+        "deleted" => ChangeKind::Deleted,
+        other => {
+            return Err(Error::Corrupt {
+                id: record_id,
+                message: format!("unknown change kind `{other}`"),
+            });
+        }
+    };
+    let at = parse_time(&record_id, &row.try_get::<String, _>("at")?)?;
+    Ok(Change { seq: row.try_get("seq")?, record_id, kind, revision: row.try_get("revision")?, at })
 }
 
 fn timestamp(at: OffsetDateTime) -> String {

@@ -1,0 +1,261 @@
+//! Citations on the web: the document page's Cite box, `GET /api/v1/records/{id}/citation`,
+//! and a whole search result as RIS or BibTeX.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chancery_cite::{Day, Style};
+use chancery_model::id::RecordId;
+use chancery_model::record::Record;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::Shared;
+use crate::error::Problem;
+use crate::search::{SearchParams, run_with};
+
+/// The citation formats, by the key the API and the Cite box use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Chicago,
+    ChicagoBibliography,
+    Mla,
+    Apa,
+    Bibtex,
+    Ris,
+    CslJson,
+}
+
+impl Format {
+    pub(crate) const ALL: [Format; 7] = [
+        Format::Chicago,
+        Format::ChicagoBibliography,
+        Format::Mla,
+        Format::Apa,
+        Format::Bibtex,
+        Format::Ris,
+        Format::CslJson,
+    ];
+
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Format::Chicago => "chicago",
+            Format::ChicagoBibliography => "chicago-bibliography",
+            Format::Mla => "mla",
+            Format::Apa => "apa",
+            Format::Bibtex => "bibtex",
+            Format::Ris => "ris",
+            Format::CslJson => "csl-json",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Format::Chicago => "Chicago (note)",
+            Format::ChicagoBibliography => "Chicago (bibliography)",
+            Format::Mla => "MLA 9",
+            Format::Apa => "APA 7",
+            Format::Bibtex => "BibTeX",
+            Format::Ris => "RIS",
+            Format::CslJson => "CSL-JSON",
+        }
+    }
+
+    pub(crate) fn content_type(self) -> &'static str {
+        match self {
+            Format::Bibtex => "application/x-bibtex; charset=utf-8",
+            Format::Ris => "application/x-research-info-systems; charset=utf-8",
+            Format::CslJson => "application/vnd.citationstyles.csl+json",
+            _ => "text/plain; charset=utf-8",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Bibtex => "bib",
+            Format::Ris => "ris",
+            Format::CslJson => "json",
+            _ => "txt",
+        }
+    }
+
+    pub(crate) fn from_key(key: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// The access date for citations: today (UTC).
+pub(crate) fn today() -> Day {
+    let today = OffsetDateTime::now_utc().date();
+    Day { year: today.year(), month: today.month() as u8, day: today.day() }
+}
+
+/// One citation of a record in one format.
+pub(crate) fn cite(record: &Record, format: Format, day: Day) -> Result<String, String> {
+    let styled = |style| chancery_cite::render(record, style, day).map_err(|e| e.to_string());
+    Ok(match format {
+        Format::Chicago => styled(Style::Chicago)?.note,
+        Format::ChicagoBibliography => styled(Style::Chicago)?.bibliography,
+        Format::Mla => styled(Style::Mla)?.bibliography,
+        Format::Apa => styled(Style::Apa)?.bibliography,
+        Format::Bibtex => chancery_cite::bibtex(record, day),
+        Format::Ris => chancery_cite::ris(record, day),
+        Format::CslJson => {
+            serde_json::to_string_pretty(&serde_json::Value::Array(vec![chancery_cite::csl_json(
+                record, day,
+            )]))
+            .map_err(|e| e.to_string())?
+        }
+    })
+}
+
+/// One entry of the Cite box.
+pub(crate) struct CiteView {
+    pub(crate) key: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) text: String,
+    /// Whether it is a machine format (shown preformatted, offered as a download).
+    pub(crate) code: bool,
+}
+
+/// Every format for the Cite box. A style the processor cannot render is left out (and
+/// logged), not shown broken.
+pub(crate) fn views(record: &Record, day: Day) -> Vec<CiteView> {
+    Format::ALL
+        .into_iter()
+        .filter_map(|format| match cite(record, format, day) {
+            Ok(text) => Some(CiteView {
+                key: format.key(),
+                label: format.label(),
+                text,
+                code: matches!(format, Format::Bibtex | Format::Ris | Format::CslJson),
+            }),
+            Err(error) => {
+                tracing::warn!(id = record.id.as_str(), format = format.key(), %error, "cannot cite");
+                None
+            }
+        })
+        .collect()
+}
+
+/// Query string of the citation endpoint.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct CitationParams {
+    /// `chicago` (note), `chicago-bibliography`, `mla`, `apa`, `bibtex`, `ris` or `csl-json`.
+    #[serde(default)]
+    style: Option<String>,
+}
+
+/// The citation of a record in one style.
+#[utoipa::path(
+    get,
+    path = "/api/v1/records/{id}/citation",
+    params(("id" = String, Path, description = "Record id"), CitationParams),
+    responses(
+        (status = 200, description = "The citation: text/plain for the styles; application/x-bibtex, application/x-research-info-systems or application/vnd.citationstyles.csl+json for the machine formats", content_type = "text/plain"),
+        (status = 400, description = "Unknown style or bad id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "citations"
+)]
+pub(crate) async fn citation(
+    archive: &Shared,
+    id: &str,
+    params: CitationParams,
+) -> Result<Response, Problem> {
+    let style = params.style.as_deref().unwrap_or("chicago");
+    let format = Format::from_key(style).ok_or_else(|| {
+        Problem::bad_request(format!(
+            "unknown style `{style}`; use one of: {}",
+            Format::ALL.map(Format::key).join(", ")
+        ))
+    })?;
+    let record_id = RecordId::parse(id).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let stored = archive
+        .store
+        .get(&record_id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("no record `{id}`")))?;
+    let text = cite(&stored.record, format, today()).map_err(|e| Problem::internal(&e))?;
+    let filename = format!("{}.{}", id.replace('/', "-"), format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("inline")),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// Query string of the search export.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct ExportParams {
+    /// The query, as for search.
+    #[serde(default)]
+    q: Option<String>,
+    /// `relevance` or `date`.
+    #[serde(default)]
+    sort: Option<String>,
+    /// `ris` or `bibtex`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The most records one export holds.
+pub(crate) const EXPORT_MAX: usize = 1000;
+
+/// A whole search result (its first 1,000 records) as RIS or BibTeX, for a reference manager.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search/export",
+    params(ExportParams),
+    responses(
+        (status = 200, description = "RIS (application/x-research-info-systems) or BibTeX (application/x-bibtex), as a download", content_type = "application/x-research-info-systems"),
+        (status = 400, description = "Bad query or format", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "citations"
+)]
+pub(crate) async fn export(
+    State(archive): State<Shared>,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, Problem> {
+    let format = match params.format.as_deref().unwrap_or("ris") {
+        "ris" => Format::Ris,
+        "bibtex" => Format::Bibtex,
+        other => {
+            return Err(Problem::bad_request(format!("format is `ris` or `bibtex`, not `{other}`")));
+        }
+    };
+    let search = SearchParams { q: params.q, sort: params.sort, page: None };
+    let ran = run_with(&archive, &search, 0, EXPORT_MAX, false).await?;
+    let day = today();
+    let mut out = String::new();
+    for hit in &ran.results.hits {
+        let Ok(id) = RecordId::parse(&hit.id) else { continue };
+        if let Some(stored) = archive.store.get(&id).await? {
+            let text = cite(&stored.record, format, day).map_err(|e| Problem::internal(&e))?;
+            out.push_str(&text);
+            if format == Format::Bibtex {
+                out.push('\n');
+            }
+        }
+    }
+    let disposition = format!("attachment; filename=\"chancery-search.{}\"", format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

@@ -1,0 +1,180 @@
+//! The few pieces of HTML built outside templates, each escaping every text it is given: record
+//! texts with their line breaks, paragraphs, note marks and page breaks; query-string values;
+//! JSON inside `<script type="application/ld+json">`.
+
+use std::fmt::Write;
+
+use chancery_model::record::Text;
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_into(&mut out, text);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Percent-encodes a value for a URL query string (`application/x-www-form-urlencoded`).
+pub(crate) fn query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(byte as char);
+            }
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{byte:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// JSON for an inline `<script type="application/ld+json">` block: `<`, `>` and `&` become
+/// JSON escapes, so no record text can close the element.
+pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+/// A text's body as HTML paragraphs: line breaks kept, note marks linked to their notes, page
+/// breaks marked. `prefix` makes the anchors unique on the page (one per text).
+pub(crate) fn text_body(text: &Text, prefix: &str) -> String {
+    // Everything to insert, by byte offset; page breaks before note marks at the same offset.
+    let mut marks: Vec<(usize, u8, String)> = Vec::new();
+    for page in &text.pages {
+        marks.push((
+            page.offset,
+            0,
+            format!(
+                "<span class=\"pb\" id=\"{prefix}-p{label}\" aria-label=\"page {label}\">[p.&nbsp;{label}]</span>",
+                label = escape(&page.label)
+            ),
+        ));
+    }
+    for (n, note) in text.notes.iter().enumerate() {
+        if let Some(anchor) = note.anchor {
+            marks.push((
+                anchor,
+                1,
+                format!(
+                    "<sup class=\"nref\"><a href=\"#{prefix}-n{n}\" id=\"{prefix}-r{n}\" aria-label=\"note {label}\">{label}</a></sup>",
+                    label = escape(&note.label)
+                ),
+            ));
+        }
+    }
+    marks.sort_by_key(|(offset, order, _)| (*offset, *order));
+    let body = text.body.as_str();
+    let mut out = String::with_capacity(body.len() + body.len() / 8 + 64);
+    out.push_str("<p>");
+    let mut at = 0;
+    for (offset, _, html) in &marks {
+        let mut offset = (*offset).min(body.len()).max(at);
+        while !body.is_char_boundary(offset) {
+            offset += 1;
+        }
+        push_lines(&mut out, &body[at..offset]);
+        out.push_str(html);
+        at = offset;
+    }
+    push_lines(&mut out, &body[at..]);
+    out.push_str("</p>");
+    out
+}
+
+/// Escaped text with `\n` as a line break and a blank line as a new paragraph.
+fn push_lines(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(newline) = rest.find('\n') {
+        escape_into(out, &rest[..newline]);
+        let after = &rest[newline..];
+        let run = after.len() - after.trim_start_matches('\n').len();
+        out.push_str(if run >= 2 { "</p>\n<p>" } else { "<br>\n" });
+        rest = &after[run..];
+    }
+    escape_into(out, rest);
+}
+
+/// A text's notes as a list whose items link back to their marks.
+pub(crate) fn text_notes(text: &Text, prefix: &str) -> String {
+    if text.notes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ol class=\"notes\">");
+    for (n, note) in text.notes.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<li id=\"{prefix}-n{n}\"><span class=\"nlabel\">{}</span> ",
+            escape(&note.label)
+        );
+        push_lines(&mut out, &note.text);
+        if note.anchor.is_some() {
+            let _ = write!(
+                out,
+                " <a href=\"#{prefix}-r{n}\" class=\"back\" aria-label=\"back to the text\">↩</a>"
+            );
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chancery_model::record::{Note, PageBreak, TextKind};
+
+    use super::*;
+
+    #[test]
+    fn bodies_keep_lines_and_paragraphs_and_escape_everything() {
+        let mut text = Text::new(
+            TextKind::Translation,
+            None,
+            "Translation".into(),
+            "To <b>you</b>\nline two\n\nNew & \"quoted\"".into(),
+        );
+        text.notes.push(Note {
+            label: "1".into(),
+            kind: None,
+            anchor: Some(13),
+            text: "A <note>".into(),
+        });
+        text.pages.push(PageBreak { label: "<9>".into(), offset: 0 });
+        let html = text_body(&text, "t0");
+        assert_eq!(
+            html,
+            "<p><span class=\"pb\" id=\"t0-p&lt;9&gt;\" aria-label=\"page &lt;9&gt;\">[p.&nbsp;&lt;9&gt;]</span>To &lt;b&gt;you&lt;/b&gt;<sup class=\"nref\"><a href=\"#t0-n0\" id=\"t0-r0\" aria-label=\"note 1\">1</a></sup><br>\nline two</p>\n<p>New &amp; &quot;quoted&quot;</p>"
+        );
+        assert!(text_notes(&text, "t0").contains("A &lt;note&gt;"));
+    }
+
+    #[test]
+    fn marks_inside_a_character_move_to_its_end() {
+        let mut text = Text::new(TextKind::Original, None, "x".into(), "Đilas".into());
+        text.notes.push(Note { label: "2".into(), kind: None, anchor: Some(1), text: "n".into() });
+        assert!(text_body(&text, "t").starts_with("<p>Đ<sup"));
+    }
+
+    #[test]
+    fn query_values_and_script_json_are_safe() {
+        assert_eq!(query_value("date:1954 \"Tito\"&x"), "date%3A1954+%22Tito%22%26x");
+        let json =
+            json_for_script(&serde_json::json!({"name": "</script><script>alert(1)</script>"}));
+        assert!(!json.contains('<') && !json.contains('>'));
+    }
+}

@@ -1,0 +1,229 @@
+//! The web face of Chancery: reading pages, faceted search, the JSON API, citations and
+//! OAI-PMH, served by axum from one [`Archive`] (the store and its search index).
+//!
+//! The server only reads: records are written by `chancery import` (a curator's command), and a
+//! background task ([`follow`]) brings the search index and the page cache up to date with the
+//! store's change sequence once a second, whoever wrote to it.
+//!
+//! Every page is rendered by an askama template (HTML-escaped by default); the only HTML not
+//! escaped by a template is built by [`html`] (which escapes every text it is given) and by
+//! `chancery_ingest::tei::to_html` (which builds its HTML from parsed TEI, escaping all text).
+
+mod api;
+mod assets;
+mod cite;
+mod error;
+mod html;
+mod oai;
+mod pages;
+mod search;
+mod security;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::routing::get;
+use chancery_search::SearchIndex;
+use chancery_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+pub use crate::api::openapi_json;
+
+/// How the server presents itself.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The public base URL, without a trailing slash (`http://127.0.0.1:8080`): permalinks,
+    /// canonical links, the sitemap and OAI-PMH use it.
+    pub base_url: String,
+    /// The archive's name, shown on every page and in OAI-PMH `Identify`.
+    pub name: String,
+    /// Where to write about the archive (OAI-PMH `adminEmail`).
+    pub admin_email: String,
+    /// How many records one OAI-PMH list response holds before it gives a resumption token.
+    pub oai_page_size: u32,
+}
+
+impl Config {
+    /// A configuration for a server at `base_url`.
+    pub fn new(base_url: &str) -> Config {
+        Config {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            name: "Chancery".to_string(),
+            admin_email: "archivist@example.org".to_string(),
+            oai_page_size: 100,
+        }
+    }
+
+    /// The host part of the base URL, for OAI identifiers (`oai:<host>:<id>`).
+    pub(crate) fn host(&self) -> &str {
+        let rest = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        let host = rest.split('/').next().unwrap_or(rest);
+        // OAI identifiers follow RFC 3986's host syntax: leave the port out.
+        match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        }
+    }
+}
+
+/// What the server serves from: the store, its index, and caches derived from both.
+pub struct Archive {
+    pub(crate) store: Store,
+    pub(crate) index: SearchIndex,
+    pub(crate) config: Config,
+    /// The store change the caches reflect.
+    seen: AtomicI64,
+    /// Rendered document pages by record id; emptied whenever the store changes.
+    pages: RwLock<HashMap<String, Bytes>>,
+}
+
+/// The archive as the handlers share it.
+pub type Shared = Arc<Archive>;
+
+/// The most document pages kept rendered; past it the cache starts over.
+const PAGE_CACHE_ENTRIES: usize = 4096;
+
+impl Archive {
+    /// An archive over an opened store and index. The index should be caught up with the store
+    /// first (see [`follow`] for later changes).
+    pub async fn new(store: Store, index: SearchIndex, config: Config) -> Result<Shared, Error> {
+        let seen = store.last_change().await?;
+        Ok(Arc::new(Archive {
+            store,
+            index,
+            config,
+            seen: AtomicI64::new(seen),
+            pages: RwLock::new(HashMap::new()),
+        }))
+    }
+
+    /// How many current records the store holds.
+    pub async fn count(&self) -> Result<i64, Error> {
+        Ok(self.store.count().await?)
+    }
+
+    pub(crate) fn cached_page(&self, id: &str) -> Option<Bytes> {
+        self.pages.read().ok()?.get(id).cloned()
+    }
+
+    pub(crate) fn cache_page(&self, id: &str, page: Bytes) {
+        if let Ok(mut pages) = self.pages.write() {
+            if pages.len() >= PAGE_CACHE_ENTRIES {
+                pages.clear();
+            }
+            pages.insert(id.to_string(), page);
+        }
+    }
+
+    /// Brings the index and caches up to date with the store; returns whether anything changed.
+    pub async fn refresh(&self) -> Result<bool, Error> {
+        let last = self.store.last_change().await?;
+        if last == self.seen.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        match self.index.catch_up(&self.store, &mut |_| {}).await {
+            Ok(caught_up) if caught_up.n_records > 0 => {
+                tracing::info!(records = caught_up.n_records, seq = caught_up.seq, "indexed");
+            }
+            Ok(_) => {}
+            // Another process (an import) is writing the index; it will commit, and we reload.
+            Err(chancery_search::Error::Locked) => {}
+            Err(error) => return Err(error.into()),
+        }
+        self.index.reload()?;
+        if let Ok(mut pages) = self.pages.write() {
+            pages.clear();
+        }
+        self.seen.store(last, Ordering::Release);
+        Ok(true)
+    }
+}
+
+/// Keeps the archive in step with its store until the process ends.
+pub async fn follow(archive: Shared, period: Duration) {
+    let mut ticker = tokio::time::interval(period);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = archive.refresh().await {
+            tracing::warn!(%error, "cannot follow the store");
+        }
+    }
+}
+
+/// What can stop the server from starting or serving.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] chancery_store::Error),
+    /// The index failed.
+    #[error(transparent)]
+    Search(#[from] chancery_search::Error),
+    /// The address could not be bound or the connection loop failed.
+    #[error("cannot serve on {addr}: {source}")]
+    Serve {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The largest request body accepted (the server takes no uploads).
+const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The longest a request may take before the server gives up on it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every route of the site and the API.
+pub fn router(archive: Shared) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/search", get(pages::search_page))
+        .route("/records/{*id}", get(pages::document))
+        .route("/about", get(pages::about))
+        .route("/robots.txt", get(pages::robots))
+        .route("/sitemap.xml", get(pages::sitemap))
+        .route("/static/{name}", get(assets::serve))
+        .route("/oai", get(oai::handle).post(oai::handle_post))
+        .nest("/api/v1", api::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+        .with_state(archive)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    archive: Shared,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let addr =
+        listener.local_addr().map_or_else(|_| "?".to_string(), |a: SocketAddr| a.to_string());
+    let follower = tokio::spawn(follow(archive.clone(), Duration::from_secs(1)));
+    let served = axum::serve(listener, router(archive)).with_graceful_shutdown(shutdown).await;
+    follower.abort();
+    served.map_err(|source| Error::Serve { addr, source })
+}

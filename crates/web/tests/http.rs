@@ -1,0 +1,749 @@
+//! Every route through the real router (no server, no mocks): status codes, headers, pages,
+//! the JSON API with its problem documents, citations and OAI-PMH.
+
+#![allow(missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chancery_ingest::Source;
+use chancery_model::id::RecordId;
+use chancery_search::SearchIndex;
+use chancery_store::{SourceFile, Store};
+use chancery_web::{Archive, Config, Shared, router};
+use http_body_util::BodyExt;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+const BASE: &str = "http://archive.test";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The demo letter, the XSS probe and the FRUS TEI fixtures.
+fn fixture_files() -> Vec<PathBuf> {
+    let root = root();
+    vec![
+        root.join("demo/000_5e4392f9da7ebfc5.txt"),
+        root.join("crates/web/tests/data/xss.txt"),
+        root.join("crates/ingest/test_data/tei/frus_2014_style.xml"),
+        root.join("crates/ingest/test_data/tei/frus_newer_style.xml"),
+        root.join("crates/ingest/test_data/tei/frus_vendor_style.xml"),
+    ]
+}
+
+async fn import(store: &Store, files: &[PathBuf]) {
+    let now = OffsetDateTime::now_utc();
+    let mut batch = store.begin_import(now).await.unwrap();
+    for path in files {
+        let bytes = std::fs::read(path).unwrap();
+        let shown = path.display().to_string();
+        let parsed =
+            chancery_ingest::parse(&Source { path: &shown, bytes: &bytes, imported_at: now });
+        assert!(!parsed.has_errors(), "{shown}: {:?}", parsed.diagnostics);
+        let provenance = parsed.records[0].provenance.clone().unwrap();
+        let source = SourceFile {
+            sha256: provenance.sha256,
+            path: shown,
+            format: provenance.format,
+            bytes: bytes.clone(),
+        };
+        batch.add(&parsed.records, &[source]).await.unwrap();
+        if !parsed.authorities.is_empty() || !parsed.collections.is_empty() {
+            batch.add_entities(&parsed.authorities, &parsed.collections).await.unwrap();
+        }
+    }
+    batch.commit().await.unwrap();
+}
+
+struct Site {
+    archive: Shared,
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn site_with(files: &[PathBuf], page_size: u32) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    import(&store, files).await;
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    index.reload().unwrap();
+    let mut config = Config::new(BASE);
+    config.oai_page_size = page_size;
+    let archive = Archive::new(store, index, config).await.unwrap();
+    Site { app: router(archive.clone()), archive, _dir: dir }
+}
+
+async fn site() -> Site {
+    site_with(&fixture_files(), 100).await
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn content_type(&self) -> &str {
+        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+}
+
+async fn get(app: &Router, uri: &str) -> Reply {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn assert_problem(reply: &Reply, status: StatusCode) -> serde_json::Value {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.content_type(), "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(problem["status"], status.as_u16());
+    assert!(problem["type"].as_str().unwrap().starts_with("/api/v1/problems/"));
+    assert!(!problem["title"].as_str().unwrap().is_empty());
+    assert!(!problem["detail"].as_str().unwrap().is_empty());
+    problem
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let site = site().await;
+    for uri in [
+        "/",
+        "/search?q=tito",
+        "/records/wcda-112970",
+        "/nope",
+        "/api/v1/records",
+        "/oai?verb=Identify",
+    ] {
+        let reply = get(&site.app, uri).await;
+        let csp = reply.headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{uri}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}");
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(reply.headers["referrer-policy"], "strict-origin-when-cross-origin", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn home_says_what_the_archive_holds() {
+    let site = site().await;
+    let reply = get(&site.app, "/").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.content_type().starts_with("text/html"));
+    let total = site.archive.count().await.unwrap();
+    assert!(reply.body.contains("<html lang=\"en\">"));
+    assert!(reply.body.contains(&format!("{total} primary sources")), "{}", reply.body);
+    assert!(reply.body.contains("class=\"histogram\""), "the year histogram is drawn");
+    assert!(reply.body.contains("Newest records"));
+    assert!(reply.body.contains("Serbo-Croatian"), "languages are listed by name");
+    assert!(reply.body.contains(&format!("<link rel=\"canonical\" href=\"{BASE}/\">")));
+}
+
+#[tokio::test]
+async fn the_letter_reads_as_a_scholarly_page() {
+    let site = site().await;
+    let reply = get(&site.app, "/records/wcda-112970").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let page = &reply.body;
+    assert!(page.contains("<time datetime=\"1954-08-11\">August 11, 1954</time>"));
+    assert!(page.contains("<h1>Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union</h1>"));
+    assert!(page.contains("Obtained and translated for CWIHP by Svetozar Rajak."));
+    assert!(page.contains("<dt>Signature</dt><dd><a href=\"/search?q=%22507+%2F+IX%2C+119%2FI-50%22\">507 / IX, 119/I-50</a></dd>"));
+    assert!(page.contains(
+        "<dt>Holding archive</dt><dd><a href=\"/search?q=archive%3A%22Arhiv+Jugoslavije%22\">"
+    ));
+    assert!(page.contains("Yugoslav response to Soviet approaches"));
+    assert!(page.contains("Leon Levy Foundation"));
+    assert!(page.contains("<h3>Translation - English</h3>"));
+    assert!(page.contains("<div class=\"body\" lang=\"en\"><p>To the Central Committee of the Communist Party of the Soviet Union"));
+    assert!(
+        page.contains(&format!("<link rel=\"canonical\" href=\"{BASE}/records/wcda-112970\">"))
+    );
+    assert!(page.contains("data-copy=\"citation-text\""), "the citation has a copy button");
+    // What Zotero and Google Scholar read.
+    for meta in [
+        "<meta name=\"citation_title\" content=\"Letter from Tito",
+        "<meta name=\"citation_author\" content=\"Tito\">",
+        "<meta name=\"citation_date\" content=\"1954/08/11\">",
+        "<meta name=\"citation_archive\" content=\"Arhiv Jugoslavije\">",
+        "<meta name=\"citation_archive_location\" content=\"Arhiv CK SKJ, 507 / IX, 119/I-50\">",
+        "<meta name=\"citation_language\" content=\"sh\">",
+        "<meta name=\"DC.date\" content=\"1954-08-11\">",
+    ] {
+        assert!(page.contains(meta), "missing {meta}");
+    }
+    let start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + page[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    assert_eq!(ld["@type"], "ArchiveComponent");
+    assert_eq!(ld["dateCreated"], "1954-08-11");
+    assert_eq!(ld["recipient"][0]["name"], "Nikita Khrushchev");
+    assert_eq!(ld["holdingArchive"]["name"], "Arhiv Jugoslavije");
+    // The Cite box: every style, and Chicago carries every element of the seed's own citation.
+    for key in ["chicago", "chicago-bibliography", "mla", "apa", "bibtex", "ris", "csl-json"] {
+        assert!(page.contains(&format!("id=\"cite-{key}\"")), "cite box lacks {key}");
+        assert!(page.contains(&format!("data-copy=\"cite-{key}\"")), "no copy button for {key}");
+    }
+    let chicago = &page[page.find("id=\"cite-chicago\">").unwrap()..];
+    let chicago = &chicago[..chicago.find("</p>").unwrap()];
+    for element in [
+        "August 11, 1954",
+        "Wilson Center Digital Archive",
+        "Arhiv Jugoslavije",
+        "Arhiv CK SKJ",
+        "507 / IX, 119/I-50",
+        "Svetozar Rajak",
+        "https://digitalarchive.wilsoncenter.org/document/112970",
+    ] {
+        assert!(chicago.contains(element), "Chicago lacks {element}: {chicago}");
+    }
+}
+
+#[tokio::test]
+async fn frus_documents_show_their_edition_and_the_people_in_them() {
+    let site = site().await;
+    let reply = get(&site.app, "/records/frus1969-76vtest/d1").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("class=\"text tei\""), "TEI documents are rendered from their TEI");
+    assert!(reply.body.contains("<nav class=\"trail\""), "the volume and chapter are shown");
+}
+
+#[tokio::test]
+async fn missing_bad_and_withdrawn_records() {
+    let site = site().await;
+    let reply = get(&site.app, "/records/no-such-record").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("There is no record `no-such-record`"));
+    assert!(reply.content_type().starts_with("text/html"));
+    let reply = get(&site.app, "/records/Not%20An%20Id").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("is not a record id"));
+    let reply = get(&site.app, "/no/such/page").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("There is no page at /no/such/page"));
+
+    let id = RecordId::parse("frus1918test/d5").unwrap();
+    assert!(site.archive_store_delete(&id).await);
+    site.archive.refresh().await.unwrap();
+    let reply = get(&site.app, "/records/frus1918test/d5").await;
+    assert_eq!(reply.status, StatusCode::GONE);
+    assert_problem(&get(&site.app, "/api/v1/records/frus1918test/d5").await, StatusCode::GONE);
+}
+
+impl Site {
+    async fn archive_store_delete(&self, id: &RecordId) -> bool {
+        let store = Store::open(self._dir.path()).await.unwrap();
+        let deleted = store.delete(id, OffsetDateTime::now_utc()).await.unwrap();
+        store.close().await;
+        deleted
+    }
+}
+
+#[tokio::test]
+async fn search_pages_filter_sort_and_page() {
+    let site = site().await;
+    let reply = get(&site.app, "/search?q=Хрущёв").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("href=\"/records/wcda-112970\""), "Cyrillic finds the letter");
+    assert!(reply.body.contains("<mark>"), "snippets mark the matches");
+    // Facets are links that add a filter; an active filter links to its removal.
+    assert!(
+        reply.body.contains("href=\"/search?q=%D0%A5%D1%80%D1%83%D1%89%D1%91%D0%B2+lang%3Ahbs\""),
+        "{}",
+        reply.body
+    );
+    let filtered = get(&site.app, "/search?q=Хрущёв+lang%3Ahbs").await;
+    assert!(filtered.body.contains("class=\"active\""));
+    // An empty search browses everything, by date.
+    let all = get(&site.app, "/search").await;
+    let total = site.archive.count().await.unwrap();
+    assert!(all.body.contains(&format!("of {total} records")), "{}", all.body);
+    assert!(all.body.contains("class=\"histogram\""));
+    assert!(all.body.contains("data-year=\"1954\""));
+    let by_year = get(&site.app, "/search?q=date%3A1954").await;
+    assert!(by_year.body.contains("1–1 of 1 record"), "{}", by_year.body);
+    assert!(all.body.contains("/api/v1/search/export?format=ris"));
+}
+
+#[tokio::test]
+async fn bad_searches_say_what_to_fix() {
+    let site = site().await;
+    let reply = get(&site.app, "/search?q=%22unclosed").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("The query needs fixing"));
+    assert!(reply.body.contains("value=\"&#34;unclosed\""), "the query is kept in the box");
+    for uri in ["/search?q=tito&page=0", "/search?q=tito&page=x", "/search?q=tito&sort=sideways"] {
+        assert_eq!(get(&site.app, uri).await.status, StatusCode::BAD_REQUEST, "{uri}");
+    }
+    let long = "a".repeat(1001);
+    assert_eq!(get(&site.app, &format!("/search?q={long}")).await.status, StatusCode::BAD_REQUEST);
+}
+
+/// The payloads of the probe record, as they would appear if a page did not escape them.
+const LIVE_PAYLOADS: &[&str] = &[
+    "<script>window.__xss",
+    "<img src=x",
+    "<svg onload",
+    "<svg/onload",
+    "<iframe",
+    "<b onmouseover",
+];
+
+#[tokio::test]
+async fn hostile_records_render_as_text_everywhere() {
+    let site = site().await;
+    for uri in [
+        "/records/xss-probe",
+        "/search?q=Khrushchev",
+        "/search?q=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E",
+        "/search?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E",
+        "/",
+        "/records/%3Cscript%3E",
+        "/nope/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    ] {
+        let reply = get(&site.app, uri).await;
+        for payload in LIVE_PAYLOADS {
+            assert!(!reply.body.contains(payload), "{uri} renders {payload} live");
+        }
+        assert!(!reply.body.contains("<script>alert"), "{uri}");
+    }
+    let page = get(&site.app, "/records/xss-probe").await.body;
+    // The payloads are there, as text.
+    assert!(page.contains("&lt;script&gt;window.__xss=23&lt;/script&gt;"));
+    assert!(
+        page.contains("&#34;&gt;&lt;img src=x onerror=&#34;window.__xss=26&#34;&gt;")
+            || page.contains("&quot;&gt;&lt;img src=x onerror=&quot;window.__xss=26&quot;&gt;"),
+        "{page}"
+    );
+    // JSON-LD cannot be closed from inside.
+    let start = page.find("<script type=\"application/ld+json\">").unwrap();
+    let end = start + page[start..].find("</script>").unwrap();
+    assert!(!page[start + 10..end].contains('<'));
+}
+
+#[tokio::test]
+async fn api_records_list_and_search() {
+    let site = site().await;
+    let reply = get(&site.app, "/api/v1/records/wcda-112970").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.content_type(), "application/json");
+    let record: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(record["id"], "wcda-112970");
+    assert_eq!(record["citation"]["signature"], "507 / IX, 119/I-50");
+
+    // Cursor pagination: every record exactly once, in id order.
+    let mut seen = Vec::new();
+    let mut uri = "/api/v1/records?limit=2".to_string();
+    loop {
+        let reply = get(&site.app, &uri).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        for record in page["records"].as_array().unwrap() {
+            seen.push(record["id"].as_str().unwrap().to_string());
+            assert!(record["url"].as_str().unwrap().starts_with(BASE));
+        }
+        match page["next"].as_str() {
+            Some(next) => uri = format!("/api/v1/records?limit=2&after={next}"),
+            None => break,
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted);
+    assert_eq!(seen.len() as i64, site.archive.count().await.unwrap());
+
+    let reply = get(&site.app, "/api/v1/search?q=Chruschtschow&limit=5").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let results: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert!(results["total"].as_u64().unwrap() >= 1);
+    assert_eq!(results["hits"][0]["id"], "wcda-112970");
+    assert!(results["facets"]["language"].as_array().unwrap().iter().any(|v| v["value"] == "hbs"));
+}
+
+#[tokio::test]
+async fn api_errors_are_problem_documents() {
+    let site = site().await;
+    assert_problem(&get(&site.app, "/api/v1/records/no-such").await, StatusCode::NOT_FOUND);
+    assert_problem(&get(&site.app, "/api/v1/records/Bad%20Id").await, StatusCode::BAD_REQUEST);
+    assert_problem(&get(&site.app, "/api/v1/records?limit=0").await, StatusCode::BAD_REQUEST);
+    assert_problem(&get(&site.app, "/api/v1/records?after=BAD!").await, StatusCode::BAD_REQUEST);
+    let problem =
+        assert_problem(&get(&site.app, "/api/v1/search?q=title%3A").await, StatusCode::BAD_REQUEST);
+    assert!(problem["detail"].as_str().unwrap().contains("column"), "{problem}");
+    assert_problem(&get(&site.app, "/api/v1/search?q=x&limit=101").await, StatusCode::BAD_REQUEST);
+    assert_problem(&get(&site.app, "/api/v1/nothing-here").await, StatusCode::NOT_FOUND);
+    assert_problem(
+        &get(&site.app, "/api/v1/records/wcda-112970/citation?style=harvard").await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_problem(
+        &get(&site.app, "/api/v1/search/export?format=pdf").await,
+        StatusCode::BAD_REQUEST,
+    );
+}
+
+#[tokio::test]
+async fn citations_come_with_their_content_types() {
+    let site = site().await;
+    for (style, content_type, needle) in [
+        ("chicago", "text/plain; charset=utf-8", "Svetozar Rajak"),
+        ("chicago-bibliography", "text/plain; charset=utf-8", "Arhiv CK SKJ"),
+        ("mla", "text/plain; charset=utf-8", "Wilson Center Digital Archive"),
+        ("apa", "text/plain; charset=utf-8", "1954"),
+        ("bibtex", "application/x-bibtex; charset=utf-8", "@"),
+        ("ris", "application/x-research-info-systems; charset=utf-8", "TY  - "),
+        ("csl-json", "application/vnd.citationstyles.csl+json", "\"id\": \"wcda-112970\""),
+    ] {
+        let reply =
+            get(&site.app, &format!("/api/v1/records/wcda-112970/citation?style={style}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{style}");
+        assert_eq!(reply.content_type(), content_type, "{style}");
+        assert!(reply.body.contains(needle), "{style}: {}", reply.body);
+    }
+    // FRUS ids contain a slash.
+    let reply = get(&site.app, "/api/v1/records/frus1969-76vtest/d1/citation?style=ris").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // A whole search result as a download.
+    let reply = get(&site.app, "/api/v1/search/export?format=ris&q=").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let total = site.archive.count().await.unwrap() as usize;
+    assert_eq!(reply.body.matches("TY  - ").count(), total);
+    let reply = get(&site.app, "/api/v1/search/export?format=bibtex&q=Khrushchev").await;
+    assert_eq!(reply.content_type(), "application/x-bibtex; charset=utf-8");
+    assert!(reply.body.starts_with('@'));
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_code_and_the_checked_in_copy() {
+    let site = site().await;
+    let reply = get(&site.app, "/api/v1/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/records",
+        "/api/v1/records/{id}",
+        "/api/v1/records/{id}/citation",
+        "/api/v1/search",
+        "/api/v1/search/export",
+    ] {
+        assert!(paths.contains_key(path), "the OpenAPI document lacks {path}");
+        // Every documented path answers (with a real id where it takes one).
+        let uri = path.replace("{id}", "wcda-112970");
+        let status = get(&site.app, &uri).await.status;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+    }
+    // The checked-in copy (for readers and client generators) must be the generated one.
+    let checked_in = root().join("crates/web/openapi.json");
+    let generated = chancery_web::openapi_json();
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&checked_in, format!("{generated}\n")).unwrap();
+    }
+    let stored = std::fs::read_to_string(&checked_in).unwrap_or_default();
+    assert_eq!(
+        stored.trim_end(),
+        generated,
+        "crates/web/openapi.json is stale: UPDATE_EXPECT=1 cargo test -p chancery-web"
+    );
+}
+
+#[tokio::test]
+async fn assets_are_fingerprinted_cached_and_compressed() {
+    let site = site().await;
+    let home = get(&site.app, "/").await.body;
+    let start = home.find("/static/site.").unwrap();
+    let end = start + home[start..].find('"').unwrap();
+    let css = &home[start..end];
+    let reply = get(&site.app, css).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.content_type(), "text/css; charset=utf-8");
+    assert_eq!(reply.headers["cache-control"], "public, max-age=31536000, immutable");
+    assert!(reply.body.contains("@media print"));
+    assert_eq!(get(&site.app, "/static/site.css").await.status, StatusCode::NOT_FOUND);
+    let request = Request::get(css).header("accept-encoding", "gzip").body(Body::empty()).unwrap();
+    let response = site.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn robots_and_sitemap_list_every_record() {
+    let site = site().await;
+    let robots = get(&site.app, "/robots.txt").await;
+    assert!(robots.body.contains(&format!("Sitemap: {BASE}/sitemap.xml")));
+    let sitemap = get(&site.app, "/sitemap.xml").await;
+    assert!(sitemap.content_type().starts_with("application/xml"));
+    let total = site.archive.count().await.unwrap() as usize;
+    assert_eq!(sitemap.body.matches("<loc>").count(), total + 1);
+    assert!(sitemap.body.contains(&format!("<loc>{BASE}/records/frus1969-76vtest/d1</loc>")));
+}
+
+#[tokio::test]
+async fn request_bodies_are_bounded() {
+    let site = site().await;
+    let body = format!("verb=Identify&x={}", "a".repeat(64 * 1024));
+    let request = Request::post("/oai")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(send(&site.app, request).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAI-PMH
+
+/// Validates with xmllint against ../shared/schemas when the `interop` feature asks for it.
+fn validate(xml: &str) {
+    if !cfg!(feature = "interop") {
+        return;
+    }
+    let schemas = std::env::var("CHANCERY_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("../shared"))
+        .join("schemas/OAI-PMH_oai_dc.xsd");
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, xml.as_bytes()).unwrap();
+    let output = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&schemas)
+        .arg(file.path())
+        .output()
+        .expect("xmllint runs (apt-get install libxml2-utils)");
+    assert!(output.status.success(), "{}\n{xml}", String::from_utf8_lossy(&output.stderr));
+}
+
+async fn oai(app: &Router, query: &str) -> String {
+    let reply = get(app, &format!("/oai?{query}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{query}");
+    assert_eq!(reply.content_type(), "text/xml; charset=utf-8");
+    validate(&reply.body);
+    reply.body
+}
+
+fn error_code(xml: &str) -> Option<&str> {
+    let start = xml.find("<error code=\"")? + 13;
+    Some(&xml[start..start + xml[start..].find('"')?])
+}
+
+fn texts<'a>(xml: &'a str, element: &str) -> Vec<&'a str> {
+    let open = format!("<{element}>");
+    let close = format!("</{element}>");
+    xml.match_indices(&open)
+        .filter_map(|(at, _)| {
+            let start = at + open.len();
+            Some(&xml[start..start + xml[start..].find(&close)?])
+        })
+        .collect()
+}
+
+fn token(xml: &str) -> Option<String> {
+    let at = xml.find("<resumptionToken")?;
+    let rest = &xml[at..];
+    let gt = rest.find('>')?;
+    if rest[..gt].ends_with('/') {
+        return None;
+    }
+    let end = rest.find("</resumptionToken>")?;
+    let token = &rest[gt + 1..end];
+    (!token.is_empty()).then(|| token.replace("&amp;", "&"))
+}
+
+fn encode(token: &str) -> String {
+    token.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[tokio::test]
+async fn oai_verbs_answer_and_validate() {
+    let site = site().await;
+    let identify = oai(&site.app, "verb=Identify").await;
+    assert!(identify.contains(&format!("<baseURL>{BASE}/oai</baseURL>")));
+    assert!(identify.contains("<deletedRecord>persistent</deletedRecord>"));
+    assert!(identify.contains("<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>"));
+    assert!(
+        oai(&site.app, "verb=ListMetadataFormats")
+            .await
+            .contains("<metadataPrefix>oai_dc</metadataPrefix>")
+    );
+    let sets = oai(&site.app, "verb=ListSets").await;
+    assert!(texts(&sets, "setSpec").contains(&"frus1969-76vtest"));
+
+    let record = oai(
+        &site.app,
+        "verb=GetRecord&identifier=oai:archive.test:wcda-112970&metadataPrefix=oai_dc",
+    )
+    .await;
+    for field in [
+        "<dc:title>Letter from Tito and the Executive Committee [Politburo] of the CC LCY to Nikita Khrushchev and Central Committee of the Communist Party of the Soviet Union</dc:title>",
+        "<dc:creator>Tito</dc:creator>",
+        "<dc:contributor>Svetozar Rajak</dc:contributor>",
+        "<dc:date>1954-08-11</dc:date>",
+        "<dc:language>hbs</dc:language>",
+        "<dc:identifier>http://archive.test/records/wcda-112970</dc:identifier>",
+        "<dc:type>Text</dc:type>",
+        "<dc:publisher>Wilson Center Digital Archive</dc:publisher>",
+    ] {
+        assert!(record.contains(field), "GetRecord lacks {field}");
+    }
+    assert!(texts(&record, "dc:description")[0].starts_with("Yugoslav response"));
+    assert!(texts(&record, "dc:source")[0].contains("507 / IX, 119/I-50"));
+    let frus = oai(
+        &site.app,
+        "verb=GetRecord&identifier=oai:archive.test:frus1969-76vtest/d1&metadataPrefix=oai_dc",
+    )
+    .await;
+    assert!(texts(&frus, "setSpec").contains(&"frus1969-76vtest"));
+    assert!(!texts(&frus, "dc:relation").is_empty(), "FRUS records name their volume");
+
+    let in_set =
+        oai(&site.app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=frus1969-76vtest").await;
+    assert_eq!(texts(&in_set, "identifier").len(), 3);
+    let the_xss = oai(
+        &site.app,
+        "verb=GetRecord&identifier=oai:archive.test:xss-probe&metadataPrefix=oai_dc",
+    )
+    .await;
+    assert!(the_xss.contains("&lt;script&gt;"), "markup in records is escaped in XML");
+}
+
+#[tokio::test]
+async fn oai_errors_are_the_protocol_s() {
+    let site = site().await;
+    for (query, code) in [
+        ("", "badVerb"),
+        ("verb=Dance", "badVerb"),
+        ("verb=Identify&verb=Identify", "badArgument"),
+        ("verb=Identify&set=x", "badArgument"),
+        ("verb=ListRecords", "badArgument"),
+        ("verb=GetRecord&identifier=oai:archive.test:wcda-112970", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday", "badArgument"),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&from=2020-01-01&until=2020-01-01T00:00:00Z",
+            "badArgument",
+        ),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2021-01-01&until=2020-01-01", "badArgument"),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&resumptionToken=v1%7C0%7C0%7C%7C%7C",
+            "badArgument",
+        ),
+        ("verb=ListRecords&resumptionToken=forged", "badResumptionToken"),
+        ("verb=ListSets&resumptionToken=x", "badResumptionToken"),
+        ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
+        (
+            "verb=GetRecord&identifier=oai:archive.test:wcda-112970&metadataPrefix=mods",
+            "cannotDisseminateFormat",
+        ),
+        (
+            "verb=GetRecord&identifier=oai:archive.test:nothing&metadataPrefix=oai_dc",
+            "idDoesNotExist",
+        ),
+        (
+            "verb=GetRecord&identifier=oai:elsewhere.org:wcda-112970&metadataPrefix=oai_dc",
+            "idDoesNotExist",
+        ),
+        ("verb=ListMetadataFormats&identifier=oai:archive.test:nothing", "idDoesNotExist"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2100-01-01", "noRecordsMatch"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&set=no-such-set", "noRecordsMatch"),
+    ] {
+        let xml = oai(&site.app, query).await;
+        assert_eq!(error_code(&xml), Some(code), "{query}: {xml}");
+        if matches!(code, "badVerb" | "badArgument") {
+            assert!(xml.contains("<request>"), "{query}: no attributes echoed after {code}");
+        }
+    }
+    // A repository without collections has no sets.
+    let bare = site_with(&fixture_files()[..1], 100).await;
+    for query in ["verb=ListSets", "verb=ListRecords&metadataPrefix=oai_dc&set=x"] {
+        assert_eq!(error_code(&oai(&bare.app, query).await), Some("noSetHierarchy"), "{query}");
+    }
+    // POST works as GET.
+    let request = Request::post("/oai")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("verb=Identify"))
+        .unwrap();
+    assert!(send(&site.app, request).await.body.contains("<Identify>"));
+}
+
+#[tokio::test]
+async fn oai_harvests_survive_changes_underneath() {
+    let site = site_with(&fixture_files(), 3).await;
+    let total = site.archive.count().await.unwrap() as usize;
+    // First page, then change the store: update one record already sent, delete one not yet sent.
+    let first = oai(&site.app, "verb=ListRecords&metadataPrefix=oai_dc").await;
+    let first_ids: Vec<String> =
+        texts(&first, "identifier").iter().map(|s| s.to_string()).collect();
+    assert_eq!(first_ids.len(), 3);
+    let mut token = token(&first).expect("a resumption token");
+    let store = Store::open(site._dir.path()).await.unwrap();
+    let sent = RecordId::parse(first_ids[0].rsplit(':').next().unwrap()).unwrap();
+    let mut record = store.get(&sent).await.unwrap().unwrap().record;
+    record.title.push_str(" (revised)");
+    store.import(&[record], &[], OffsetDateTime::now_utc()).await.unwrap();
+    let doomed = RecordId::parse("frus1918test/d6").unwrap();
+    assert!(!first_ids.iter().any(|i| i.ends_with(doomed.as_str())));
+    assert!(store.delete(&doomed, OffsetDateTime::now_utc()).await.unwrap());
+    store.close().await;
+
+    let mut seen = first_ids.clone();
+    let mut pages = 1;
+    let mut deleted = Vec::new();
+    let mut revised_title = None;
+    loop {
+        let xml =
+            oai(&site.app, &format!("verb=ListRecords&resumptionToken={}", encode(&token))).await;
+        pages += 1;
+        for record in xml.split("<record>").skip(1) {
+            let id = texts(record, "identifier")[0].to_string();
+            if record.contains("status=\"deleted\"") {
+                deleted.push(id.clone());
+                assert!(!record.contains("<metadata>"));
+            } else if id == first_ids[0] {
+                revised_title = texts(record, "dc:title").first().map(|t| t.to_string());
+            }
+            seen.push(id);
+        }
+        match self::token(&xml) {
+            Some(next) => token = next,
+            None => {
+                assert!(
+                    xml.contains("<resumptionToken cursor="),
+                    "the last page has an empty token"
+                );
+                break;
+            }
+        }
+    }
+    assert!(pages >= 3, "a small page size needs several tokens");
+    // Every record once, the revised one again at the end, the deleted one as a tombstone.
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), total);
+    assert_eq!(seen.len(), total + 1);
+    assert_eq!(deleted, vec![format!("oai:archive.test:{doomed}")]);
+    assert!(revised_title.unwrap().ends_with("(revised)"));
+    // The tombstone persists.
+    let xml = oai(
+        &site.app,
+        &format!("verb=GetRecord&identifier=oai:archive.test:{doomed}&metadataPrefix=oai_dc"),
+    )
+    .await;
+    assert!(xml.contains("<header status=\"deleted\">"));
+}
