@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 const SOURCES: &[(&str, &str, &str)] = &[
     ("site", "css", include_str!("../static/site.css")),
     ("site", "js", include_str!("../static/site.js")),
+    ("favicon", "svg", include_str!("../static/favicon.svg")),
 ];
 
 /// The assets, fingerprinted once.
@@ -40,6 +41,7 @@ impl Assets {
                     name: format!("{stem}.{hash}.{ext}"),
                     content_type: match ext {
                         "css" => "text/css; charset=utf-8",
+                        "svg" => "image/svg+xml",
                         _ => "text/javascript; charset=utf-8",
                     },
                     body,
@@ -52,6 +54,11 @@ impl Assets {
     /// The URL path of the stylesheet.
     pub(crate) fn css(&self) -> String {
         format!("/static/{}", self.assets[0].name)
+    }
+
+    /// The URL path of the icon.
+    pub(crate) fn icon(&self) -> String {
+        format!("/static/{}", self.assets[2].name)
     }
 
     /// The URL path of the script.

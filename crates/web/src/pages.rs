@@ -21,6 +21,7 @@ pub(crate) struct Chrome {
     pub(crate) title: String,
     pub(crate) css: String,
     pub(crate) js: String,
+    pub(crate) icon: String,
     pub(crate) canonical: Option<String>,
     pub(crate) description: Option<String>,
     /// The search box's current text.
@@ -33,6 +34,7 @@ impl Chrome {
             title: title.to_string(),
             css: ASSETS.css(),
             js: ASSETS.js(),
+            icon: ASSETS.icon(),
             canonical: None,
             description: None,
             query: String::new(),

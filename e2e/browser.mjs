@@ -1,0 +1,182 @@
+// End-to-end test of the site in a real browser: Debian's Chromium driven by playwright-core.
+// Usage: CHANCERY_URL=http://127.0.0.1:PORT node e2e/browser.mjs
+// Screenshots go to target/screenshots/ (or SCREENSHOTS).
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import assert from "node:assert/strict";
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const base = process.env.CHANCERY_URL;
+assert.ok(base, "set CHANCERY_URL to the server under test");
+const shots = process.env.SCREENSHOTS ?? path.join(import.meta.dirname, "..", "target", "screenshots");
+fs.mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+let failures = 0;
+async function step(name, body) {
+  try {
+    await body();
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failures += 1;
+    console.log(`FAIL ${name}\n${error.stack ?? error}`);
+  }
+}
+
+// Console messages that show a Content Security Policy violation or a script error.
+function watch(page, problems) {
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(String(error)));
+}
+
+// axe-core in the page (page.evaluate is not subject to the page's CSP); no serious or critical
+// violations allowed.
+async function accessible(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of result) console.log(`     axe ${label}: ${v.impact} ${v.id} (${v.nodes}) ${v.help} ${v.targets.join(" | ")}`);
+  assert.deepEqual(bad, [], `${label}: serious or critical accessibility violations`);
+}
+
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+const page = await context.newPage();
+const problems = [];
+watch(page, problems);
+
+await step("home page says what the archive holds", async () => {
+  const response = await page.goto(`${base}/`);
+  assert.equal(response.status(), 200);
+  assert.match(await page.locator("h1").innerText(), /Chancery/);
+  assert.match(await page.locator(".lead").innerText(), /\d+ primary sources/);
+  assert.ok(await page.locator("svg.histogram a.bar").count() > 10, "the year histogram has bars");
+  await page.screenshot({ path: path.join(shots, "home.png"), fullPage: true });
+  await accessible(page, "home");
+});
+
+await step("search, a histogram bar and a facet narrow the results", async () => {
+  await page.fill("#home-q", "Tito");
+  await Promise.all([page.waitForURL(/\/search\?q=Tito/), page.press("#home-q", "Enter")]);
+  const all = await page.locator(".summary").innerText();
+  const total = Number(all.match(/of (\d+) records?/)[1]);
+  assert.ok(total > 10, `Tito matches many records (${all})`);
+  assert.ok(await page.locator("ol.hits mark").count() > 0, "snippets mark the matches");
+  await page.screenshot({ path: path.join(shots, "search.png"), fullPage: true });
+  await accessible(page, "search");
+
+  await Promise.all([page.waitForURL(/date%3A1954/), page.click('svg.histogram a.bar[data-year="1954"]')]);
+  const inYear = Number((await page.locator(".summary").innerText()).match(/of (\d+) records?/)[1]);
+  assert.ok(inYear >= 1 && inYear < total, `the 1954 bar filters (${inYear} of ${total})`);
+
+  const facet = page.locator("aside.facets a", { hasText: "Serbo-Croatian" });
+  await Promise.all([page.waitForURL(/lang%3Ahbs/), facet.first().click()]);
+  const filtered = await page.locator(".summary").innerText();
+  assert.match(filtered, /of 1 record/, filtered);
+  assert.equal(await page.locator("aside.facets a.active").count() >= 1, true, "the active filter shows");
+  assert.equal(await page.inputValue("#q"), "Tito date:1954 lang:hbs");
+});
+
+await step("the letter: citation, text, Cite box", async () => {
+  await Promise.all([page.waitForURL(/\/records\/wcda-112970$/), page.click("ol.hits a[href='/records/wcda-112970']")]);
+  const citation = await page.locator("#citation-text").innerText();
+  for (const part of ["August 11, 1954", "Arhiv Jugoslavije [National Archives of Yugoslavia]", "Arhiv CK SKJ",
+    "507 / IX, 119/I-50", "Obtained and translated for CWIHP by Svetozar Rajak",
+    "https://digitalarchive.wilsoncenter.org/document/112970"]) {
+    assert.ok(citation.includes(part), `citation lacks ${part}`);
+  }
+  const text = await page.locator("section.text .body").innerText();
+  assert.match(text, /^To the Central Committee of the Communist Party of the Soviet Union/);
+  assert.equal(await page.locator("section.text .body").getAttribute("lang"), "en");
+  assert.ok((await page.locator("section.text .body p").count()) > 3, "paragraphs are kept");
+  const chicago = await page.locator("#cite-chicago").innerText();
+  assert.match(chicago, /Svetozar Rajak/);
+  assert.ok((await page.locator("meta[name=citation_title]").count()) === 1);
+  await page.click('button[data-copy="cite-chicago"]');
+  await page.waitForFunction(() => document.querySelector('button[data-copy="cite-chicago"]').textContent === "Copied");
+  assert.equal((await page.evaluate(() => navigator.clipboard.readText())).trim(), chicago.trim());
+  await page.screenshot({ path: path.join(shots, "document.png"), fullPage: true });
+  await accessible(page, "document");
+});
+
+await step("a FRUS document with notes and the people in it", async () => {
+  const response = await page.goto(`${base}/records/frus1955-57v26/d249`);
+  assert.equal(response.status(), 200);
+  assert.ok(await page.locator(".tei").count() === 1);
+  await page.screenshot({ path: path.join(shots, "frus-document.png"), fullPage: false });
+  await accessible(page, "frus document");
+});
+
+await step("the 404 page helps", async () => {
+  const lost = await context.newPage();
+  const response = await lost.goto(`${base}/records/no-such-record`);
+  assert.equal(response.status(), 404);
+  assert.match(await lost.locator("main").innerText(), /Search the archive/);
+  await accessible(lost, "404");
+  await lost.close();
+});
+
+await step("a phone-sized screen", async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const p = await phone.newPage();
+  await p.goto(`${base}/records/wcda-112970`);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+  await p.screenshot({ path: path.join(shots, "document-phone.png"), fullPage: false });
+  await phone.close();
+});
+
+await step("no CSP violation or script error on our pages", async () => {
+  assert.deepEqual(problems, []);
+});
+
+// The hostile record, with the CSP switched off: only escaping stands between its payloads and
+// the page, so this proves the escaping itself.
+await step("a record of script payloads renders as text", async () => {
+  for (const bypassCSP of [true, false]) {
+    const hostile = await browser.newContext({ bypassCSP });
+    const p = await hostile.newPage();
+    const dialogs = [];
+    p.on("dialog", async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
+    for (const url of [`${base}/records/xss-probe`, `${base}/search?q=Khrushchev+date%3A1956`,
+      `${base}/search?q=${encodeURIComponent('"><img src=x onerror=window.__xss=99>')}`]) {
+      const response = await p.goto(url);
+      assert.ok(response.status() < 500, url);
+      await p.waitForLoadState("load");
+      const ran = await p.evaluate(() => window.__xss);
+      assert.equal(ran, undefined, `a payload ran on ${url} (bypassCSP=${bypassCSP})`);
+      const live = await p.evaluate(() => document.querySelectorAll(
+        "[onerror],[onload],[onmouseover],iframe,img[src=x],svg[onload],script:not([src]):not([type='application/ld+json'])").length);
+      assert.equal(live, 0, `payload elements in the DOM of ${url}`);
+    }
+    const title = await p.goto(`${base}/records/xss-probe`).then(() => p.locator("h1").innerText());
+    assert.equal(title, 'Letter <script>window.__xss=1</script> from "><img src=x onerror="window.__xss=2"> to Khrushchev');
+    assert.match(await p.locator("section.text .body").innerText(), /<script>window.__xss=23<\/script>/);
+    if (bypassCSP) await p.screenshot({ path: path.join(shots, "xss-probe.png"), fullPage: true });
+    assert.deepEqual(dialogs, []);
+    await hostile.close();
+  }
+});
+
+await browser.close();
+if (failures > 0) {
+  console.log(`${failures} browser step(s) failed`);
+  process.exit(1);
+}
+console.log(`all browser steps passed; screenshots in ${shots}`);
