@@ -6,10 +6,14 @@
 //!   archive or edition, permalink, access date);
 //! - [`render`]: Chicago notes-bibliography (note and bibliography forms), MLA 9 and APA 7, by
 //!   hayagriva's CSL processor and the styles it ships (CSL styles and locales: CC BY-SA 3.0);
-//! - [`bibtex`] and [`ris`]: written here (no maintained crate writes RIS).
+//! - [`bibtex`] and [`ris`]: written here (no maintained crate writes RIS);
+//! - [`cmif`]: correspondence metadata (who wrote to whom, when, from where) in the TEI
+//!   Correspondence Metadata Interchange Format that correspSearch harvests.
 //!
 //! hayagriva panics on date ranges: a range is passed as its start date with `circa`, and the
 //! processor runs under `catch_unwind` so that no record can bring a server down.
+
+pub mod cmif;
 
 use std::sync::OnceLock;
 
@@ -172,7 +176,12 @@ fn styles() -> &'static Styles {
             }
         };
         Styles {
-            locales: locales(),
+            // Only the English locales: the processor scans the locale list on every term
+            // lookup, and every style here renders in English.
+            locales: locales()
+                .into_iter()
+                .filter(|l| l.lang.as_ref().is_none_or(|lang| lang.0.starts_with("en")))
+                .collect(),
             chicago: independent(ArchivedStyle::ChicagoNotes),
             mla: independent(ArchivedStyle::ModernLanguageAssociation),
             apa: independent(ArchivedStyle::AmericanPsychologicalAssociation),

@@ -130,3 +130,18 @@ fn bibtex_and_ris() {
     );
     assert_eq!(lines[lines.len() - 2], "ER  - ");
 }
+
+#[test]
+#[ignore = "timing probe"]
+fn timing_probe() {
+    let record = seed();
+    let day = Day { year: 2026, month: 11, day: 28 };
+    for style in [Style::Chicago, Style::Mla, Style::Apa] {
+        render(&record, style, day).unwrap();
+        let started = std::time::Instant::now();
+        for _ in 0..200 {
+            render(&record, style, day).unwrap();
+        }
+        eprintln!("{style:?}: {:?} per render", started.elapsed() / 200);
+    }
+}

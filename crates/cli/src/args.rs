@@ -67,9 +67,13 @@ pub(crate) enum Command {
     },
     /// Export every record.
     Export {
-        /// Export format (JSON lines: one record per line, re-importable).
+        /// Export format: `jsonl` (Chancery JSON lines, re-importable) or `cmif` (letters'
+        /// correspondence metadata for correspSearch).
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// The archive's public base URL, for the permalinks CMIF points to.
+        #[arg(long, default_value = "http://127.0.0.1:8080", value_name = "URL")]
+        base_url: String,
         /// Write here (atomically: the file appears only when complete) instead of standard output.
         #[arg(value_name = "OUT")]
         out: Option<PathBuf>,
@@ -195,5 +199,9 @@ pub(crate) enum ShowFormat {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum ExportFormat {
+    /// Chancery JSON, one record per line (re-importable).
     Jsonl,
+    /// Correspondence metadata (letters, telegrams, despatches, notes with sender, recipient
+    /// and date) in CMIF, the TEI format correspSearch harvests.
+    Cmif,
 }

@@ -19,8 +19,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Import { paths, json } => import(&cli.data, &paths, json).await,
         Command::Show { id, format } => show(&cli.data, &id, format).await,
         Command::List { json, limit } => list(&cli.data, json, limit).await,
-        Command::Export { format: ExportFormat::Jsonl, out } => {
-            export(&cli.data, out.as_deref()).await
+        Command::Export { format, out, base_url } => {
+            export(&cli.data, format, &base_url, out.as_deref()).await
         }
         Command::History { id } => history(&cli.data, &id).await,
         Command::Delete { id } => delete(&cli.data, &id).await,
@@ -298,7 +298,12 @@ fn summary_line(summary: &chancery_store::Summary) -> String {
     )
 }
 
-async fn export(data: &Path, out: Option<&Path>) -> Result<()> {
+async fn export(
+    data: &Path,
+    format: ExportFormat,
+    base_url: &str,
+    out: Option<&Path>,
+) -> Result<()> {
     let store = open(data).await?;
     let mut writer: Box<dyn Write> = match out {
         Some(out) => {
@@ -309,6 +314,19 @@ async fn export(data: &Path, out: Option<&Path>) -> Result<()> {
         }
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    let base_url = base_url.trim_end_matches('/');
+    let cmif = chancery_cite::cmif::Cmif::new(chancery_cite::cmif::CmifHeader {
+        title: "Chancery: correspondence metadata".into(),
+        editor: "Chancery".into(),
+        editor_email: "archivist@example.org".into(),
+        publisher: "Chancery".into(),
+        url: format!("{base_url}/api/v1/cmif"),
+        date: OffsetDateTime::now_utc().date().to_string(),
+        base_url: base_url.to_string(),
+    });
+    if let ExportFormat::Cmif = format {
+        write!(writer, "{}", cmif.header())?;
+    }
     let mut after: Option<RecordId> = None;
     let mut n_records = 0;
     loop {
@@ -316,9 +334,22 @@ async fn export(data: &Path, out: Option<&Path>) -> Result<()> {
         let Some(last) = page.last() else { break };
         after = Some(last.record.id.clone());
         for stored in &page {
-            writeln!(writer, "{}", chancery_ingest::json::write_line(&stored.record))?;
-            n_records += 1;
+            match format {
+                ExportFormat::Jsonl => {
+                    writeln!(writer, "{}", chancery_ingest::json::write_line(&stored.record))?;
+                    n_records += 1;
+                }
+                ExportFormat::Cmif => {
+                    if let Some(letter) = cmif.letter(&stored.record) {
+                        write!(writer, "{letter}")?;
+                        n_records += 1;
+                    }
+                }
+            }
         }
+    }
+    if let ExportFormat::Cmif = format {
+        write!(writer, "{}", cmif.footer())?;
     }
     writer.flush()?;
     drop(writer);

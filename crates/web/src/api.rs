@@ -22,7 +22,7 @@ use crate::search::{SearchParams, run_with};
         version = "1",
         description = "Read access to the archive's records, search and citations. Errors are RFC 9457 problem documents (application/problem+json)."
     ),
-    paths(record, list, search, cite::citation, cite::export),
+    paths(record, list, search, cite::citation, cite::export, cmif),
     components(schemas(Problem, RecordList, RecordLine, SearchResponse, SearchHit, SnippetJson, FacetValueJson)),
     tags(
         (name = "records", description = "Records in Chancery JSON"),
@@ -43,6 +43,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/records/{*id}", get(record_or_citation))
         .route("/search", get(search))
         .route("/search/export", get(cite::export))
+        .route("/cmif", get(cmif))
         .route("/openapi.json", get(openapi))
 }
 
@@ -98,6 +99,7 @@ async fn record(
 
 /// Query string of the record list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
     /// The `next` cursor of the previous page; absent for the first page.
     #[serde(default)]
@@ -176,6 +178,7 @@ async fn list(
 
 /// Query string of the search API.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ApiSearchParams {
     /// The query, in the query language (see /about).
     #[serde(default)]
@@ -283,4 +286,39 @@ async fn search(
         serde_json::to_string(&SearchResponse { total: ran.results.total, offset, hits, facets })
             .map_err(|e| Problem::internal(&e))?;
     Ok(json_response(body))
+}
+
+/// Every letter's correspondence metadata (sender, recipient, date, place) as one CMIF file, the
+/// TEI format that correspSearch harvests from a stable URL.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cmif",
+    responses((status = 200, description = "A CMIF (TEI) document", content_type = "application/tei+xml")),
+    tag = "records"
+)]
+async fn cmif(State(archive): State<Shared>) -> Result<Response, Problem> {
+    let base = &archive.config.base_url;
+    let writer = chancery_cite::cmif::Cmif::new(chancery_cite::cmif::CmifHeader {
+        title: format!("{}: correspondence metadata", archive.config.name),
+        editor: archive.config.name.clone(),
+        editor_email: archive.config.admin_email.clone(),
+        publisher: archive.config.name.clone(),
+        url: format!("{base}/api/v1/cmif"),
+        date: time::OffsetDateTime::now_utc().date().to_string(),
+        base_url: base.clone(),
+    });
+    let mut out = writer.header();
+    let mut after: Option<RecordId> = None;
+    loop {
+        let page = archive.store.records_after(after.as_ref(), 500).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.record.id.clone());
+        for stored in &page {
+            if let Some(letter) = writer.letter(&stored.record) {
+                out.push_str(&letter);
+            }
+        }
+    }
+    out.push_str(writer.footer());
+    Ok(([(header::CONTENT_TYPE, "application/tei+xml; charset=utf-8")], out).into_response())
 }

@@ -121,9 +121,18 @@ pub(crate) struct CiteView {
 /// Every format for the Cite box. A style the processor cannot render is left out (and
 /// logged), not shown broken.
 pub(crate) fn views(record: &Record, day: Day) -> Vec<CiteView> {
+    // Chicago's note and bibliography come from one run of the processor (its slowest style).
+    let chicago = chancery_cite::render(record, Style::Chicago, day).map_err(|e| e.to_string());
+    let text = |format: Format| match format {
+        Format::Chicago => chicago.as_ref().map(|r| r.note.clone()).map_err(Clone::clone),
+        Format::ChicagoBibliography => {
+            chicago.as_ref().map(|r| r.bibliography.clone()).map_err(Clone::clone)
+        }
+        _ => cite(record, format, day),
+    };
     Format::ALL
         .into_iter()
-        .filter_map(|format| match cite(record, format, day) {
+        .filter_map(|format| match text(format) {
             Ok(text) => Some(CiteView {
                 key: format.key(),
                 label: format.label(),
@@ -140,6 +149,7 @@ pub(crate) fn views(record: &Record, day: Day) -> Vec<CiteView> {
 
 /// Query string of the citation endpoint.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CitationParams {
     /// `chicago` (note), `chicago-bibliography`, `mla`, `apa`, `bibtex`, `ris` or `csl-json`.
     #[serde(default)]
@@ -194,6 +204,7 @@ pub(crate) async fn citation(
 
 /// Query string of the search export.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ExportParams {
     /// The query, as for search.
     #[serde(default)]
@@ -228,7 +239,9 @@ pub(crate) async fn export(
         "ris" => Format::Ris,
         "bibtex" => Format::Bibtex,
         other => {
-            return Err(Problem::bad_request(format!("format is `ris` or `bibtex`, not `{other}`")));
+            return Err(Problem::bad_request(format!(
+                "format is `ris` or `bibtex`, not `{other}`"
+            )));
         }
     };
     let search = SearchParams { q: params.q, sort: params.sort, page: None };

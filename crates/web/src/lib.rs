@@ -80,15 +80,24 @@ pub struct Archive {
     pub(crate) config: Config,
     /// The store change the caches reflect.
     seen: AtomicI64,
-    /// Rendered document pages by record id; emptied whenever the store changes.
-    pages: RwLock<HashMap<String, Bytes>>,
+    /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
+    /// the store changes.
+    pages: RwLock<PageCache>,
 }
 
 /// The archive as the handlers share it.
 pub type Shared = Arc<Archive>;
 
-/// The most document pages kept rendered; past it the cache starts over.
-const PAGE_CACHE_ENTRIES: usize = 4096;
+/// The most bytes of compressed pages kept; past it the cache starts over. A FRUS page of 25 KiB
+/// compresses to about 7 KiB, so this holds some ten thousand pages.
+const PAGE_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Rendered pages, compressed, within a byte budget.
+#[derive(Default)]
+struct PageCache {
+    pages: HashMap<String, Bytes>,
+    bytes: usize,
+}
 
 impl Archive {
     /// An archive over an opened store and index. The index should be caught up with the store
@@ -100,7 +109,7 @@ impl Archive {
             index,
             config,
             seen: AtomicI64::new(seen),
-            pages: RwLock::new(HashMap::new()),
+            pages: RwLock::new(PageCache::default()),
         }))
     }
 
@@ -109,16 +118,21 @@ impl Archive {
         Ok(self.store.count().await?)
     }
 
-    pub(crate) fn cached_page(&self, id: &str) -> Option<Bytes> {
-        self.pages.read().ok()?.get(id).cloned()
+    /// A cached page, gzip-compressed.
+    pub(crate) fn cached_page(&self, key: &str) -> Option<Bytes> {
+        self.pages.read().ok()?.pages.get(key).cloned()
     }
 
-    pub(crate) fn cache_page(&self, id: &str, page: Bytes) {
-        if let Ok(mut pages) = self.pages.write() {
-            if pages.len() >= PAGE_CACHE_ENTRIES {
-                pages.clear();
+    /// Keeps a gzip-compressed page.
+    pub(crate) fn cache_page(&self, key: &str, gzipped: Bytes) {
+        if let Ok(mut cache) = self.pages.write() {
+            if cache.bytes + gzipped.len() > PAGE_CACHE_BYTES {
+                *cache = PageCache::default();
             }
-            pages.insert(id.to_string(), page);
+            cache.bytes += gzipped.len();
+            if let Some(old) = cache.pages.insert(key.to_string(), gzipped) {
+                cache.bytes -= old.len();
+            }
         }
     }
 
@@ -138,8 +152,8 @@ impl Archive {
             Err(error) => return Err(error.into()),
         }
         self.index.reload()?;
-        if let Ok(mut pages) = self.pages.write() {
-            pages.clear();
+        if let Ok(mut cache) = self.pages.write() {
+            *cache = PageCache::default();
         }
         self.seen.store(last, Ordering::Release);
         Ok(true)

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
@@ -69,9 +69,23 @@ struct HomePage {
     newest: Vec<Newest>,
 }
 
-pub(crate) async fn home(State(archive): State<Shared>) -> Result<Response, PageError> {
+pub(crate) async fn home(
+    State(archive): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let key = format!("{}|/", OffsetDateTime::now_utc().date());
+    if let Some(page) = archive.cached_page(&key) {
+        return Ok(cached_html(page, accepts_gzip(&headers)));
+    }
+    let html = render_home(&archive).await?;
+    let gzipped = Bytes::from(gzip_bytes(html.as_bytes()));
+    archive.cache_page(&key, gzipped.clone());
+    Ok(cached_html(gzipped, accepts_gzip(&headers)))
+}
+
+async fn render_home(archive: &Shared) -> Result<String, PageError> {
     let total = archive.store.count().await?;
-    let everything = search::run(&archive, &SearchParams::default(), 0, false).await?;
+    let everything = search::run(archive, &SearchParams::default(), 0, false).await?;
     let results = &everything.results;
     let years = facet(results, FacetName::Year);
     let first_year = years.first().map(|(y, _)| y.clone());
@@ -114,7 +128,7 @@ pub(crate) async fn home(State(archive): State<Shared>) -> Result<Response, Page
         histogram: Histogram::from_results(results, ""),
         newest,
     };
-    Ok(html_response(page.render()?))
+    Ok(page.render()?)
 }
 
 fn facet(results: &SearchResults, name: FacetName) -> Vec<(String, u64)> {
@@ -235,14 +249,16 @@ struct DocumentPage<'a> {
 pub(crate) async fn document(
     State(archive): State<Shared>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    let gzip = accepts_gzip(&headers);
     let id = id.trim_end_matches('/');
     let record_id = RecordId::parse(id)
         .map_err(|error| PageError::bad_request(format!("`{id}` is not a record id: {error}.")))?;
     let today = OffsetDateTime::now_utc().date();
     let key = format!("{today}|{id}");
     if let Some(page) = archive.cached_page(&key) {
-        return Ok(cached_html(page));
+        return Ok(cached_html(page, gzip));
     }
     let Some(stored) = archive.store.get(&record_id).await? else {
         let gone = archive.store.latest_change_of(&record_id).await?.is_some();
@@ -261,14 +277,49 @@ pub(crate) async fn document(
         });
     };
     let html = render_document(&archive, &stored, today).await?;
-    let page = Bytes::from(html);
-    archive.cache_page(&key, page.clone());
-    Ok(cached_html(page))
+    let gzipped = Bytes::from(gzip_bytes(html.as_bytes()));
+    archive.cache_page(&key, gzipped.clone());
+    Ok(cached_html(gzipped, gzip))
 }
 
-fn cached_html(page: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page)
-        .into_response()
+/// Whether the client takes gzip (`Accept-Encoding: gzip` or `*`, not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|value| {
+        value.split(',').any(|item| {
+            let mut parts = item.split(';').map(|p| p.trim().replace(' ', ""));
+            let coding = parts.next().unwrap_or_default();
+            let refused = parts
+                .any(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+    })
+}
+
+fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::fast(),
+    );
+    // Writing to memory cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// A cached page: as stored (gzip) for clients that take it, unpacked for the others.
+fn cached_html(gzipped: Bytes, gzip: bool) -> Response {
+    let html = (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzip {
+        let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        return ([html, vary, encoding], gzipped).into_response();
+    }
+    let mut body = Vec::with_capacity(gzipped.len() * 4);
+    let mut decoder = flate2::read::GzDecoder::new(&gzipped[..]);
+    match std::io::Read::read_to_end(&mut decoder, &mut body) {
+        Ok(_) => ([html, vary], body).into_response(),
+        Err(error) => PageError::internal(&error).into_response(),
+    }
 }
 
 pub(crate) fn record_path(id: &RecordId) -> String {

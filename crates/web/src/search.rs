@@ -20,6 +20,7 @@ const MAX_PAGE: usize = 500;
 
 /// The search page's query string.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
     /// The query, in the query language (empty: every record).
     #[serde(default)]

@@ -467,6 +467,41 @@ async fn the_openapi_document_matches_the_code_and_the_checked_in_copy() {
 }
 
 #[tokio::test]
+async fn letters_are_exported_as_cmif() {
+    let site = site().await;
+    let reply = get(&site.app, "/api/v1/cmif").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.content_type(), "application/tei+xml; charset=utf-8");
+    let doc = roxmltree::Document::parse(&reply.body).unwrap();
+    let tei = "http://www.tei-c.org/ns/1.0";
+    assert_eq!(doc.root_element().tag_name().namespace(), Some(tei));
+    let letters: Vec<_> =
+        doc.descendants().filter(|n| n.has_tag_name((tei, "correspDesc"))).collect();
+    let letter = letters
+        .iter()
+        .find(|n| n.attribute("ref") == Some("http://archive.test/records/wcda-112970"))
+        .expect("the seed letter is in the CMIF file");
+    let sent = letter.children().find(|n| n.attribute("type") == Some("sent")).unwrap();
+    let date = sent.children().find(|n| n.has_tag_name((tei, "date"))).unwrap();
+    assert_eq!(date.attribute("when"), Some("1954-08-11"));
+    let senders: Vec<_> = sent
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| (n.tag_name().name(), n.text()))
+        .collect();
+    assert!(senders.contains(&("persName", Some("Tito"))));
+    assert!(senders.contains(&("orgName", Some("Executive Committee [Politburo] of the CC LCY"))));
+    let received = letter.children().find(|n| n.attribute("type") == Some("received")).unwrap();
+    assert!(received.children().any(|n| n.text() == Some("Nikita Khrushchev")));
+    // The hostile record is a letter too: its payloads stay text.
+    assert!(
+        letters.iter().any(|n| n.attribute("ref") == Some("http://archive.test/records/xss-probe"))
+    );
+    // Memoranda are not correspondence.
+    assert!(letters.iter().all(|n| !n.attribute("ref").unwrap().ends_with("frus1969-76vtest/d1")));
+}
+
+#[tokio::test]
 async fn assets_are_fingerprinted_cached_and_compressed() {
     let site = site().await;
     let home = get(&site.app, "/").await.body;
@@ -482,6 +517,29 @@ async fn assets_are_fingerprinted_cached_and_compressed() {
     let request = Request::get(css).header("accept-encoding", "gzip").body(Body::empty()).unwrap();
     let response = site.app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");
+
+    // Document pages are cached compressed: gzip as stored for clients that take it, the same
+    // page unpacked for the others, from the cache or not.
+    for _ in 0..2 {
+        let plain = get(&site.app, "/records/wcda-112970").await;
+        assert!(plain.headers.get("content-encoding").is_none());
+        assert_eq!(plain.headers["vary"], "accept-encoding");
+        let request = Request::get("/records/wcda-112970")
+            .header("accept-encoding", "br;q=1.0, gzip;q=0.8")
+            .body(Body::empty())
+            .unwrap();
+        let response = site.app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.headers()["content-encoding"], "gzip");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let mut unpacked = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, plain.body);
+    }
+    let refused =
+        Request::get("/").header("accept-encoding", "gzip;q=0").body(Body::empty()).unwrap();
+    let response = site.app.clone().oneshot(refused).await.unwrap();
+    assert!(response.headers().get("content-encoding").is_none());
 }
 
 #[tokio::test]

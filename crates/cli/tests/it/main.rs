@@ -184,6 +184,25 @@ fn export_and_reimport_round_trip() {
 }
 
 #[test]
+fn letters_export_as_cmif() {
+    let dir = Dir::new();
+    dir.write("more/memo.txt", "**1955**\n\n**Memorandum for the President**\n");
+    dir.check(&["import", SEED, "more"], 0);
+    let (cmif, _) =
+        dir.check(&["export", "--format", "cmif", "--base-url", "https://archive.example.org/"], 0);
+    assert!(cmif.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">"
+    ));
+    assert_eq!(cmif.matches("<correspDesc ").count(), 1, "the memorandum is not a letter");
+    assert!(cmif.contains(
+        "<correspDesc ref=\"https://archive.example.org/records/wcda-112970\" source=\"#chancery\">"
+    ));
+    assert!(cmif.contains("<date when=\"1954-08-11\"/>"));
+    assert!(cmif.contains("<persName>Nikita Khrushchev</persName>"));
+    assert!(cmif.trim_end().ends_with("</TEI>"));
+}
+
+#[test]
 fn json_errors_name_the_line_and_field() {
     let dir = Dir::new();
     dir.write("typo.json", "{\"title\": \"A\",\n \"dat\": {}}\n");

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Load test of the web server: throughput and latency of the document and search pages under wrk
+# at 64 connections, on the shared FRUS corpus. Usage (from the repository root):
+#   cargo build --release -p chancery-cli && bash bench/web-load.sh [SECONDS]
+# Needs wrk (apt-get install wrk). The server and wrk share this machine's cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-20}"
+bin="$PWD/target/release/chancery"
+shared="${CHANCERY_SHARED:-$PWD/../shared}"
+work="$(mktemp -d)"
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$bin" --data "$work/data" import "$shared/corpus/frus" demo >/dev/null 2>&1
+"$bin" --data "$work/data" list --json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    print("/records/" + json.loads(line)["id"])' >"$work/documents.txt"
+python3 - "$shared/bench/peers/queries/frus-q.jsonl" >"$work/searches.txt" <<'PY'
+import json, sys, urllib.parse
+for line in open(sys.argv[1]):
+    q = json.loads(line)
+    print("/search?q=" + urllib.parse.quote_plus(q["text"]))
+PY
+cat >"$work/paths.lua" <<'LUA'
+-- Requests the paths of the file PATHS in a random order.
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+LUA
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+run() {
+  local label="$1"; shift
+  echo "### $label"
+  wrk -t2 -c64 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors"
+}
+
+for log in info warn; do
+  CHANCERY_LOG=$log "$bin" --data "$work/data" serve --addr "127.0.0.1:$port" >"$work/server-$log.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -sf "$base/robots.txt" >/dev/null && break; sleep 0.1; done
+  echo "## server log level: $log ($(wc -l <"$work/documents.txt") documents, $(wc -l <"$work/searches.txt") queries, $(nproc) cores)"
+  run "document page, the letter" "$base/records/wcda-112970"
+  run "document pages, all 5,009 in random order" -s "$work/paths.lua" "$base" -- "$work/documents.txt"
+  run "search pages, 500 benchmark queries in random order" -s "$work/paths.lua" "$base" -- "$work/searches.txt"
+  run "home page" "$base/"
+  echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+done
