@@ -2,7 +2,8 @@
 # Load test of the web server: throughput and latency of the document and search pages under wrk
 # at 64 connections, on the shared FRUS corpus. Usage (from the repository root):
 #   cargo build --release -p chancery-cli && bash bench/web-load.sh [SECONDS]
-# Needs wrk (apt-get install wrk). The server and wrk share this machine's cores.
+# Needs wrk (apt-get install wrk); with nginx installed, nginx serving the same letter page as a
+# static file runs beside it as the ceiling. The server, nginx and wrk share this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
@@ -12,6 +13,7 @@ work="$(mktemp -d)"
 server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; sleep 0.5; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,15 +49,46 @@ run() {
   wrk -t2 -c64 -d"${seconds}s" --latency "$@" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors"
 }
 
-for log in info warn; do
-  CHANCERY_LOG=$log "$bin" --data "$work/data" serve --addr "127.0.0.1:$port" >"$work/server-$log.log" 2>&1 &
+# The default server (pages cached, compressed, until the store changes), then every request
+# rendered afresh (--page-cache-mib 0): the cold path a first visitor meets.
+for cache in 64 0; do
+  "$bin" --data "$work/data" serve --addr "127.0.0.1:$port" --page-cache-mib "$cache" >"$work/server-$cache.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -sf "$base/robots.txt" >/dev/null && break; sleep 0.1; done
-  echo "## server log level: $log ($(wc -l <"$work/documents.txt") documents, $(wc -l <"$work/searches.txt") queries, $(nproc) cores)"
+  echo "## page cache: $cache MiB ($(wc -l <"$work/documents.txt") documents, $(wc -l <"$work/searches.txt") queries, $(nproc) cores, request logs on)"
   run "document page, the letter" "$base/records/wcda-112970"
-  run "document pages, all 5,009 in random order" -s "$work/paths.lua" "$base" -- "$work/documents.txt"
-  run "search pages, 500 benchmark queries in random order" -s "$work/paths.lua" "$base" -- "$work/searches.txt"
+  run "document pages, all of them in random order" -s "$work/paths.lua" "$base" -- "$work/documents.txt"
+  run "search pages, the benchmark queries in random order" -s "$work/paths.lua" "$base" -- "$work/searches.txt"
   run "home page" "$base/"
   echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 done
+
+if command -v nginx >/dev/null; then
+  # The peer: the letter's page, as Chancery renders it, served by nginx as a static file.
+  mkdir -p "$work/www"
+  "$bin" --data "$work/data" serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -sf "$base/robots.txt" >/dev/null && break; sleep 0.1; done
+  curl -sf "$base/records/wcda-112970" >"$work/www/letter.html"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log $work/nginx-access.log;
+  client_body_temp_path $work;
+  proxy_temp_path $work;
+  fastcgi_temp_path $work;
+  uwsgi_temp_path $work;
+  scgi_temp_path $work;
+  server { listen 127.0.0.1:$port; root $work/www; }
+}
+NGINX
+  nginx -c "$work/nginx.conf"
+  sleep 0.5
+  echo "## peer: nginx $(nginx -v 2>&1 | sed 's/.*\///'), the same letter page as a static file, access log on"
+  run "static letter page (nginx)" "$base/letter.html"
+fi

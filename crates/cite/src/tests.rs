@@ -131,17 +131,50 @@ fn bibtex_and_ris() {
     assert_eq!(lines[lines.len() - 2], "ER  - ");
 }
 
+/// Every format of every kind of record, compared whole with `test_data/citations.expected`
+/// (`UPDATE_EXPECT=1 cargo test -p chancery-cite` rewrites it; review the diff).
 #[test]
-#[ignore = "timing probe"]
-fn timing_probe() {
-    let record = seed();
-    let day = Day { year: 2026, month: 11, day: 28 };
-    for style in [Style::Chicago, Style::Mla, Style::Apa] {
-        render(&record, style, day).unwrap();
-        let started = std::time::Instant::now();
-        for _ in 0..200 {
-            render(&record, style, day).unwrap();
+fn snapshots_of_every_format() {
+    let mut kinds: Vec<(&str, Record)> = vec![("seed letter (Wilson Center)", seed())];
+    kinds.push(("FRUS letter", records("test_data/frus_letter.xml").remove(0)));
+    let frus = records("../ingest/test_data/tei/frus_2014_style.xml");
+    let labels = [
+        "FRUS telegram",
+        "FRUS undated editorial note",
+        "FRUS memorandum of conversation (a two-day range)",
+    ];
+    kinds.extend(labels.into_iter().zip(frus));
+    kinds.push((
+        "approximate date (c. 1954)",
+        records("../ingest/test_data/text/unknown_section.txt").remove(0),
+    ));
+    let mut out = String::new();
+    for (label, record) in &kinds {
+        out.push_str(&format!("===== {label}: {}\n", record.id));
+        let chicago = render(record, Style::Chicago, ACCESSED).unwrap();
+        let mla = render(record, Style::Mla, ACCESSED).unwrap();
+        let apa = render(record, Style::Apa, ACCESSED).unwrap();
+        for (name, text) in [
+            ("chicago note", chicago.note),
+            ("chicago bibliography", chicago.bibliography),
+            ("mla", mla.bibliography),
+            ("mla in-text", mla.note),
+            ("apa", apa.bibliography),
+            ("apa in-text", apa.note),
+            ("bibtex", bibtex(record, ACCESSED)),
+            ("ris", ris(record, ACCESSED).replace("\r\n", "\n")),
+            ("csl-json", serde_json::to_string_pretty(&csl_json(record, ACCESSED)).unwrap()),
+        ] {
+            out.push_str(&format!("--- {name}\n{}\n", text.trim_end()));
         }
-        eprintln!("{style:?}: {:?} per render", started.elapsed() / 200);
     }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/citations.expected");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &out).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == out,
+        "citations changed; review with UPDATE_EXPECT=1 cargo test -p chancery-cite and git diff"
+    );
 }

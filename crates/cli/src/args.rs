@@ -152,6 +152,10 @@ pub(crate) enum Command {
         /// Records per OAI-PMH list response before a resumption token.
         #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
         oai_page_size: u32,
+        /// Memory for rendered pages (document, search and home pages, kept compressed until the
+        /// store changes); 0 renders every request.
+        #[arg(long, default_value_t = 64, value_name = "MIB")]
+        page_cache_mib: usize,
     },
 }
 

@@ -31,13 +31,14 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Authority { key } => authority(&cli.data, &key).await,
         Command::Collections { id } => collections(&cli.data, id.as_deref()).await,
         Command::Check => crate::search::check(&cli.data).await,
-        Command::Serve { addr, base_url, no_demo, admin_email, oai_page_size } => {
+        Command::Serve { addr, base_url, no_demo, admin_email, oai_page_size, page_cache_mib } => {
             let options = crate::serve::Options {
                 addr,
                 base_url,
                 demo: !no_demo,
                 admin_email,
                 oai_page_size,
+                page_cache_bytes: page_cache_mib.saturating_mul(1024 * 1024),
             };
             crate::serve::serve(&cli.data, options).await
         }

@@ -65,10 +65,11 @@ pub(crate) struct Options {
     pub(crate) demo: bool,
     pub(crate) admin_email: String,
     pub(crate) oai_page_size: u32,
+    pub(crate) page_cache_bytes: usize,
 }
 
 pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
-    let Options { addr, base_url, demo, admin_email, oai_page_size } = options;
+    let Options { addr, base_url, demo, admin_email, oai_page_size, page_cache_bytes } = options;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CHANCERY_LOG").unwrap_or_else(|_| {
@@ -98,6 +99,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
     let mut config = chancery_web::Config::new(&base_url);
     config.admin_email = admin_email;
     config.oai_page_size = oai_page_size;
+    config.page_cache_bytes = page_cache_bytes;
     let archive = chancery_web::Archive::new(store, index, config).await?;
     tracing::info!(records = archive_count(&archive).await, "serving at {base_url}");
     eprintln!("Chancery is serving at {base_url}/ (Ctrl-C stops it)");

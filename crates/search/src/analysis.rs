@@ -163,6 +163,8 @@ impl Analyzer {
         let exact = exact(word);
         match self {
             Analyzer::Exact => vec![exact],
+            // An ASCII word is its own fold: keep the string we have.
+            Analyzer::Fold if exact.is_ascii() => vec![exact],
             Analyzer::Fold => vec![fold(&exact)],
             Analyzer::Skeleton => skeleton(&fold(&exact)),
             Analyzer::Name => {
@@ -418,6 +420,10 @@ impl Tokenizer for ChanceryTokenizer {
 }
 
 fn is_word_char(c: char) -> bool {
+    // ASCII first: spaces and punctuation skip the combining-mark table.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c)
 }
 

@@ -160,23 +160,68 @@ pub struct Highlighter {
     /// One generator per way of matching: folded words, and romanization skeletons (so that
     /// Хрущёв marks "Khrushchev").
     generators: Vec<SnippetGenerator>,
+    /// The query's folded words that are ASCII, to find where in a long text to look.
+    words: Vec<String>,
 }
+
+/// Bytes of text on either side of a word's first occurrence that the fold generator reads.
+const WINDOW: usize = 600;
 
 impl Highlighter {
     /// The best passage among the record's texts and summary: the one with the most matches.
+    /// Words are matched as folded first; only a record with no such match is read again for
+    /// romanization skeletons (the costlier analysis).
     pub fn snippet(&self, record: &Record) -> Option<Snippet> {
-        record
-            .texts
-            .iter()
-            .map(|t| t.body.as_str())
-            .chain(record.summary.as_deref())
-            .flat_map(|body| self.generators.iter().map(move |g| g.snippet(body)))
-            .filter(|snippet| !snippet.is_empty())
-            .max_by_key(|snippet| snippet.highlighted().len())
-            .map(|snippet| Snippet {
-                text: snippet.fragment().to_string(),
-                highlights: snippet.highlighted().to_vec(),
-            })
+        self.generators.iter().enumerate().find_map(|(n, generator)| {
+            record
+                .texts
+                .iter()
+                .map(|t| t.body.as_str())
+                .chain(record.summary.as_deref())
+                .filter_map(|body| match n {
+                    0 => self.passage(body),
+                    _ => Some(body),
+                })
+                .map(|body| generator.snippet(body))
+                .filter(|snippet| !snippet.is_empty())
+                .max_by_key(|snippet| snippet.highlighted().len())
+                .map(|snippet| Snippet {
+                    text: snippet.fragment().to_string(),
+                    highlights: snippet.highlighted().to_vec(),
+                })
+        })
+    }
+}
+
+impl Highlighter {
+    /// The part of a text worth reading for folded matches: around the first occurrence of a
+    /// query word (tokenizing a whole long text for each hit is what makes result pages slow);
+    /// the whole text when a match may hide in a non-ASCII spelling; nothing when an ASCII text
+    /// cannot match.
+    fn passage<'a>(&self, body: &'a str) -> Option<&'a str> {
+        if self.words.is_empty() {
+            return Some(body);
+        }
+        // ASCII lowercasing keeps every byte offset.
+        let lower = body.to_ascii_lowercase();
+        let Some(at) = self.words.iter().filter_map(|w| lower.find(w.as_str())).min() else {
+            return (!body.is_ascii()).then_some(body);
+        };
+        if body.len() <= 2 * WINDOW {
+            return Some(body);
+        }
+        let mut start = at.saturating_sub(WINDOW);
+        while !body.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (at + WINDOW).min(body.len());
+        while !body.is_char_boundary(end) {
+            end += 1;
+        }
+        // Start and end at word boundaries, so no word is cut in two.
+        let start = body[start..at].find(char::is_whitespace).map_or(start, |i| start + i);
+        let end = body[at..end].rfind(char::is_whitespace).map_or(end, |i| at + i);
+        Some(&body[start..end])
     }
 }
 
@@ -237,9 +282,12 @@ impl SearchIndex {
             return Ok(results);
         }
         let highlighter = self.highlighter(&request.query)?;
+        // One query for the page's records, not one per hit.
+        let ids: Vec<RecordId> =
+            results.hits.iter().filter_map(|hit| RecordId::parse(&hit.id).ok()).collect();
+        let records = store.get_many(&ids).await?;
         for hit in &mut results.hits {
-            let Ok(id) = RecordId::parse(&hit.id) else { continue };
-            if let Some(stored) = store.get(&id).await? {
+            if let Some(stored) = records.iter().find(|s| s.record.id.as_str() == hit.id) {
                 hit.snippet = highlighter.snippet(&stored.record);
             }
         }
@@ -262,7 +310,16 @@ impl SearchIndex {
             generator.set_max_num_chars(240);
             generators.push(generator);
         }
-        Ok(Highlighter { generators })
+        let mut words: Vec<String> = Vec::new();
+        for clause in query.clauses.iter().filter(|c| !c.negated) {
+            for atom in &clause.alternatives {
+                if let Atom::Text { text, .. } = atom {
+                    words.extend(Analyzer::Fold.analyze(text).into_iter().map(|(_, term)| term));
+                }
+            }
+        }
+        words.retain(|w| w.is_ascii() && w.len() >= 2);
+        Ok(Highlighter { generators, words })
     }
 
     fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Result<Hit> {

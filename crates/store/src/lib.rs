@@ -373,6 +373,29 @@ impl Store {
         row.map(|row| stored_record(&row)).transpose()
     }
 
+    /// Several current records in one query, in no particular order; ids not stored (or
+    /// deleted) are left out. At most 1,000 ids.
+    pub async fn get_many(&self, ids: &[RecordId]) -> Result<Vec<StoredRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> =
+            (1..=ids.len().min(1000)).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT id, body, body_version, source_path, source_sha256, source_format, imported_at,
+                    revision, created_at, updated_at
+             FROM records WHERE deleted_at IS NULL AND id IN ({})",
+            placeholders.join(", ")
+        );
+        // Only numbered placeholders are formatted into the statement; the ids are bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids.iter().take(1000) {
+            query = query.bind(id.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(stored_record).collect()
+    }
+
     /// A deleted record as it was when deleted (its tombstone keeps the last version), for
     /// harvesters that must learn of the deletion in the record's sets.
     pub async fn withdrawn(&self, id: &RecordId) -> Result<Option<StoredRecord>> {

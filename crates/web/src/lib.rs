@@ -48,6 +48,8 @@ pub struct Config {
     pub admin_email: String,
     /// How many records one OAI-PMH list response holds before it gives a resumption token.
     pub oai_page_size: u32,
+    /// The most bytes of rendered, compressed pages to keep (0: render every request).
+    pub page_cache_bytes: usize,
 }
 
 impl Config {
@@ -58,6 +60,7 @@ impl Config {
             name: "Chancery".to_string(),
             admin_email: "archivist@example.org".to_string(),
             oai_page_size: 100,
+            page_cache_bytes: 64 * 1024 * 1024,
         }
     }
 
@@ -87,10 +90,6 @@ pub struct Archive {
 
 /// The archive as the handlers share it.
 pub type Shared = Arc<Archive>;
-
-/// The most bytes of compressed pages kept; past it the cache starts over. A FRUS page of 25 KiB
-/// compresses to about 7 KiB, so this holds some ten thousand pages.
-const PAGE_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Rendered pages, compressed, within a byte budget.
 #[derive(Default)]
@@ -126,7 +125,12 @@ impl Archive {
     /// Keeps a gzip-compressed page.
     pub(crate) fn cache_page(&self, key: &str, gzipped: Bytes) {
         if let Ok(mut cache) = self.pages.write() {
-            if cache.bytes + gzipped.len() > PAGE_CACHE_BYTES {
+            if gzipped.len() > self.config.page_cache_bytes {
+                return;
+            }
+            // Past the budget the cache starts over. A FRUS page of 25 KiB compresses to about
+            // 7 KiB, so the default 64 MiB holds some ten thousand pages.
+            if cache.bytes + gzipped.len() > self.config.page_cache_bytes {
                 *cache = PageCache::default();
             }
             cache.bytes += gzipped.len();

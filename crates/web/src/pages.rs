@@ -78,9 +78,7 @@ pub(crate) async fn home(
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }
     let html = render_home(&archive).await?;
-    let gzipped = Bytes::from(gzip_bytes(html.as_bytes()));
-    archive.cache_page(&key, gzipped.clone());
-    Ok(cached_html(gzipped, accepts_gzip(&headers)))
+    Ok(keep(&archive, &key, html, accepts_gzip(&headers)))
 }
 
 async fn render_home(archive: &Shared) -> Result<String, PageError> {
@@ -151,7 +149,18 @@ struct SearchPage {
 pub(crate) async fn search_page(
     State(archive): State<Shared>,
     Query(params): Query<SearchParams>,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    // Result pages are cached like document pages (the store's next change empties the cache).
+    let key = format!(
+        "search|{}|{}|{}",
+        params.sort.as_deref().unwrap_or(""),
+        params.page.as_deref().unwrap_or(""),
+        params.q()
+    );
+    if let Some(page) = archive.cached_page(&key) {
+        return Ok(cached_html(page, accepts_gzip(&headers)));
+    }
     let mut chrome = Chrome::plain(
         if params.q().is_empty() {
             "Browse the archive".into()
@@ -171,7 +180,7 @@ pub(crate) async fn search_page(
                 error: None,
                 view: Some(view),
             };
-            Ok(html_response(page.render()?))
+            Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers)))
         }
         Err(search::Failure::Bad(message)) => {
             chrome.title = "Search: the query needs fixing".into();
@@ -277,9 +286,18 @@ pub(crate) async fn document(
         });
     };
     let html = render_document(&archive, &stored, today).await?;
+    Ok(keep(&archive, &key, html, gzip))
+}
+
+/// Answers with a freshly rendered page and keeps it, compressed, for the next request (unless
+/// the cache is off).
+fn keep(archive: &Shared, key: &str, html: String, gzip: bool) -> Response {
+    if archive.config.page_cache_bytes == 0 {
+        return Html(html).into_response();
+    }
     let gzipped = Bytes::from(gzip_bytes(html.as_bytes()));
-    archive.cache_page(&key, gzipped.clone());
-    Ok(cached_html(gzipped, gzip))
+    archive.cache_page(key, gzipped.clone());
+    cached_html(gzipped, gzip)
 }
 
 /// Whether the client takes gzip (`Accept-Encoding: gzip` or `*`, not with `q=0`).

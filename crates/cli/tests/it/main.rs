@@ -538,3 +538,50 @@ fn citations_in_every_style() {
     assert_eq!(csl["type"], "personal_communication");
     assert_eq!(csl["archive_location"], "507 / IX, 119/I-50");
 }
+
+/// A plain HTTP/1.1 GET over a socket: status line and body.
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_on_a_fresh_folder_serves_the_letter_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let dir = Dir::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chancery"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("CHANCERY_DATA")
+        .env("CHANCERY_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "the server stopped before serving");
+        if let Some(rest) = line.strip_prefix("Chancery is serving at http://") {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let (status, body) = http_get(&addr, "/records/wcda-112970");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert!(body.contains("Obtained and translated for CWIHP by Svetozar Rajak."));
+    let (status, body) = http_get(&addr, "/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert!(body.contains("1 primary source of international history"), "{body}");
+    assert!(dir.path().join("chancery-data/chancery.sqlite3").exists());
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a graceful shutdown exits 0, not {status:?}");
+}

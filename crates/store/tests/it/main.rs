@@ -312,3 +312,55 @@ async fn migrates_from_version_1() {
     assert!(store.collection_parts(None).await.unwrap().is_empty(), "the new tables exist");
     assert_eq!(store.last_change().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn harvest_views_of_the_change_sequence() {
+    let store = Store::open_in_memory().await.unwrap();
+    assert!(store.first_change_at().await.unwrap().is_none());
+    let letter_id = letter("x").id;
+    let telegram_id = telegram().id;
+    store.import(&[letter("First."), telegram()], &[], T0).await.unwrap();
+    store.import(&[letter("Second.")], &[], T1).await.unwrap();
+    assert!(store.delete(&telegram_id, T2).await.unwrap());
+    assert_eq!(store.first_change_at().await.unwrap(), Some(T0));
+
+    // Each record once, at its newest change, in change order.
+    let latest = store.latest_changes(0, None, None, 10).await.unwrap();
+    let seen: Vec<(&str, ChangeKind)> =
+        latest.iter().map(|c| (c.record_id.as_str(), c.kind)).collect();
+    assert_eq!(
+        seen,
+        [(letter_id.as_str(), ChangeKind::Updated), (telegram_id.as_str(), ChangeKind::Deleted)]
+    );
+    // Paging past the first, and bounds at second granularity (inclusive).
+    assert_eq!(store.latest_changes(latest[0].seq, None, None, 10).await.unwrap().len(), 1);
+    let at_t1 = store
+        .latest_changes(0, Some("2026-11-28T11:00:00"), Some("2026-11-28T11:00:00"), 10)
+        .await
+        .unwrap();
+    assert_eq!(at_t1.len(), 1);
+    assert_eq!(at_t1[0].record_id, letter_id.as_str());
+    assert!(
+        store.latest_changes(0, Some("2026-11-28T12:00:01"), None, 10).await.unwrap().is_empty()
+    );
+
+    assert_eq!(
+        store.latest_change_of(&telegram_id).await.unwrap().unwrap().kind,
+        ChangeKind::Deleted
+    );
+    assert!(store.latest_change_of(&RecordId::parse("never").unwrap()).await.unwrap().is_none());
+    // The tombstone keeps the last version; current records are not "withdrawn".
+    let withdrawn = store.withdrawn(&telegram_id).await.unwrap().unwrap();
+    assert_eq!(withdrawn.record.title, "Telegram from Belgrade to Moscow");
+    assert!(store.withdrawn(&letter_id).await.unwrap().is_none());
+
+    // Several records in one query; deleted and unknown ids are left out.
+    let many = store
+        .get_many(&[letter_id.clone(), telegram_id.clone(), RecordId::parse("never").unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(many.len(), 1);
+    assert_eq!(many[0].record.summary.as_deref(), Some("Second."));
+    assert!(store.get_many(&[]).await.unwrap().is_empty());
+    assert!(store.collections().await.unwrap().is_empty());
+}
