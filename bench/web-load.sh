@@ -59,6 +59,10 @@ for cache in 64 0; do
   run "document page, the letter" "$base/records/wcda-112970"
   run "document pages, all of them in random order" -s "$work/paths.lua" "$base" -- "$work/documents.txt"
   run "search pages, the benchmark queries in random order" -s "$work/paths.lua" "$base" -- "$work/searches.txt"
+  if [ "$cache" != 0 ]; then
+    run "document pages again (the cache now warm)" -s "$work/paths.lua" "$base" -- "$work/documents.txt"
+    run "search pages again (the cache now warm)" -s "$work/paths.lua" "$base" -- "$work/searches.txt"
+  fi
   run "home page" "$base/"
   echo "server peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""

@@ -96,6 +96,8 @@ pub type Shared = Arc<Archive>;
 struct PageCache {
     pages: HashMap<String, Bytes>,
     bytes: usize,
+    /// The store change these pages reflect.
+    generation: i64,
 }
 
 impl Archive {
@@ -108,7 +110,7 @@ impl Archive {
             index,
             config,
             seen: AtomicI64::new(seen),
-            pages: RwLock::new(PageCache::default()),
+            pages: RwLock::new(PageCache { generation: seen, ..PageCache::default() }),
         }))
     }
 
@@ -122,16 +124,23 @@ impl Archive {
         self.pages.read().ok()?.pages.get(key).cloned()
     }
 
-    /// Keeps a gzip-compressed page.
-    pub(crate) fn cache_page(&self, key: &str, gzipped: Bytes) {
+    /// The store change the cache reflects: take it before reading what a page shows, and give
+    /// it back to [`Archive::cache_page`].
+    pub(crate) fn generation(&self) -> i64 {
+        self.seen.load(Ordering::Acquire)
+    }
+
+    /// Keeps a gzip-compressed page rendered from the store as of `generation`; a page rendered
+    /// before the store's latest change (a render that raced a refresh) is not kept.
+    pub(crate) fn cache_page(&self, key: &str, gzipped: Bytes, generation: i64) {
         if let Ok(mut cache) = self.pages.write() {
-            if gzipped.len() > self.config.page_cache_bytes {
+            if gzipped.len() > self.config.page_cache_bytes || cache.generation != generation {
                 return;
             }
             // Past the budget the cache starts over. A FRUS page of 25 KiB compresses to about
             // 7 KiB, so the default 64 MiB holds some ten thousand pages.
             if cache.bytes + gzipped.len() > self.config.page_cache_bytes {
-                *cache = PageCache::default();
+                *cache = PageCache { generation, ..PageCache::default() };
             }
             cache.bytes += gzipped.len();
             if let Some(old) = cache.pages.insert(key.to_string(), gzipped) {
@@ -151,15 +160,16 @@ impl Archive {
                 tracing::info!(records = caught_up.n_records, seq = caught_up.seq, "indexed");
             }
             Ok(_) => {}
-            // Another process (an import) is writing the index; it will commit, and we reload.
-            Err(chancery_search::Error::Locked) => {}
+            // Another process (an import) is writing the index: leave `seen` behind, so that
+            // the next tick tries again and reloads once that process has committed.
+            Err(chancery_search::Error::Locked) => return Ok(false),
             Err(error) => return Err(error.into()),
         }
         self.index.reload()?;
         if let Ok(mut cache) = self.pages.write() {
-            *cache = PageCache::default();
+            *cache = PageCache { generation: last, ..PageCache::default() };
+            self.seen.store(last, Ordering::Release);
         }
-        self.seen.store(last, Ordering::Release);
         Ok(true)
     }
 }

@@ -77,8 +77,9 @@ pub(crate) async fn home(
     if let Some(page) = archive.cached_page(&key) {
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }
+    let generation = archive.generation();
     let html = render_home(&archive).await?;
-    Ok(keep(&archive, &key, html, accepts_gzip(&headers)))
+    Ok(keep(&archive, &key, html, accepts_gzip(&headers), generation))
 }
 
 async fn render_home(archive: &Shared) -> Result<String, PageError> {
@@ -161,6 +162,7 @@ pub(crate) async fn search_page(
     if let Some(page) = archive.cached_page(&key) {
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }
+    let generation = archive.generation();
     let mut chrome = Chrome::plain(
         if params.q().is_empty() {
             "Browse the archive".into()
@@ -180,7 +182,7 @@ pub(crate) async fn search_page(
                 error: None,
                 view: Some(view),
             };
-            Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers)))
+            Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers), generation))
         }
         Err(search::Failure::Bad(message)) => {
             chrome.title = "Search: the query needs fixing".into();
@@ -269,6 +271,7 @@ pub(crate) async fn document(
     if let Some(page) = archive.cached_page(&key) {
         return Ok(cached_html(page, gzip));
     }
+    let generation = archive.generation();
     let Some(stored) = archive.store.get(&record_id).await? else {
         let gone = archive.store.latest_change_of(&record_id).await?.is_some();
         return Err(if gone {
@@ -286,17 +289,17 @@ pub(crate) async fn document(
         });
     };
     let html = render_document(&archive, &stored, today).await?;
-    Ok(keep(&archive, &key, html, gzip))
+    Ok(keep(&archive, &key, html, gzip, generation))
 }
 
 /// Answers with a freshly rendered page and keeps it, compressed, for the next request (unless
 /// the cache is off).
-fn keep(archive: &Shared, key: &str, html: String, gzip: bool) -> Response {
+fn keep(archive: &Shared, key: &str, html: String, gzip: bool, generation: i64) -> Response {
     if archive.config.page_cache_bytes == 0 {
         return Html(html).into_response();
     }
     let gzipped = Bytes::from(gzip_bytes(html.as_bytes()));
-    archive.cache_page(key, gzipped.clone());
+    archive.cache_page(key, gzipped.clone(), generation);
     cached_html(gzipped, gzip)
 }
 

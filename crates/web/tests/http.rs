@@ -238,11 +238,17 @@ async fn missing_bad_and_withdrawn_records() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(reply.body.contains("There is no page at /no/such/page"));
 
+    // The page is cached now; a deletion (by another process) must still reach readers.
+    assert_eq!(get(&site.app, "/records/frus1918test/d5").await.status, StatusCode::OK);
+    let searched = get(&site.app, "/search?q=Francis").await.body;
+    assert!(searched.contains("/records/frus1918test/d5"));
     let id = RecordId::parse("frus1918test/d5").unwrap();
     assert!(site.archive_store_delete(&id).await);
     site.archive.refresh().await.unwrap();
     let reply = get(&site.app, "/records/frus1918test/d5").await;
     assert_eq!(reply.status, StatusCode::GONE);
+    let searched = get(&site.app, "/search?q=Francis").await.body;
+    assert!(!searched.contains("/records/frus1918test/d5"), "the cached result page was dropped");
     assert_problem(&get(&site.app, "/api/v1/records/frus1918test/d5").await, StatusCode::GONE);
 }
 
