@@ -446,6 +446,20 @@ impl Store {
         rows.iter().map(summary).collect()
     }
 
+    /// Up to `limit` current records from position `offset` in id order (for numbered pages such
+    /// as sitemaps; use [`Store::summaries_after`] to walk everything).
+    pub async fn summaries_at(&self, offset: u64, limit: u64) -> Result<Vec<Summary>> {
+        let rows = sqlx::query(
+            "SELECT id, title, date_printed, date_edtf FROM records
+             WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary).collect()
+    }
+
     /// How many current (not deleted) records there are.
     pub async fn count(&self) -> Result<i64> {
         let count: i64 =

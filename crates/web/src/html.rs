@@ -26,6 +26,19 @@ fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// A count with thousands separators: 5010 → "5,010".
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Percent-encodes a value for a URL query string (`application/x-www-form-urlencoded`).
 pub(crate) fn query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
@@ -168,6 +181,14 @@ mod tests {
         let mut text = Text::new(TextKind::Original, None, "x".into(), "Đilas".into());
         text.notes.push(Note { label: "2".into(), kind: None, anchor: Some(1), text: "n".into() });
         assert!(text_body(&text, "t").starts_with("<p>Đ<sup"));
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(5010), "5,010");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Config {
     pub oai_page_size: u32,
     /// The most bytes of rendered, compressed pages to keep (0: render every request).
     pub page_cache_bytes: usize,
+    /// The most URLs one sitemap file lists (the protocol allows 50,000); past it `sitemap.xml`
+    /// becomes an index.
+    pub sitemap_urls: u32,
 }
 
 impl Config {
@@ -61,6 +64,7 @@ impl Config {
             admin_email: "archivist@example.org".to_string(),
             oai_page_size: 100,
             page_cache_bytes: 64 * 1024 * 1024,
+            sitemap_urls: 50_000,
         }
     }
 
@@ -219,6 +223,7 @@ pub fn router(archive: Shared) -> Router {
         .route("/about", get(pages::about))
         .route("/robots.txt", get(pages::robots))
         .route("/sitemap.xml", get(pages::sitemap))
+        .route("/sitemaps/{name}", get(pages::sitemap_part))
         .route("/static/{name}", get(assets::serve))
         .route("/oai", get(oai::handle).post(oai::handle_post))
         .nest("/api/v1", api::routes())

@@ -61,6 +61,7 @@ struct HomePage {
     chrome: Chrome,
     name: String,
     total: i64,
+    total_text: String,
     first_year: Option<String>,
     last_year: Option<String>,
     languages: Vec<search::FacetValue>,
@@ -120,6 +121,7 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
         chrome,
         name: archive.config.name.clone(),
         total,
+        total_text: crate::html::grouped(total.max(0) as u64),
         first_year,
         last_year,
         languages: search::facet_values(&everything, FacetName::Language, ""),
@@ -669,32 +671,68 @@ pub(crate) async fn robots(State(archive): State<Shared>) -> Response {
         .into_response()
 }
 
-/// The most URLs one sitemap file may list (sitemaps.org).
-const SITEMAP_MAX: u32 = 50_000;
+fn xml_response(xml: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response()
+}
 
+/// `sitemap.xml`: every record's page in one file while they fit the protocol's limit; past it,
+/// an index of numbered sitemaps (`/sitemaps/1.xml`, …) of that many records each.
 pub(crate) async fn sitemap(State(archive): State<Shared>) -> Result<Response, PageError> {
+    let base = &archive.config.base_url;
+    let per_file = u64::from(archive.config.sitemap_urls.max(1));
+    let total = archive.store.count().await?.max(0) as u64;
+    if total < per_file {
+        return sitemap_file(&archive, 0, per_file, true).await;
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for n in 1..=total.div_ceil(per_file) {
+        xml.push_str(&format!("<sitemap><loc>{}/sitemaps/{n}.xml</loc></sitemap>\n", escape(base)));
+    }
+    xml.push_str("</sitemapindex>\n");
+    Ok(xml_response(xml))
+}
+
+/// One numbered sitemap of the index.
+pub(crate) async fn sitemap_part(
+    State(archive): State<Shared>,
+    Path(name): Path<String>,
+) -> Result<Response, PageError> {
+    let per_file = u64::from(archive.config.sitemap_urls.max(1));
+    let n = name
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| PageError::not_found(format!("There is no sitemap {name}.")))?;
+    let total = archive.store.count().await?.max(0) as u64;
+    if (n - 1) * per_file >= total {
+        return Err(PageError::not_found(format!("There is no sitemap {name}.")));
+    }
+    sitemap_file(&archive, (n - 1) * per_file, per_file, n == 1).await
+}
+
+async fn sitemap_file(
+    archive: &Shared,
+    offset: u64,
+    limit: u64,
+    home: bool,
+) -> Result<Response, PageError> {
     let base = &archive.config.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    xml.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
-    let mut after: Option<RecordId> = None;
-    let mut listed = 0;
-    while listed < SITEMAP_MAX {
-        let page =
-            archive.store.summaries_after(after.as_ref(), 5000.min(SITEMAP_MAX - listed)).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id.clone());
-        for summary in &page {
-            xml.push_str(&format!(
-                "<url><loc>{}</loc></url>\n",
-                escape(&format!("{base}{}", record_path(&summary.id)))
-            ));
-        }
-        listed += page.len() as u32;
+    if home {
+        xml.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
+    }
+    for summary in archive.store.summaries_at(offset, limit).await? {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc></url>\n",
+            escape(&format!("{base}{}", record_path(&summary.id)))
+        ));
     }
     xml.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+    Ok(xml_response(xml))
 }
 
 pub(crate) async fn not_found(OriginalUri(uri): OriginalUri) -> Response {

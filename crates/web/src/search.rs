@@ -10,7 +10,7 @@ use chancery_search::{FacetName, MatchMode, SearchRequest, SearchResults, Sort};
 use serde::Deserialize;
 
 use crate::Shared;
-use crate::html::{escape, query_value};
+use crate::html::{escape, grouped, query_value};
 use crate::pages::record_path;
 
 /// Hits per page on the site.
@@ -138,7 +138,8 @@ pub(crate) async fn run_with(
 /// One facet value as a filter link.
 pub(crate) struct FacetValue {
     pub(crate) label: String,
-    pub(crate) count: u64,
+    /// The count, with thousands separators.
+    pub(crate) count: String,
     pub(crate) href: String,
     /// Whether the query already holds this filter (the link then removes it).
     pub(crate) active: bool,
@@ -169,6 +170,8 @@ pub(crate) struct PageLink {
 /// What the search page shows.
 pub(crate) struct View {
     pub(crate) total: usize,
+    /// The total with thousands separators.
+    pub(crate) total_text: String,
     pub(crate) first: usize,
     pub(crate) last: usize,
     pub(crate) hits: Vec<HitView>,
@@ -239,6 +242,7 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
     let first = if hits.is_empty() { 0 } else { (page - 1) * PAGE_SIZE + 1 };
     Ok(View {
         total,
+        total_text: grouped(total as u64),
         first,
         last: (page - 1) * PAGE_SIZE + hits.len(),
         histogram: Histogram::from_results(&ran.results, q),
@@ -325,7 +329,7 @@ pub(crate) fn facet_values(ran: &Ran, name: FacetName, q: &str) -> Vec<FacetValu
             let (next, active) = toggled(q, &clause(name, value));
             FacetValue {
                 label: facet_label(name, value),
-                count: *count,
+                count: grouped(*count),
                 href: format!("/search?q={}", query_value(&next)),
                 active,
             }

@@ -561,6 +561,36 @@ async fn robots_and_sitemap_list_every_record() {
 }
 
 #[tokio::test]
+async fn large_archives_get_a_sitemap_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    import(&store, &fixture_files()).await;
+    let index = SearchIndex::in_memory().unwrap();
+    let mut config = Config::new(BASE);
+    config.sitemap_urls = 4;
+    let archive = Archive::new(store, index, config).await.unwrap();
+    let app = router(archive.clone());
+    let total = archive.count().await.unwrap() as usize;
+    let listing = get(&app, "/sitemap.xml").await.body;
+    assert!(listing.contains("<sitemapindex"));
+    let parts = total.div_ceil(4);
+    assert_eq!(listing.matches("<sitemap>").count(), parts);
+    let mut urls = Vec::new();
+    for n in 1..=parts {
+        let part = get(&app, &format!("/sitemaps/{n}.xml")).await;
+        assert_eq!(part.status, StatusCode::OK);
+        urls.extend(part.body.matches("<loc>").map(|_| ()));
+    }
+    assert_eq!(urls.len(), total + 1, "every record once, and the home page");
+    assert_eq!(
+        get(&app, &format!("/sitemaps/{}.xml", parts + 1)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(get(&app, "/sitemaps/0.xml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/sitemaps/x.xml").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn request_bodies_are_bounded() {
     let site = site().await;
     let body = format!("verb=Identify&x={}", "a".repeat(64 * 1024));
