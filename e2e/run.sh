@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Starts a real Chancery server over the FRUS corpus, the demo letter and a record of script
 # payloads, then runs the browser test (Chromium + playwright-core + axe-core) and a whole OAI-PMH
-# harvest with Sickle against it. Stops the server it started, whatever happens.
+# harvest with Sickle and schemathesis against its OpenAPI document. Stops the server it started,
+# whatever happens.
 #
 # Needs: target/debug/chancery built, /usr/bin/chromium and xmllint installed, e2e/node_modules
-# (npm ci), and a Python with sickle (PYTHON, default python3). Run from the repository root.
+# (npm ci), and a Python with sickle and schemathesis (PYTHON, default python3; schemathesis is
+# run from the same bin folder). Run from the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +49,11 @@ done
 
 echo "-- OAI-PMH harvest with Sickle"
 "$python" crates/web/tests/interop/oai_harvest.py "$base" "$bin" "$data/store"
+
+echo "-- the JSON API against its own OpenAPI document (schemathesis)"
+"$(dirname "$python")/schemathesis" run "$base/api/v1/openapi.json" --url "$base" \
+  --max-examples 50 --seed 1 --suppress-health-check=all \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
 
 echo "-- browser test (Chromium, playwright-core, axe-core)"
 CHANCERY_URL="$base" node e2e/browser.mjs

@@ -2,7 +2,7 @@
 //! annotations and types.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 
 use crate::Shared;
 use crate::cite::{self, CitationParams};
-use crate::error::Problem;
+use crate::error::{ApiPath, ApiQuery, Problem};
 use crate::search::{SearchParams, run_with};
 
 #[derive(OpenApi)]
@@ -58,20 +58,20 @@ fn json_response(body: String) -> Response {
 /// `/records/{id}` and `/records/{id}/citation` share one route, because ids may contain `/`.
 async fn record_or_citation(
     State(archive): State<Shared>,
-    Path(rest): Path<String>,
-    Query(params): Query<CitationParams>,
+    ApiPath(rest): ApiPath<String>,
+    ApiQuery(params): ApiQuery<CitationParams>,
 ) -> Result<Response, Problem> {
     if let Some(id) = rest.strip_suffix("/citation") {
         return cite::citation(&archive, id, params).await;
     }
-    record(State(archive), Path(rest)).await
+    record(State(archive), ApiPath(rest)).await
 }
 
 /// One record, in Chancery JSON (the format `chancery export` writes and `chancery import` reads).
 #[utoipa::path(
     get,
     path = "/api/v1/records/{id}",
-    params(("id" = String, Path, description = "Record id, such as `wcda-112970` or `frus1955-57v26/d249`")),
+    params(("id" = String, Path, description = "Record id, such as `wcda-112970` or `frus1955-57v26/d249`", pattern = r"^[a-z0-9._-]+(/[a-z0-9._-]+)*$", max_length = 160)),
     responses(
         (status = 200, description = "The record in Chancery JSON", body = Object, content_type = "application/json"),
         (status = 400, description = "Not a record id", body = Problem, content_type = "application/problem+json"),
@@ -82,7 +82,7 @@ async fn record_or_citation(
 )]
 async fn record(
     State(archive): State<Shared>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let record_id = RecordId::parse(&id).map_err(|e| Problem::bad_request(e.to_string()))?;
     match archive.store.get(&record_id).await? {
@@ -103,9 +103,11 @@ async fn record(
 struct ListParams {
     /// The `next` cursor of the previous page; absent for the first page.
     #[serde(default)]
+    #[param(pattern = r"^[a-z0-9._-]+(/[a-z0-9._-]+)*$", max_length = 160)]
     after: Option<String>,
     /// Records per page, 1 to 1000 (default 100).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
@@ -144,7 +146,7 @@ struct RecordLine {
 )]
 async fn list(
     State(archive): State<Shared>,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, Problem> {
     let limit = params.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
@@ -188,6 +190,7 @@ struct ApiSearchParams {
     sort: Option<String>,
     /// Hits to return, 0 to 100 (default 20).
     #[serde(default)]
+    #[param(maximum = 100)]
     limit: Option<usize>,
     /// Hits to skip.
     #[serde(default)]
@@ -243,7 +246,7 @@ struct FacetValueJson {
 )]
 async fn search(
     State(archive): State<Shared>,
-    Query(params): Query<ApiSearchParams>,
+    ApiQuery(params): ApiQuery<ApiSearchParams>,
 ) -> Result<Response, Problem> {
     let limit = params.limit.unwrap_or(20);
     if limit > 100 {

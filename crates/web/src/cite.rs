@@ -1,7 +1,7 @@
 //! Citations on the web: the document page's Cite box, `GET /api/v1/records/{id}/citation`,
 //! and a whole search result as RIS or BibTeX.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chancery_cite::{Day, Style};
@@ -11,7 +11,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::Shared;
-use crate::error::Problem;
+use crate::error::{ApiQuery, Problem};
 use crate::search::{SearchParams, run_with};
 
 /// The citation formats, by the key the API and the Cite box use.
@@ -153,6 +153,7 @@ pub(crate) fn views(record: &Record, day: Day) -> Vec<CiteView> {
 pub(crate) struct CitationParams {
     /// `chicago` (note), `chicago-bibliography`, `mla`, `apa`, `bibtex`, `ris` or `csl-json`.
     #[serde(default)]
+    #[param(pattern = "^(chicago|chicago-bibliography|mla|apa|bibtex|ris|csl-json)$")]
     style: Option<String>,
 }
 
@@ -160,9 +161,14 @@ pub(crate) struct CitationParams {
 #[utoipa::path(
     get,
     path = "/api/v1/records/{id}/citation",
-    params(("id" = String, Path, description = "Record id"), CitationParams),
+    params(("id" = String, Path, description = "Record id", pattern = r"^[a-z0-9._-]+(/[a-z0-9._-]+)*$", max_length = 160), CitationParams),
     responses(
-        (status = 200, description = "The citation: text/plain for the styles; application/x-bibtex, application/x-research-info-systems or application/vnd.citationstyles.csl+json for the machine formats", content_type = "text/plain"),
+        (status = 200, description = "The citation: text/plain for the styles; application/x-bibtex, application/x-research-info-systems or application/vnd.citationstyles.csl+json for the machine formats", content(
+            (String = "text/plain"),
+            (String = "application/x-bibtex"),
+            (String = "application/x-research-info-systems"),
+            (Vec<Object> = "application/vnd.citationstyles.csl+json"),
+        )),
         (status = 400, description = "Unknown style or bad id", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
     ),
@@ -214,6 +220,7 @@ pub(crate) struct ExportParams {
     sort: Option<String>,
     /// `ris` or `bibtex`.
     #[serde(default)]
+    #[param(pattern = "^(ris|bibtex)$")]
     format: Option<String>,
 }
 
@@ -226,14 +233,17 @@ pub(crate) const EXPORT_MAX: usize = 1000;
     path = "/api/v1/search/export",
     params(ExportParams),
     responses(
-        (status = 200, description = "RIS (application/x-research-info-systems) or BibTeX (application/x-bibtex), as a download", content_type = "application/x-research-info-systems"),
+        (status = 200, description = "RIS (application/x-research-info-systems) or BibTeX (application/x-bibtex), as a download", content(
+            (String = "application/x-research-info-systems"),
+            (String = "application/x-bibtex"),
+        )),
         (status = 400, description = "Bad query or format", body = Problem, content_type = "application/problem+json"),
     ),
     tag = "citations"
 )]
 pub(crate) async fn export(
     State(archive): State<Shared>,
-    Query(params): Query<ExportParams>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, Problem> {
     let format = match params.format.as_deref().unwrap_or("ris") {
         "ris" => Format::Ris,

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chancery_model::id::RecordId;
@@ -11,7 +11,7 @@ use chancery_search::{FacetName, SearchResults};
 use time::OffsetDateTime;
 
 use crate::assets::ASSETS;
-use crate::error::PageError;
+use crate::error::{PageError, PagePath, PageQuery};
 use crate::html::{escape, json_for_script, query_value, text_body, text_notes};
 use crate::search::{self, Histogram, SearchParams};
 use crate::{Shared, cite};
@@ -151,7 +151,7 @@ struct SearchPage {
 
 pub(crate) async fn search_page(
     State(archive): State<Shared>,
-    Query(params): Query<SearchParams>,
+    PageQuery(params): PageQuery<SearchParams>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     // Result pages are cached like document pages (the store's next change empties the cache).
@@ -261,7 +261,7 @@ struct DocumentPage<'a> {
 
 pub(crate) async fn document(
     State(archive): State<Shared>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let gzip = accepts_gzip(&headers);
@@ -697,7 +697,7 @@ pub(crate) async fn sitemap(State(archive): State<Shared>) -> Result<Response, P
 /// One numbered sitemap of the index.
 pub(crate) async fn sitemap_part(
     State(archive): State<Shared>,
-    Path(name): Path<String>,
+    PagePath(name): PagePath<String>,
 ) -> Result<Response, PageError> {
     let per_file = u64::from(archive.config.sitemap_urls.max(1));
     let n = name

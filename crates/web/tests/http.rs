@@ -403,6 +403,18 @@ async fn api_errors_are_problem_documents() {
         &get(&site.app, "/api/v1/search/export?format=pdf").await,
         StatusCode::BAD_REQUEST,
     );
+    // Malformed query strings and paths (found by schemathesis) are problems too, not plain text.
+    for uri in [
+        "/api/v1/records?limit=-1",
+        "/api/v1/search?offset=-1",
+        "/api/v1/search?limit=many",
+        "/api/v1/records/%FF",
+    ] {
+        assert_problem(&get(&site.app, uri).await, StatusCode::BAD_REQUEST);
+    }
+    let page = get(&site.app, "/records/%FF").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.content_type().starts_with("text/html"));
 }
 
 #[tokio::test]
