@@ -108,7 +108,9 @@ impl Archive {
     /// An archive over an opened store and index. The index should be caught up with the store
     /// first (see [`follow`] for later changes).
     pub async fn new(store: Store, index: SearchIndex, config: Config) -> Result<Shared, Error> {
-        let seen = store.last_change().await?;
+        // Start from what the index has applied: if it is behind the store (another process
+        // held its lock at startup), the first refresh catches it up.
+        let seen = index.applied_seq()?.min(store.last_change().await?);
         Ok(Arc::new(Archive {
             store,
             index,
