@@ -230,6 +230,113 @@ pub fn render(record: &Record, style: Style, accessed: Day) -> Result<Rendered> 
     }
 }
 
+/// Every way Chancery cites a record, by the key the command line, the API and the Cite box use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Chicago, note form.
+    Chicago,
+    /// Chicago, bibliography form.
+    ChicagoBibliography,
+    /// MLA 9, works-cited entry.
+    Mla,
+    /// APA 7, reference-list entry.
+    Apa,
+    /// BibTeX.
+    Bibtex,
+    /// RIS.
+    Ris,
+    /// CSL-JSON: an array holding the one item.
+    CslJson,
+}
+
+impl Format {
+    /// Every format, in the order they are offered.
+    pub const ALL: [Format; 7] = [
+        Format::Chicago,
+        Format::ChicagoBibliography,
+        Format::Mla,
+        Format::Apa,
+        Format::Bibtex,
+        Format::Ris,
+        Format::CslJson,
+    ];
+
+    /// Stable key (`chicago-bibliography`, `csl-json`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Chicago => "chicago",
+            Format::ChicagoBibliography => "chicago-bibliography",
+            Format::Mla => "mla",
+            Format::Apa => "apa",
+            Format::Bibtex => "bibtex",
+            Format::Ris => "ris",
+            Format::CslJson => "csl-json",
+        }
+    }
+
+    /// The format by its key.
+    pub fn from_key(key: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Chicago => "Chicago (note)",
+            Format::ChicagoBibliography => "Chicago (bibliography)",
+            Format::Mla => "MLA 9",
+            Format::Apa => "APA 7",
+            Format::Bibtex => "BibTeX",
+            Format::Ris => "RIS",
+            Format::CslJson => "CSL-JSON",
+        }
+    }
+
+    /// Whether reference managers read it (BibTeX, RIS, CSL-JSON), rather than people.
+    pub fn is_machine_readable(self) -> bool {
+        matches!(self, Format::Bibtex | Format::Ris | Format::CslJson)
+    }
+
+    /// Its media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Bibtex => "application/x-bibtex; charset=utf-8",
+            Format::Ris => "application/x-research-info-systems; charset=utf-8",
+            Format::CslJson => "application/vnd.citationstyles.csl+json",
+            _ => "text/plain; charset=utf-8",
+        }
+    }
+
+    /// The file name extension for a download.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Bibtex => "bib",
+            Format::Ris => "ris",
+            Format::CslJson => "json",
+            _ => "txt",
+        }
+    }
+}
+
+/// The record cited in one format.
+pub fn cite(record: &Record, format: Format, accessed: Day) -> Result<String> {
+    Ok(match format {
+        Format::Chicago => render(record, Style::Chicago, accessed)?.note,
+        Format::ChicagoBibliography => render(record, Style::Chicago, accessed)?.bibliography,
+        Format::Mla => render(record, Style::Mla, accessed)?.bibliography,
+        Format::Apa => render(record, Style::Apa, accessed)?.bibliography,
+        Format::Bibtex => bibtex(record, accessed),
+        Format::Ris => ris(record, accessed),
+        Format::CslJson => {
+            let items = Value::Array(vec![csl_json(record, accessed)]);
+            serde_json::to_string_pretty(&items).map_err(|e| Error::Processor {
+                id: record.id.to_string(),
+                message: e.to_string(),
+            })?
+        }
+    })
+}
+
 /// Escapes text for a BibTeX field.
 fn bibtex_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -214,17 +214,19 @@ async fn find(store: &Store, id: &RecordId) -> Result<chancery_store::StoredReco
 }
 
 async fn show(data: &Path, id: &str, format: ShowFormat) -> Result<()> {
-    use chancery_cite::Style;
-    let cited = |record, style| chancery_cite::render(record, style, accessed_today());
     let id = record_id(id)?;
     let store = open(data).await?;
     let stored = find(&store, &id).await?;
     let mut stdout = std::io::stdout().lock();
-    match format {
+    let citation = match format {
         ShowFormat::Text => {
-            stdout.write_all(chancery_ingest::text::write(&stored.record).as_bytes())?
+            stdout.write_all(chancery_ingest::text::write(&stored.record).as_bytes())?;
+            None
         }
-        ShowFormat::Json => writeln!(stdout, "{}", chancery_ingest::json::write(&stored.record))?,
+        ShowFormat::Json => {
+            writeln!(stdout, "{}", chancery_ingest::json::write(&stored.record))?;
+            None
+        }
         ShowFormat::Source => {
             let sha256 =
                 stored.record.provenance.as_ref().map(|p| p.sha256.clone()).unwrap_or_default();
@@ -233,22 +235,23 @@ async fn show(data: &Path, id: &str, format: ShowFormat) -> Result<()> {
                 .await?
                 .ok_or_else(|| rejected(format!("the source file of `{id}` is not stored")))?;
             stdout.write_all(&bytes)?;
+            None
         }
-        ShowFormat::Chicago => writeln!(stdout, "{}", cited(&stored.record, Style::Chicago)?.note)?,
-        ShowFormat::ChicagoBibliography => {
-            writeln!(stdout, "{}", cited(&stored.record, Style::Chicago)?.bibliography)?
-        }
-        ShowFormat::Mla => writeln!(stdout, "{}", cited(&stored.record, Style::Mla)?.bibliography)?,
-        ShowFormat::Apa => writeln!(stdout, "{}", cited(&stored.record, Style::Apa)?.bibliography)?,
-        ShowFormat::Bibtex => {
-            write!(stdout, "{}", chancery_cite::bibtex(&stored.record, accessed_today()))?
-        }
-        ShowFormat::Ris => {
-            write!(stdout, "{}", chancery_cite::ris(&stored.record, accessed_today()))?
-        }
-        ShowFormat::CslJson => {
-            let item = chancery_cite::csl_json(&stored.record, accessed_today());
-            writeln!(stdout, "{}", serde_json::to_string_pretty(&item)?)?
+        ShowFormat::Chicago => Some(chancery_cite::Format::Chicago),
+        ShowFormat::ChicagoBibliography => Some(chancery_cite::Format::ChicagoBibliography),
+        ShowFormat::Mla => Some(chancery_cite::Format::Mla),
+        ShowFormat::Apa => Some(chancery_cite::Format::Apa),
+        ShowFormat::Bibtex => Some(chancery_cite::Format::Bibtex),
+        ShowFormat::Ris => Some(chancery_cite::Format::Ris),
+        ShowFormat::CslJson => Some(chancery_cite::Format::CslJson),
+    };
+    if let Some(format) = citation {
+        let text = chancery_cite::cite(&stored.record, format, accessed_today())?;
+        // BibTeX and RIS end with their own line break; the styles and CSL-JSON get one.
+        if text.ends_with('\n') {
+            write!(stdout, "{text}")?;
+        } else {
+            writeln!(stdout, "{text}")?;
         }
     }
     store.close().await;

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use chancery_cite::{Day, Style};
+use chancery_cite::{Day, Format, Style};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use serde::Deserialize;
@@ -14,99 +14,15 @@ use crate::Shared;
 use crate::error::{ApiQuery, Problem};
 use crate::search::{SearchParams, run_with};
 
-/// The citation formats, by the key the API and the Cite box use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    Chicago,
-    ChicagoBibliography,
-    Mla,
-    Apa,
-    Bibtex,
-    Ris,
-    CslJson,
-}
-
-impl Format {
-    pub(crate) const ALL: [Format; 7] = [
-        Format::Chicago,
-        Format::ChicagoBibliography,
-        Format::Mla,
-        Format::Apa,
-        Format::Bibtex,
-        Format::Ris,
-        Format::CslJson,
-    ];
-
-    pub(crate) fn key(self) -> &'static str {
-        match self {
-            Format::Chicago => "chicago",
-            Format::ChicagoBibliography => "chicago-bibliography",
-            Format::Mla => "mla",
-            Format::Apa => "apa",
-            Format::Bibtex => "bibtex",
-            Format::Ris => "ris",
-            Format::CslJson => "csl-json",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Format::Chicago => "Chicago (note)",
-            Format::ChicagoBibliography => "Chicago (bibliography)",
-            Format::Mla => "MLA 9",
-            Format::Apa => "APA 7",
-            Format::Bibtex => "BibTeX",
-            Format::Ris => "RIS",
-            Format::CslJson => "CSL-JSON",
-        }
-    }
-
-    pub(crate) fn content_type(self) -> &'static str {
-        match self {
-            Format::Bibtex => "application/x-bibtex; charset=utf-8",
-            Format::Ris => "application/x-research-info-systems; charset=utf-8",
-            Format::CslJson => "application/vnd.citationstyles.csl+json",
-            _ => "text/plain; charset=utf-8",
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Bibtex => "bib",
-            Format::Ris => "ris",
-            Format::CslJson => "json",
-            _ => "txt",
-        }
-    }
-
-    pub(crate) fn from_key(key: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.key() == key)
-    }
-}
-
 /// The access date for citations: today (UTC).
 pub(crate) fn today() -> Day {
     let today = OffsetDateTime::now_utc().date();
     Day { year: today.year(), month: today.month() as u8, day: today.day() }
 }
 
-/// One citation of a record in one format.
+/// One citation of a record in one format, as text.
 pub(crate) fn cite(record: &Record, format: Format, day: Day) -> Result<String, String> {
-    let styled = |style| chancery_cite::render(record, style, day).map_err(|e| e.to_string());
-    Ok(match format {
-        Format::Chicago => styled(Style::Chicago)?.note,
-        Format::ChicagoBibliography => styled(Style::Chicago)?.bibliography,
-        Format::Mla => styled(Style::Mla)?.bibliography,
-        Format::Apa => styled(Style::Apa)?.bibliography,
-        Format::Bibtex => chancery_cite::bibtex(record, day),
-        Format::Ris => chancery_cite::ris(record, day),
-        Format::CslJson => {
-            serde_json::to_string_pretty(&serde_json::Value::Array(vec![chancery_cite::csl_json(
-                record, day,
-            )]))
-            .map_err(|e| e.to_string())?
-        }
-    })
+    chancery_cite::cite(record, format, day).map_err(|e| e.to_string())
 }
 
 /// One entry of the Cite box.
@@ -137,7 +53,7 @@ pub(crate) fn views(record: &Record, day: Day) -> Vec<CiteView> {
                 key: format.key(),
                 label: format.label(),
                 text,
-                code: matches!(format, Format::Bibtex | Format::Ris | Format::CslJson),
+                code: format.is_machine_readable(),
             }),
             Err(error) => {
                 tracing::warn!(id = record.id.as_str(), format = format.key(), %error, "cannot cite");
@@ -196,7 +112,7 @@ pub(crate) async fn citation(
     let filename = format!("{}.{}", id.replace('/', "-"), format.extension());
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (header::CONTENT_TYPE, HeaderValue::from_static(format.media_type())),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
@@ -271,7 +187,7 @@ pub(crate) async fn export(
     let disposition = format!("attachment; filename=\"chancery-search.{}\"", format.extension());
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (header::CONTENT_TYPE, HeaderValue::from_static(format.media_type())),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&disposition)

@@ -141,86 +141,46 @@ impl IntoResponse for Problem {
     }
 }
 
-/// A query string for the API: a malformed one is a problem document, not axum's plain text.
-pub(crate) struct ApiQuery<T>(pub(crate) T);
+/// Declares an extractor that wraps one of axum's and turns its plain-text rejection into our
+/// own error (a problem document for the API, a page for the site).
+macro_rules! rejecting_as {
+    ($(#[$doc:meta])* $name:ident, $inner:ident, $error:ty, $make:path) => {
+        $(#[$doc])*
+        pub(crate) struct $name<T>(pub(crate) T);
 
-impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = Problem;
+        impl<T, S> axum::extract::FromRequestParts<S> for $name<T>
+        where
+            T: serde::de::DeserializeOwned + Send,
+            S: Send + Sync,
+        {
+            type Rejection = $error;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(Problem::bad_request(rejection.body_text())),
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &S,
+            ) -> Result<Self, Self::Rejection> {
+                match axum::extract::$inner::<T>::from_request_parts(parts, state).await {
+                    Ok(axum::extract::$inner(value)) => Ok($name(value)),
+                    Err(rejection) => Err($make(rejection.body_text())),
+                }
+            }
         }
-    }
+    };
 }
 
-/// A query string for a page: a malformed one is a 400 page.
-pub(crate) struct PageQuery<T>(pub(crate) T);
-
-impl<T, S> axum::extract::FromRequestParts<S> for PageQuery<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = PageError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(PageQuery(value)),
-            Err(rejection) => Err(PageError::bad_request(rejection.body_text())),
-        }
-    }
-}
-
-/// A path parameter for the API, whose rejection (bad percent-encoding) is a problem document.
-pub(crate) struct ApiPath<T>(pub(crate) T);
-
-impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = Problem;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
-            Err(rejection) => Err(Problem::bad_request(rejection.body_text())),
-        }
-    }
-}
-
-/// A path parameter for a page, whose rejection is a 400 page.
-pub(crate) struct PagePath<T>(pub(crate) T);
-
-impl<T, S> axum::extract::FromRequestParts<S> for PagePath<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = PageError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(PagePath(value)),
-            Err(rejection) => Err(PageError::bad_request(rejection.body_text())),
-        }
-    }
-}
+rejecting_as!(
+    /// A query string for the API: a malformed one is a problem document.
+    ApiQuery, Query, Problem, Problem::bad_request
+);
+rejecting_as!(
+    /// A query string for a page: a malformed one is a 400 page.
+    PageQuery, Query, PageError, PageError::bad_request
+);
+rejecting_as!(
+    /// A path parameter for the API (bad percent-encoding is a problem document).
+    ApiPath, Path, Problem, Problem::bad_request
+);
+rejecting_as!(
+    /// A path parameter for a page (bad percent-encoding is a 400 page).
+    PagePath, Path, PageError, PageError::bad_request
+);

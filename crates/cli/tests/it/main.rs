@@ -535,8 +535,8 @@ fn citations_in_every_style() {
     assert!(ris.starts_with("TY  - PCOMM\r\n") && ris.ends_with("ER  - \r\n"), "{ris}");
     let (csl, _) = dir.check(&["show", "wcda-112970", "--format", "csl-json"], 0);
     let csl: Value = serde_json::from_str(&csl).unwrap();
-    assert_eq!(csl["type"], "personal_communication");
-    assert_eq!(csl["archive_location"], "507 / IX, 119/I-50");
+    assert_eq!(csl[0]["type"], "personal_communication", "CSL-JSON is an array of items");
+    assert_eq!(csl[0]["archive_location"], "507 / IX, 119/I-50");
 }
 
 /// A plain HTTP/1.1 GET over a socket: status line and body.
