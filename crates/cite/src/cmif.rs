@@ -93,10 +93,15 @@ const BODY_WORDS: &[&str] = &[
     "board",
 ];
 
+/// Whether a correspondent's name reads as a body (a committee, ministry, embassy…) rather than
+/// a person.
+pub fn is_organization(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.split(|c: char| !c.is_alphanumeric()).any(|word| BODY_WORDS.contains(&word))
+}
+
 fn name(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let body = lower.split(|c: char| !c.is_alphanumeric()).any(|word| BODY_WORDS.contains(&word));
-    let element = if body { "orgName" } else { "persName" };
+    let element = if is_organization(text) { "orgName" } else { "persName" };
     format!("<{element}>{}</{element}>", escape(text))
 }
 

@@ -612,13 +612,17 @@ fn json_ld(record: &Record, permalink: &str, base: &str) -> serde_json::Value {
     if let Some(edtf) = record.date.edtf {
         item["dateCreated"] = json!(edtf.to_string());
     }
+    // A person or a body (a committee, a ministry), as CMIF tells them apart.
+    let agent = |name: &String| {
+        let kind =
+            if chancery_cite::cmif::is_organization(name) { "Organization" } else { "Person" };
+        json!({"@type": kind, "name": name})
+    };
     if !record.authors.is_empty() {
-        item["author"] =
-            record.authors.iter().map(|a| json!({"@type": "Person", "name": a})).collect();
+        item["author"] = record.authors.iter().map(agent).collect();
     }
     if !record.recipients.is_empty() {
-        item["recipient"] =
-            record.recipients.iter().map(|a| json!({"@type": "Person", "name": a})).collect();
+        item["recipient"] = record.recipients.iter().map(agent).collect();
     }
     if let Some(summary) = &record.summary {
         item["description"] = json!(summary);

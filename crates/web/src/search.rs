@@ -297,7 +297,13 @@ pub(crate) fn clause(name: FacetName, value: &str) -> String {
 
 /// The query with `clause` added, or removed if it is there.
 fn toggled(q: &str, clause: &str) -> (String, bool) {
-    if let Some(at) = q.find(clause) {
+    // The clause as a whole clause: `date:1954` is not inside `date:1954-08`.
+    let standalone = q.match_indices(clause).map(|(at, _)| at).find(|&at| {
+        let end = at + clause.len();
+        q[..at].chars().next_back().is_none_or(char::is_whitespace)
+            && q[end..].chars().next().is_none_or(char::is_whitespace)
+    });
+    if let Some(at) = standalone {
         let before = q[..at].trim_end();
         let after = q[at + clause.len()..].trim_start();
         let joined = format!("{before} {after}");
@@ -466,6 +472,10 @@ mod tests {
             ("tito date:1954".to_string(), true)
         );
         assert_eq!(clause(FacetName::Decade, "1950"), "date:1950..1959");
+        assert_eq!(
+            toggled("tito date:1954-08", "date:1954"),
+            ("tito date:1954-08 date:1954".to_string(), false)
+        );
         assert_eq!(clause(FacetName::Author, "A \"B\""), "author:\"A  B \"");
     }
 

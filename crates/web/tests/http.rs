@@ -194,6 +194,8 @@ async fn the_letter_reads_as_a_scholarly_page() {
     assert_eq!(ld["@type"], "ArchiveComponent");
     assert_eq!(ld["dateCreated"], "1954-08-11");
     assert_eq!(ld["recipient"][0]["name"], "Nikita Khrushchev");
+    assert_eq!(ld["recipient"][0]["@type"], "Person");
+    assert_eq!(ld["author"][1]["@type"], "Organization", "the Executive Committee is a body");
     assert_eq!(ld["holdingArchive"]["name"], "Arhiv Jugoslavije");
     // The Cite box: every style, and Chicago carries every element of the seed's own citation.
     for key in ["chicago", "chicago-bibliography", "mla", "apa", "bibtex", "ris", "csl-json"] {
