@@ -586,19 +586,30 @@ impl Store {
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|row| {
-            let kind: String = row.try_get("kind")?;
-            Ok(Authority {
-                kind: AuthorityKind::from_key(&kind).ok_or_else(|| Error::Corrupt {
-                    id: key.to_string(),
-                    message: format!("unknown authority kind `{kind}`"),
-                })?,
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                description: row.try_get("description")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(authority).transpose()
+    }
+
+    /// Several authority entries in one query, in the order of `keys`; unknown keys are left
+    /// out. At most 1,000 keys.
+    pub async fn authorities(&self, keys: &[String]) -> Result<Vec<Authority>> {
+        let keys = &keys[..keys.len().min(1000)];
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=keys.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT key, kind, name, description FROM authorities WHERE key IN ({})",
+            placeholders.join(", ")
+        );
+        // Only numbered placeholders are formatted into the statement; the keys are bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for key in keys {
+            query = query.bind(key.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut found: Vec<Authority> = rows.iter().map(authority).collect::<Result<_>>()?;
+        found.sort_by_key(|a| keys.iter().position(|k| *k == a.key));
+        Ok(found)
     }
 
     /// Current records that refer to an authority entry, in id order.
@@ -848,6 +859,20 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Record> {
 
 fn parse_id(id: &str) -> Result<RecordId> {
     RecordId::parse(id).map_err(|e| Error::Corrupt { id: id.to_string(), message: e.to_string() })
+}
+
+fn authority(row: &sqlx::sqlite::SqliteRow) -> Result<Authority> {
+    let key: String = row.try_get("key")?;
+    let kind: String = row.try_get("kind")?;
+    Ok(Authority {
+        kind: AuthorityKind::from_key(&kind).ok_or_else(|| Error::Corrupt {
+            id: key.clone(),
+            message: format!("unknown authority kind `{kind}`"),
+        })?,
+        key,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+    })
 }
 
 fn change(row: &sqlx::sqlite::SqliteRow) -> Result<Change> {

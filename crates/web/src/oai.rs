@@ -277,7 +277,7 @@ async fn verb(archive: &Shared, request: &Request, out: &mut Xml) -> Result<(), 
                 .map_err(internal)?
                 .ok_or_else(|| error("idDoesNotExist", format!("no record `{identifier}`")))?;
             check_prefix(prefix)?;
-            let (record, _) = load(archive, &change).await?;
+            let record = load(archive, std::slice::from_ref(&change)).await?.pop().flatten();
             out.start("GetRecord", &[]);
             write_record(archive, out, &change, record.as_ref(), true);
             out.end("GetRecord");
@@ -336,18 +336,36 @@ fn check_prefix(prefix: &str) -> Result<(), OaiError> {
     }
 }
 
-/// The record behind a change: current, or as it was when deleted.
-async fn load(archive: &Shared, change: &Change) -> Result<(Option<Record>, bool), OaiError> {
-    let Ok(id) = RecordId::parse(&change.record_id) else { return Ok((None, true)) };
-    if change.kind == ChangeKind::Deleted {
-        let record = archive.store.withdrawn(&id).await.map_err(internal)?.map(|s| s.record);
-        return Ok((record, true));
+/// The records behind changes, in their order: current ones in one query, deleted ones as
+/// they were when deleted. `None` where a record is gone (deleted after the changes were read:
+/// its own tombstone comes later in the list).
+async fn load(archive: &Shared, changes: &[Change]) -> Result<Vec<Option<Record>>, OaiError> {
+    let current: Vec<RecordId> = changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Deleted)
+        .filter_map(|c| RecordId::parse(&c.record_id).ok())
+        .collect();
+    let mut found: std::collections::HashMap<String, Record> = archive
+        .store
+        .get_many(&current)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|stored| (stored.record.id.to_string(), stored.record))
+        .collect();
+    let mut out = Vec::with_capacity(changes.len());
+    for change in changes {
+        let record = if change.kind == ChangeKind::Deleted {
+            match RecordId::parse(&change.record_id) {
+                Ok(id) => archive.store.withdrawn(&id).await.map_err(internal)?.map(|s| s.record),
+                Err(_) => None,
+            }
+        } else {
+            found.remove(&change.record_id)
+        };
+        out.push(record);
     }
-    match archive.store.get(&id).await.map_err(internal)? {
-        Some(stored) => Ok((Some(stored.record), false)),
-        // Deleted after the change list was read: its own tombstone comes later in the list.
-        None => Ok((None, true)),
-    }
+    Ok(out)
 }
 
 /// The state of a list request, carried in resumption tokens.
@@ -454,17 +472,20 @@ async fn list(archive: &Shared, request: &Request, out: &mut Xml) -> Result<(), 
     let mut entries: Vec<(Change, Option<Record>)> = Vec::with_capacity(page_size);
     let mut scanned = state.after;
     let mut more = false;
+    // One more than a page tells whether another page follows; with a set, batches of that
+    // size are scanned until the page fills.
+    let batch = (page_size + 1).min(1000) as u32;
     'scan: loop {
         let changes = archive
             .store
-            .latest_changes(scanned, state.from.as_deref(), state.until.as_deref(), 500)
+            .latest_changes(scanned, state.from.as_deref(), state.until.as_deref(), batch)
             .await
             .map_err(internal)?;
         if changes.is_empty() {
             break;
         }
-        for change in changes {
-            let (record, _) = load(archive, &change).await?;
+        let records = load(archive, &changes).await?;
+        for (change, record) in changes.into_iter().zip(records) {
             let in_set = match (&state.set, &record) {
                 (None, _) => true,
                 (Some(set), Some(record)) => set_specs(record).iter().any(|s| s == set),

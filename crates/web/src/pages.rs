@@ -482,16 +482,18 @@ async fn render_document(
         });
     }
 
-    let mut mentions = Vec::new();
-    for key in record.entities.iter().take(60) {
-        if let Some(authority) = archive.store.authority(key).await? {
-            mentions.push(Mention {
-                href: search_href(&format!("\"{}\"", authority.name.replace('"', " "))),
-                name: authority.name,
-                description: authority.description,
-            });
-        }
-    }
+    let keys = &record.entities[..record.entities.len().min(60)];
+    let mentions = archive
+        .store
+        .authorities(keys)
+        .await?
+        .into_iter()
+        .map(|authority| Mention {
+            href: search_href(&format!("\"{}\"", authority.name.replace('"', " "))),
+            name: authority.name,
+            description: authority.description,
+        })
+        .collect();
 
     let related = search::related(archive, record).await;
     let day =

@@ -224,6 +224,10 @@ async fn frus_documents_show_their_edition_and_the_people_in_them() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("class=\"text tei\""), "TEI documents are rendered from their TEI");
     assert!(reply.body.contains("<nav class=\"trail\""), "the volume and chapter are shown");
+    // The people and terms a document names, with what the volume says of them, in order.
+    let page = get(&site.app, "/records/frus-test-v1/d3").await.body;
+    let mates = page.find("<dt><a href=\"/search?q=%22Mates%2C+Leo%22\">Mates, Leo</a></dt><dd>Yugoslav Ambassador to the United States</dd>");
+    assert!(mates.is_some(), "{page}");
 }
 
 #[tokio::test]

@@ -364,3 +364,23 @@ async fn harvest_views_of_the_change_sequence() {
     assert!(store.get_many(&[]).await.unwrap().is_empty());
     assert!(store.collections().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn authorities_in_one_query_keep_the_asked_order() {
+    let store = Store::open_in_memory().await.unwrap();
+    let entry = |key: &str, name: &str| Authority {
+        key: key.into(),
+        kind: AuthorityKind::Person,
+        name: name.into(),
+        description: format!("about {name}"),
+    };
+    let mut batch = store.begin_import(T0).await.unwrap();
+    batch.add_entities(&[entry("v#a", "Tito"), entry("v#b", "Mates")], &[]).await.unwrap();
+    batch.commit().await.unwrap();
+    let keys: Vec<String> = ["v#b", "v#none", "v#a"].map(String::from).to_vec();
+    let found = store.authorities(&keys).await.unwrap();
+    assert_eq!(found.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Mates", "Tito"]);
+    assert_eq!(found[0].description, "about Mates");
+    assert!(store.authorities(&[]).await.unwrap().is_empty());
+    assert_eq!(store.authority("v#a").await.unwrap().unwrap().name, "Tito");
+}
