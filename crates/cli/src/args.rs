@@ -36,6 +36,12 @@ pub(crate) enum Command {
     /// file and line; if any is an error, nothing is imported and the exit code is 1. A record
     /// that is already stored is updated in place (its previous version is kept as a revision),
     /// or reported unchanged.
+    ///
+    /// An import never loses what a stored record held unasked: a replacement that would drop a
+    /// field, a text, notes, or more than 1% of the text, or that comes from another kind of
+    /// source (JSON over TEI), is refused with what it would lose, unless --replace is given; a
+    /// deleted id stays deleted unless --undelete is given. Re-importing the same bytes is never
+    /// a loss.
     Import {
         /// Files or folders to import.
         #[arg(required = true, value_name = "PATH")]
@@ -43,6 +49,12 @@ pub(crate) enum Command {
         /// Print one JSON object per record: id, action (created, updated, unchanged), source.
         #[arg(long)]
         json: bool,
+        /// Replace stored records even where the new version would lose something of them.
+        #[arg(long)]
+        replace: bool,
+        /// Bring back records that were deleted, where the import has their id.
+        #[arg(long)]
+        undelete: bool,
     },
     /// Show one record, by id or by permalink.
     Show {
@@ -78,11 +90,25 @@ pub(crate) enum Command {
         #[arg(value_name = "OUT")]
         out: Option<PathBuf>,
     },
-    /// Show a record's earlier versions (revisions).
+    /// List a record's versions (revisions), show one, or bring one back.
+    ///
+    /// Without options, lists every revision with when it was superseded and where it came
+    /// from (a deleted record's too). `--show N` prints revision N; `--revert N` makes revision
+    /// N the current version again, as a new revision (the one it replaces is kept; a deleted
+    /// record comes back).
     History {
         /// A record id or permalink.
         #[arg(value_name = "ID|URL")]
         id: String,
+        /// Print revision N.
+        #[arg(long, value_name = "N", conflicts_with = "revert")]
+        show: Option<i64>,
+        /// Bring revision N back as the newest version.
+        #[arg(long, value_name = "N")]
+        revert: Option<i64>,
+        /// With --show: `text` (the record text format) or `json`.
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
+        format: HistoryFormat,
     },
     /// Search the archive.
     #[command(long_about = SEARCH_HELP)]
@@ -156,6 +182,9 @@ pub(crate) enum Command {
         /// store changes); 0 renders every request.
         #[arg(long, default_value_t = 64, value_name = "MIB")]
         page_cache_mib: usize,
+        /// Connections served at once; past it a new connection is answered 503 and closed.
+        #[arg(long, default_value_t = chancery_web::MAX_CONNECTIONS, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_connections: u32,
     },
 }
 
@@ -199,6 +228,12 @@ pub(crate) enum ShowFormat {
     Bibtex,
     Ris,
     CslJson,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum HistoryFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

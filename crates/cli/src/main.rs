@@ -5,9 +5,12 @@
 //! was rejected or the command failed (nothing was written); 2 usage error.
 
 mod args;
-mod commands;
+mod data;
+mod entities;
 mod fault;
+mod import;
 mod progress;
+mod records;
 mod search;
 mod serve;
 
@@ -15,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::Cli;
+use crate::args::{Cli, Command};
 
 /// An error whose message is already complete and whose exit code is known.
 #[derive(Debug)]
@@ -52,7 +55,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_REJECTED);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`chancery list | head`) is not an error.
         Err(error)
@@ -68,6 +71,53 @@ fn main() -> ExitCode {
             let code = error.downcast_ref::<Failure>().map_or(EXIT_REJECTED, |f| f.code);
             eprintln!("chancery: {error:#}");
             ExitCode::from(code)
+        }
+    }
+}
+
+/// Runs one command; the modules never call each other's commands.
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let data = &cli.data;
+    match cli.command {
+        Command::Import { paths, json, replace, undelete } => {
+            let policy = chancery_store::ImportPolicy { replace, undelete };
+            import::import(data, &paths, json, policy).await
+        }
+        Command::Show { id, format } => records::show(data, &id, format).await,
+        Command::List { json, limit } => records::list(data, json, limit).await,
+        Command::Export { format, out, base_url } => {
+            records::export(data, format, &base_url, out.as_deref()).await
+        }
+        Command::History { id, show, revert, format } => {
+            records::history(data, &id, records::HistoryOptions { show, revert, format }).await
+        }
+        Command::Delete { id } => records::delete(data, &id).await,
+        Command::Search { query, limit, offset, sort, json } => {
+            search::search(data, &query, limit, offset, sort, json).await
+        }
+        Command::Reindex => search::reindex(data).await,
+        Command::Authority { key } => entities::authority(data, &key).await,
+        Command::Collections { id } => entities::collections(data, id.as_deref()).await,
+        Command::Check => search::check(data).await,
+        Command::Serve {
+            addr,
+            base_url,
+            no_demo,
+            admin_email,
+            oai_page_size,
+            page_cache_mib,
+            max_connections,
+        } => {
+            let options = serve::Options {
+                addr,
+                base_url,
+                demo: !no_demo,
+                admin_email,
+                oai_page_size,
+                page_cache_bytes: page_cache_mib.saturating_mul(1024 * 1024),
+                max_connections,
+            };
+            serve::serve(data, options).await
         }
     }
 }

@@ -1,60 +1,16 @@
-//! The search commands, and keeping the index in step after writes.
+//! The search commands: search, reindex and check.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use chancery_search::query::parse;
 use chancery_search::{SearchIndex, SearchRequest, Sort};
-use chancery_store::Store;
 
 use crate::args::SortOrder;
-use crate::commands::{open, rejected};
+use crate::data::{open_index, open_store, open_store_for_reading, rejected};
 use crate::progress::Progress;
 use crate::{EXIT_USAGE, Failure};
-
-fn index_dir(data: &Path) -> PathBuf {
-    data.join("index")
-}
-
-fn open_index(data: &Path) -> Result<SearchIndex> {
-    let dir = index_dir(data);
-    SearchIndex::open(&dir)
-        .with_context(|| format!("cannot open the search index in {}", dir.display()))
-}
-
-/// Brings the index up to date with the store, with progress.
-async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
-    let mut progress = Progress::new("indexing");
-    let caught_up = index.catch_up(store, &mut |p| progress.update(p.done, p.total)).await;
-    progress.finish();
-    match caught_up {
-        Ok(caught_up) if caught_up.n_records > 0 => {
-            eprintln!("indexed {} record(s) (store change {})", caught_up.n_records, caught_up.seq);
-            Ok(())
-        }
-        Ok(_) => Ok(()),
-        Err(chancery_search::Error::Locked) => {
-            eprintln!("note: {}", chancery_search::Error::Locked);
-            Ok(())
-        }
-        Err(error) => Err(error.into()),
-    }
-}
-
-/// After a write: updates the index, or says why not. The write itself has succeeded, so a
-/// failure here is reported, not fatal: the next start catches up.
-pub(crate) async fn follow(data: &Path, store: &Store) {
-    let result = match open_index(data) {
-        Ok(index) => catch_up(&index, store).await,
-        Err(error) => Err(error),
-    };
-    if let Err(error) = result {
-        eprintln!(
-            "warning: the search index is behind the store ({error:#}); `chancery reindex` rebuilds it"
-        );
-    }
-}
 
 pub(crate) async fn search(
     data: &Path,
@@ -66,9 +22,8 @@ pub(crate) async fn search(
 ) -> Result<()> {
     let query = parse(text)
         .map_err(|error| Failure { code: EXIT_USAGE, message: format!("bad query: {error}") })?;
-    let store = open(data).await?;
-    let index = open_index(data)?;
-    catch_up(&index, &store).await?;
+    let store = open_store_for_reading(data).await?;
+    let index = open_index(data, &store).await?;
     let mut request = SearchRequest::new(query, text);
     request.limit = limit;
     request.offset = offset;
@@ -91,7 +46,7 @@ pub(crate) async fn search(
             .iter()
             .map(|hit| {
                 serde_json::json!({
-                    "id": hit.id,
+                    "id": hit.id.as_str(),
                     "date": hit.date_printed,
                     "edtf": hit.date_edtf,
                     "title": hit.title,
@@ -136,8 +91,10 @@ pub(crate) async fn search(
 }
 
 pub(crate) async fn reindex(data: &Path) -> Result<()> {
-    let store = open(data).await?;
-    let index = open_index(data)?;
+    let store = open_store(data).await?;
+    let dir = data.join("index");
+    let index = SearchIndex::open(&dir)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
     let mut progress = Progress::new("reindexing");
     let started = std::time::Instant::now();
     let n_records = index.reindex(&store, &mut |p| progress.update(p.done, p.total)).await;
@@ -149,9 +106,8 @@ pub(crate) async fn reindex(data: &Path) -> Result<()> {
 }
 
 pub(crate) async fn check(data: &Path) -> Result<()> {
-    let store = open(data).await?;
-    let index = open_index(data)?;
-    catch_up(&index, &store).await?;
+    let store = open_store_for_reading(data).await?;
+    let index = open_index(data, &store).await?;
     let agreement = index.check(&store).await?;
     store.close().await;
     if agreement.problems.is_empty() {

@@ -8,7 +8,7 @@ use chancery_ingest::Source;
 use chancery_store::{SourceFile, Store};
 use time::OffsetDateTime;
 
-use crate::commands::open;
+use crate::data::{open_index, open_store_for_reading};
 
 /// The demo record, loaded into an empty store so that a fresh clone shows something.
 const DEMO_PATH: &str = "demo/000_5e4392f9da7ebfc5.txt";
@@ -66,10 +66,19 @@ pub(crate) struct Options {
     pub(crate) admin_email: String,
     pub(crate) oai_page_size: u32,
     pub(crate) page_cache_bytes: usize,
+    pub(crate) max_connections: u32,
 }
 
 pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
-    let Options { addr, base_url, demo, admin_email, oai_page_size, page_cache_bytes } = options;
+    let Options {
+        addr,
+        base_url,
+        demo,
+        admin_email,
+        oai_page_size,
+        page_cache_bytes,
+        max_connections,
+    } = options;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CHANCERY_LOG").unwrap_or_else(|_| {
@@ -79,17 +88,23 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let store = open(data).await?;
-    if demo && store.last_change().await? == 0 {
+    let store = open_store_for_reading(data).await?;
+    if demo && !store.is_read_only() && store.last_change().await? == 0 {
         load_demo(&store).await?;
     }
-    let index_dir = data.join("index");
-    let index = chancery_search::SearchIndex::open(&index_dir)
-        .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
-    match index.catch_up(&store, &mut |_| {}).await {
-        Ok(_) | Err(chancery_search::Error::Locked) => {}
-        Err(error) => return Err(error.into()),
-    }
+    let index = if store.is_read_only() {
+        open_index(data, &store).await?
+    } else {
+        let index_dir = data.join("index");
+        let index = chancery_search::SearchIndex::open(&index_dir)
+            .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
+        // An import holding the index's lock is not waited for: the server follows it.
+        match index.catch_up(&store, &mut |_| {}).await {
+            Ok(_) | Err(chancery_search::Error::Locked) => {}
+            Err(error) => return Err(error.into()),
+        }
+        index
+    };
     index.reload()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -100,6 +115,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
     config.admin_email = admin_email;
     config.oai_page_size = oai_page_size;
     config.page_cache_bytes = page_cache_bytes;
+    config.max_connections = max_connections;
     let archive = chancery_web::Archive::new(store, index, config).await?;
     tracing::info!(records = archive_count(&archive).await, "serving at {base_url}");
     eprintln!("Chancery is serving at {base_url}/ (Ctrl-C stops it)");

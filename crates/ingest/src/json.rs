@@ -158,12 +158,21 @@ struct JsonSection {
     body: String,
 }
 
+/// Where a record came from, in archival terms: the source file's name, never its path on the
+/// importing machine. Written for readers and ignored on input (`source_path`, which older
+/// exports wrote, is accepted and ignored too).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonProvenance {
-    source_path: String,
+    #[serde(default)]
+    source_file: String,
+    #[serde(default, skip_serializing, rename = "source_path")]
+    _source_path: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
     sha256: String,
+    #[serde(default)]
     format: String,
+    #[serde(default)]
     imported_at: String,
 }
 
@@ -255,7 +264,8 @@ fn to_json(record: &Record) -> JsonRecord {
         collection_id: record.collection_id.clone(),
         entities: record.entities.clone(),
         provenance: record.provenance.as_ref().map(|p| JsonProvenance {
-            source_path: p.source_path.clone(),
+            source_file: file_name(&p.source_path).to_string(),
+            _source_path: None,
             sha256: p.sha256.clone(),
             format: p.format.clone(),
             imported_at: p.imported_at.format(&Rfc3339).unwrap_or_default(),
@@ -263,17 +273,39 @@ fn to_json(record: &Record) -> JsonRecord {
     }
 }
 
+/// The file name of a source path as the importer gave it (`/home/a/frus/v26.xml` → `v26.xml`),
+/// whichever separator the importing machine used.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
 /// Parses a JSON source: one record, an array of records, or JSON lines.
 pub fn parse(source: &Source<'_>) -> Parsed {
-    let text = match checked_text(source.path, source.bytes) {
+    let text = match checked_text(source.path, source.bytes, crate::MAX_JSON_LINE_BYTES) {
         Ok(text) => text,
         Err(rejected) => return rejected,
     };
     let mut reader = Reader { path: source.path, text, diagnostics: Vec::new(), counted: (0, 1) };
     let mut records = Vec::new();
     let located: Vec<(usize, JsonRecord)> = if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Vec<JsonRecord>>(text) {
-            Ok(items) => items.into_iter().map(|item| (1, item)).collect(),
+        // Each element is read on its own, so that its line is known and an error inside it is
+        // placed within the file.
+        match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+            Ok(items) => {
+                let mut located = Vec::with_capacity(items.len());
+                for item in items {
+                    let offset = item.get().as_ptr() as usize - text.as_ptr() as usize;
+                    let line = reader.line_at(offset);
+                    match serde_json::from_str::<JsonRecord>(item.get()) {
+                        Ok(record) => located.push((line, record)),
+                        Err(error) => {
+                            reader.serde_error_at(&error, line);
+                            break;
+                        }
+                    }
+                }
+                located
+            }
             Err(error) => {
                 reader.serde_error(&error);
                 Vec::new()
@@ -297,8 +329,24 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     };
     // Hashed once: a JSON-lines file may hold thousands of records.
     let provenance = source.provenance(Format::Json);
+    // Where each id was first seen, to name both places of a duplicate.
+    let mut first_seen: std::collections::HashMap<RecordId, (usize, usize)> =
+        std::collections::HashMap::new();
     for (idx, (line, item)) in located.into_iter().enumerate() {
         if let Some(mut record) = reader.record(item, idx + 1, line) {
+            if let Some((number, first_line)) = first_seen.get(&record.id) {
+                reader.diagnostic(
+                    Severity::Error,
+                    line,
+                    idx + 1,
+                    format!(
+                        "the id `{}` is also record {number}'s (line {first_line}): one file cannot hold a record twice; give one of them its own `id`",
+                        record.id
+                    ),
+                );
+                continue;
+            }
+            first_seen.insert(record.id.clone(), (idx + 1, line));
             record.provenance = Some(provenance.clone());
             records.push(record);
         }
@@ -332,13 +380,24 @@ impl Reader<'_> {
     }
 
     fn serde_error(&mut self, error: &serde_json::Error) {
+        self.serde_error_at(error, 1);
+    }
+
+    /// A serde error in the text that starts on line `first_line`. At the end of the input serde
+    /// counts the line after the last newline, which the file does not have: the error is on
+    /// the file's last line then.
+    fn serde_error_at(&mut self, error: &serde_json::Error, first_line: usize) {
         let message = error.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let last_line = self.text.trim_end_matches('\n').matches('\n').count() + 1;
+        let line = (first_line + error.line().max(1) - 1).min(last_line);
+        let column =
+            if error.column() == 0 { "end".to_string() } else { error.column().to_string() };
         self.diagnostics.push(Diagnostic {
             severity: Severity::Error,
             path: self.path.to_string(),
-            line: Some(error.line().max(1)),
-            message: format!("column {}: {message}", error.column()),
+            line: Some(line),
+            message: format!("column {column}: {message}"),
         });
     }
 
@@ -554,6 +613,16 @@ impl Reader<'_> {
                 .extra_sections
                 .push(Section { label: section.label, body: normalize_body(&section.body) });
         }
+        if let Some(tei) = &record.tei
+            && let Err(reason) = crate::tei::check_fragment(tei)
+        {
+            error(self, format!("field `tei`: {reason}"));
+            return None;
+        }
+        if let Some(problem) = crate::limits::record_problem(&record) {
+            error(self, problem.message);
+            return None;
+        }
         Some(record)
     }
 
@@ -675,5 +744,81 @@ mod tests {
             imported_at: OffsetDateTime::UNIX_EPOCH,
         });
         assert_eq!(parsed.diagnostics[0].line, Some(4), "{:?}", parsed.diagnostics);
+    }
+
+    fn diagnostics(text: &str) -> Vec<Diagnostic> {
+        parse(&Source {
+            path: "r.json",
+            bytes: text.as_bytes(),
+            imported_at: OffsetDateTime::UNIX_EPOCH,
+        })
+        .diagnostics
+    }
+
+    /// Regression (issue 10): an error at the end of a file was placed on the line after it.
+    #[test]
+    fn errors_at_the_end_are_on_the_last_line() {
+        let found = diagnostics("{\"title\": \"A\"}\n{\"title\": \n");
+        assert_eq!(found[0].line, Some(2), "{found:?}");
+        assert!(found[0].message.starts_with("column end: EOF"), "{found:?}");
+        let found = diagnostics("{\"title\": \"A\"}\n{\"title\": \"B\"");
+        assert_eq!(found[0].line, Some(2), "{found:?}");
+    }
+
+    /// Records of an array are placed on their own lines, errors inside them too.
+    #[test]
+    fn array_elements_have_their_lines() {
+        let found = diagnostics("[\n  {\"title\": \"A\"},\n  {\"title\": \"\"}\n]\n");
+        assert_eq!(
+            (found[0].line, found[0].message.as_str()),
+            (Some(3), "record 2: field `title` is empty: every record needs a title")
+        );
+        let found =
+            diagnostics("[\n  {\"title\": \"A\"},\n  {\"title\": \"B\",\n   \"dat\": 1}\n]\n");
+        assert_eq!(found[0].line, Some(4), "{found:?}");
+        assert!(found[0].message.contains("unknown field `dat`"), "{found:?}");
+    }
+
+    /// Regression (issue 10): a duplicate id within one file named the file twice and no line.
+    #[test]
+    fn a_duplicate_id_names_both_lines() {
+        let found = diagnostics(
+            "{\"id\": \"x\", \"title\": \"A\"}\n{\"title\": \"B\"}\n{\"id\": \"x\", \"title\": \"C\"}\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, Some(3));
+        assert!(found[0].message.contains("also record 1's (line 1)"), "{}", found[0].message);
+    }
+
+    /// Regression (issue 10): deep nesting in a JSON record's `tei` field reached the renderer.
+    #[test]
+    fn the_tei_field_is_checked_like_a_tei_file() {
+        let deep = format!("{}x{}", "<hi>".repeat(200), "</hi>".repeat(200));
+        let text =
+            serde_json::json!({"title": "T", "tei": format!("<div>{deep}</div>")}).to_string();
+        let found = diagnostics(&text);
+        assert!(
+            found[0].message.contains("field `tei`") && found[0].message.contains("MAX_XML_DEPTH"),
+            "{found:?}"
+        );
+        let broken = serde_json::json!({"title": "T", "tei": "<div><p>unclosed</div>"}).to_string();
+        assert!(diagnostics(&broken)[0].message.contains("does not parse as XML"));
+        let fine = serde_json::json!({"title": "T", "tei": "<div><p>closed</p></div>"}).to_string();
+        assert!(diagnostics(&fine).is_empty());
+    }
+
+    /// One field past its limit, and a record past the size limit, are refused on their line.
+    #[test]
+    fn fields_and_records_are_bounded() {
+        let long_title = "t".repeat(crate::limits::MAX_FIELD_BYTES + 1);
+        let text = format!("{{\"title\": \"ok\"}}\n{}", serde_json::json!({"title": long_title}));
+        let found = diagnostics(&text);
+        assert_eq!(found[0].line, Some(2));
+        assert!(found[0].message.contains("MAX_FIELD_BYTES"), "{found:?}");
+        let at_limit = "t".repeat(crate::limits::MAX_FIELD_BYTES);
+        assert!(diagnostics(&serde_json::json!({"title": at_limit}).to_string()).is_empty());
+        let body = "w ".repeat(crate::limits::MAX_RECORD_BYTES / 2 + 1);
+        let big = serde_json::json!({"title": "T", "texts": [{"kind": "original", "body": body}]});
+        assert!(diagnostics(&big.to_string())[0].message.contains("MAX_RECORD_BYTES"));
     }
 }

@@ -13,6 +13,7 @@ pub mod date_phrase;
 #[cfg(test)]
 mod fixtures;
 pub mod json;
+pub mod limits;
 pub mod tei;
 pub mod text;
 
@@ -26,8 +27,11 @@ use time::OffsetDateTime;
 
 /// The largest source file we read, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 256 * 1024 * 1024;
-/// The longest line we accept in a text source, in bytes.
+/// The longest line we accept in a record text source, in bytes.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+/// The longest line we accept in a JSON source, in bytes: one JSON line is one record, which
+/// may hold up to [`limits::MAX_RECORD_BYTES`] of text, escaped.
+pub const MAX_JSON_LINE_BYTES: usize = 4 * limits::MAX_RECORD_BYTES;
 
 /// One source file to parse.
 #[derive(Debug, Clone, Copy)]
@@ -179,9 +183,13 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     }
 }
 
-/// Checks that bytes are UTF-8 text with bounded lines and no NUL bytes, reporting the first
-/// problem with its line. Returns the text without a byte-order mark.
-pub(crate) fn checked_text<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Parsed> {
+/// Checks that bytes are UTF-8 text with lines of at most `max_line` bytes and no NUL bytes,
+/// reporting the first problem with its line. Returns the text without a byte-order mark.
+pub(crate) fn checked_text<'a>(
+    path: &str,
+    bytes: &'a [u8],
+    max_line: usize,
+) -> Result<&'a str, Parsed> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut line = 1;
     let mut line_start = 0;
@@ -195,12 +203,12 @@ pub(crate) fn checked_text<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, P
                 Some(line),
                 "binary data (a NUL byte): this is not a text record".into(),
             ));
-        } else if idx - line_start >= MAX_LINE_BYTES {
+        } else if idx - line_start >= max_line {
             return Err(Parsed::rejected(
                 path,
                 Some(line),
                 format!(
-                    "the line is longer than {MAX_LINE_BYTES} bytes: is this really a record? break the text into lines"
+                    "the line is longer than {max_line} bytes: is this really a record? break the text into lines"
                 ),
             ));
         }

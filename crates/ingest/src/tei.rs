@@ -36,11 +36,12 @@ use chancery_model::language::Language;
 use chancery_model::record::{Citation, CitationParts, Note, PageBreak, Record, Text, TextKind};
 use roxmltree::{Document, Node, ParsingOptions};
 
+use crate::limits::{self, MAX_XML_DEPTH};
 use crate::{Diagnostic, Format, Parsed, Severity, Source, date_phrase};
 
 mod html;
 
-pub use html::to_html;
+pub use html::{check_fragment, to_html};
 
 const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -96,6 +97,9 @@ pub fn parse(source: &Source<'_>) -> Parsed {
             return rejected(source.path, line, "invalid UTF-8: save the file as UTF-8".into());
         }
     };
+    if let Err((offset, message)) = limits::check_entities(text) {
+        return rejected(source.path, line_of(text, offset), message);
+    }
     let options = ParsingOptions { allow_dtd: true, ..ParsingOptions::default() };
     let document = match Document::parse_with_options(text, options) {
         Ok(document) => document,
@@ -108,6 +112,16 @@ pub fn parse(source: &Source<'_>) -> Parsed {
             );
         }
     };
+    if let Some(node) = too_deep(&document) {
+        return rejected(
+            source.path,
+            document.text_pos_at(node.range().start).row as usize,
+            format!(
+                "<{}> is nested more than {MAX_XML_DEPTH} elements deep (MAX_XML_DEPTH): no edition needs that; flatten the markup",
+                node.tag_name().name()
+            ),
+        );
+    }
     let root = document.root_element();
     if root.tag_name().name() != "TEI" || root.tag_name().namespace() != Some(TEI_NS) {
         return rejected(
@@ -161,6 +175,31 @@ pub fn parse(source: &Source<'_>) -> Parsed {
         parsed.records.clear();
     }
     parsed
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The first element nested deeper than [`MAX_XML_DEPTH`], found without recursion.
+pub(crate) fn too_deep<'a, 'input>(document: &'a Document<'input>) -> Option<Node<'a, 'input>> {
+    // Nodes come in document order, each after its parent: one pass gives every depth.
+    let mut depths: Vec<u32> = Vec::new();
+    for node in document.descendants() {
+        let index = node.id().get_usize();
+        let parent =
+            node.parent().map_or(0, |p| depths.get(p.id().get_usize()).copied().unwrap_or(0));
+        let depth = parent + u32::from(node.is_element());
+        if depths.len() <= index {
+            depths.resize(index + 1, 0);
+        }
+        depths[index] = depth;
+        if depth as usize > MAX_XML_DEPTH {
+            return Some(node);
+        }
+    }
+    None
 }
 
 fn rejected(path: &str, line: usize, message: String) -> Parsed {
@@ -502,6 +541,16 @@ impl<'a, 'input> Reader<'a, 'input> {
         record.texts.push(text);
         record.tei = Some(self.document.input_text()[div.range()].to_string());
         record.provenance = Some(self.provenance.clone());
+        if let Some(problem) = limits::record_problem(&record) {
+            let line = self.line(div);
+            self.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: self.source.path.to_string(),
+                line: Some(line),
+                message: format!("document `{}`: {}", record.id, problem.message),
+            });
+            return;
+        }
         self.records.push(record);
     }
 
@@ -766,6 +815,9 @@ struct Render {
     pages: Vec<PageBreak>,
     /// Open table cells in the current row.
     cell_open: bool,
+    /// Elements open around the current node (bounded by [`MAX_XML_DEPTH`], which the reader
+    /// has checked, so that rendering never recurses without a bound).
+    depth: usize,
 }
 
 impl Render {
@@ -843,8 +895,12 @@ impl Render {
             self.cell_open = false;
         }
         self.block(kind);
-        for child in node.children() {
-            self.node(child);
+        if self.depth < MAX_XML_DEPTH {
+            self.depth += 1;
+            for child in node.children() {
+                self.node(child);
+            }
+            self.depth -= 1;
         }
         self.block(kind);
         if name == "label" {
@@ -854,9 +910,11 @@ impl Render {
 
     /// Renders a footnote's text on its own and records it.
     fn note(&mut self, node: Node<'_, '_>, anchor: Option<usize>) {
-        let mut inner = Render::default();
-        for child in node.children() {
-            inner.node(child);
+        let mut inner = Render { depth: self.depth + 1, ..Render::default() };
+        if inner.depth <= MAX_XML_DEPTH {
+            for child in node.children() {
+                inner.node(child);
+            }
         }
         let (text, nested, _) = inner.finish();
         // Labels must stand in a text-format mark: no white space or brackets.

@@ -18,4 +18,5 @@ pub mod date;
 pub mod doc_type;
 pub mod id;
 pub mod language;
+pub mod loss;
 pub mod record;

@@ -82,6 +82,7 @@ fn record(line: &str) -> StoredRecord {
         revision: 1,
         created_at: OffsetDateTime::UNIX_EPOCH,
         updated_at: OffsetDateTime::UNIX_EPOCH,
+        deleted_at: None,
     }
 }
 
@@ -210,7 +211,7 @@ fn main() {
                     *empty.entry(q.kind.clone()).or_default() += 1;
                 }
                 if let Some(target) = &q.target {
-                    let rank = results.hits.iter().position(|h| &h.id == target);
+                    let rank = results.hits.iter().position(|h| h.id.as_str() == target);
                     reciprocal_ranks.push(rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0)));
                 }
             }

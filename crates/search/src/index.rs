@@ -2,8 +2,12 @@
 //! writers.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
+};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{Analyzer, ChanceryTokenizer};
@@ -18,6 +22,7 @@ pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
+    read_only: bool,
 }
 
 impl SearchIndex {
@@ -39,16 +44,40 @@ impl SearchIndex {
             }
             Err(error) => return Err(error.into()),
         };
-        SearchIndex::ready(index, fields)
+        SearchIndex::ready(index, fields, false)
     }
 
-    /// A fresh index in memory, for tests and benchmarks.
+    /// Opens the index in a folder that cannot be written (read-only media, another user's
+    /// data folder): searches work, catch-ups and rebuilds are refused with
+    /// [`Error::ReadOnly`]. `None` when there is no index of this schema there.
+    pub fn open_read_only(dir: &Path) -> Result<Option<SearchIndex>> {
+        if !dir.join("meta.json").is_file() {
+            return Ok(None);
+        }
+        let (schema, fields) = schema::build();
+        let directory =
+            ReadOnlyDirectory(MmapDirectory::open(dir).map_err(|e| Error::Index(e.into()))?);
+        let index = match Index::open(directory) {
+            Ok(index) if index.schema() == schema => index,
+            Ok(_) | Err(tantivy::TantivyError::SchemaError(_)) => return Ok(None),
+            Err(error) => return Err(error.into()),
+        };
+        SearchIndex::ready(index, fields, true).map(Some)
+    }
+
+    /// A fresh index in memory, for tests and benchmarks (and for searching a read-only data
+    /// folder that has no index).
     pub fn in_memory() -> Result<SearchIndex> {
         let (schema, fields) = schema::build();
-        SearchIndex::ready(Index::create_in_ram(schema), fields)
+        SearchIndex::ready(Index::create_in_ram(schema), fields, false)
     }
 
-    fn ready(index: Index, fields: Fields) -> Result<SearchIndex> {
+    /// Whether the index was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn ready(index: Index, fields: Fields, read_only: bool) -> Result<SearchIndex> {
         for analyzer in Analyzer::all() {
             index
                 .tokenizers()
@@ -61,7 +90,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .doc_store_cache_num_blocks(512)
             .try_into()?;
-        Ok(SearchIndex { index, fields, reader })
+        Ok(SearchIndex { index, fields, reader, read_only })
     }
 
     /// The last store change the index has applied (0 for a new index).
@@ -91,11 +120,18 @@ impl SearchIndex {
         n_threads: usize,
         heap_bytes: usize,
     ) -> Result<IndexWriter<TantivyDocument>> {
-        match self.index.writer_with_num_threads(n_threads, heap_bytes) {
-            Ok(writer) => Ok(writer),
-            Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked),
-            Err(error) => Err(error.into()),
+        if self.read_only {
+            return Err(Error::ReadOnly);
         }
+        let writer = match self.index.writer_with_num_threads(n_threads, heap_bytes) {
+            Ok(writer) => writer,
+            Err(tantivy::TantivyError::LockFailure(..)) => return Err(Error::Locked),
+            Err(error) => return Err(error.into()),
+        };
+        // Files a killed writer left behind (a reindex stopped half-way) are registered as the
+        // index's own but used by no commit: with the writer lock held they can go.
+        writer.garbage_collect_files().wait()?;
+        Ok(writer)
     }
 
     /// Merges every segment into one: after a full rebuild, so that each query term is looked up
@@ -114,5 +150,61 @@ impl SearchIndex {
         prepared.set_payload(&format!("{PAYLOAD_PREFIX}{seq}"));
         prepared.commit()?;
         self.reload()
+    }
+}
+
+/// A directory that serves reads and refuses writes: the reader's meta lock, which only keeps a
+/// writer's garbage collection away, is not taken, since no writer can run here.
+#[derive(Debug, Clone)]
+struct ReadOnlyDirectory(MmapDirectory);
+
+fn read_only_error(path: &Path) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!("the index is open read-only: {} cannot be written", path.display()),
+    )
+}
+
+impl Directory for ReadOnlyDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only_error(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(read_only_error(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, _data: &[u8]) -> std::io::Result<()> {
+        Err(read_only_error(path))
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(watch_callback)
     }
 }

@@ -44,9 +44,12 @@ pub enum Error {
     },
     /// Another process (a running server) holds the index's write lock.
     #[error(
-        "the search index is being written by another Chancery process (a running server?); it will catch up with the store itself"
+        "the search index is being written by another Chancery process (an import, or a running server)"
     )]
     Locked,
+    /// The index was opened read-only and was asked to write.
+    #[error("the search index is open read-only (the data folder cannot be written)")]
+    ReadOnly,
     /// A request outside the limits.
     #[error("{0}")]
     Request(String),

@@ -93,7 +93,7 @@ pub const MAX_OFFSET: usize = 100_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// Record id.
-    pub id: String,
+    pub id: RecordId,
     /// Title.
     pub title: String,
     /// Date as printed.
@@ -283,11 +283,10 @@ impl SearchIndex {
         }
         let highlighter = self.highlighter(&request.query)?;
         // One query for the page's records, not one per hit.
-        let ids: Vec<RecordId> =
-            results.hits.iter().filter_map(|hit| RecordId::parse(&hit.id).ok()).collect();
+        let ids: Vec<RecordId> = results.hits.iter().map(|hit| hit.id.clone()).collect();
         let records = store.get_many(&ids).await?;
         for hit in &mut results.hits {
-            if let Some(stored) = records.iter().find(|s| s.record.id.as_str() == hit.id) {
+            if let Some(stored) = records.iter().find(|s| s.record.id == hit.id) {
                 hit.snippet = highlighter.snippet(&stored.record);
             }
         }
@@ -328,8 +327,15 @@ impl SearchIndex {
             doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
         };
         let edtf = text(self.fields.date_edtf);
+        let id = text(self.fields.id);
+        // The index holds only ids the store gave it: a bad one means the index is damaged.
+        let id = RecordId::parse(&id).map_err(|e| {
+            Error::Index(tantivy::TantivyError::InternalError(format!(
+                "the index holds a bad record id `{id}` ({e}); `chancery reindex` rebuilds it"
+            )))
+        })?;
         Ok(Hit {
-            id: text(self.fields.id),
+            id,
             title: text(self.fields.title_exact),
             date_printed: text(self.fields.date_printed),
             date_edtf: (!edtf.is_empty()).then_some(edtf),

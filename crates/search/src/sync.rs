@@ -12,8 +12,8 @@ use chancery_model::id::RecordId;
 use chancery_store::{Store, StoredRecord};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use crate::Result;
 use crate::index::SearchIndex;
-use crate::{Error, Result};
 
 /// Records fetched from the store per round.
 const BATCH: u32 = 500;
@@ -65,10 +65,8 @@ impl SearchIndex {
         let mut writer = if bulk { self.bulk_writer()? } else { self.writer(1, WRITER_HEAP / 2)? };
         let mut done = 0;
         for id in &ids {
-            writer.delete_term(Term::from_field_text(self.fields.id, id));
-            let record_id = RecordId::parse(id)
-                .map_err(|e| Error::Request(format!("the store holds a bad id `{id}`: {e}")))?;
-            if let Some(stored) = store.get(&record_id).await? {
+            writer.delete_term(Term::from_field_text(self.fields.id, id.as_str()));
+            if let Some(stored) = store.get(id).await? {
                 writer.add_document(self.fields.document(&stored))?;
             }
             done += 1;

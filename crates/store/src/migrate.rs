@@ -13,6 +13,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "collections and authorities",
         include_str!("../migrations/sqlite/0002_collections_authorities.sql"),
     ),
+    (
+        3,
+        "each record's collection as a column",
+        include_str!("../migrations/sqlite/0003_record_collection.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -265,7 +265,7 @@ async fn search(
                 highlights: s.highlights.iter().map(|r| [r.start, r.end]).collect(),
                 text: s.text,
             }),
-            id: hit.id,
+            id: hit.id.to_string(),
             title: hit.title,
             date: hit.date_printed,
             edtf: hit.date_edtf,

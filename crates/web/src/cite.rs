@@ -175,8 +175,7 @@ pub(crate) async fn export(
     let day = today();
     let mut out = String::new();
     for hit in &ran.results.hits {
-        let Ok(id) = RecordId::parse(&hit.id) else { continue };
-        if let Some(stored) = archive.store.get(&id).await? {
+        if let Some(stored) = archive.store.get(&hit.id).await? {
             let text = cite(&stored.record, format, day).map_err(|e| Problem::internal(&e))?;
             out.push_str(&text);
             if format == Format::Bibtex {

@@ -18,9 +18,9 @@ mod oai;
 mod pages;
 mod search;
 mod security;
+mod server;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -35,6 +35,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use crate::api::openapi_json;
+pub use crate::server::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, serve};
 
 /// How the server presents itself.
 #[derive(Debug, Clone)]
@@ -53,6 +54,10 @@ pub struct Config {
     /// The most URLs one sitemap file lists (the protocol allows 50,000); past it `sitemap.xml`
     /// becomes an index.
     pub sitemap_urls: u32,
+    /// Connections served at once (see [`MAX_CONNECTIONS`]).
+    pub max_connections: u32,
+    /// How long a client has to send a request's headers (see [`HEADER_READ_TIMEOUT`]).
+    pub header_read_timeout: Duration,
 }
 
 impl Config {
@@ -65,6 +70,8 @@ impl Config {
             oai_page_size: 100,
             page_cache_bytes: 64 * 1024 * 1024,
             sitemap_urls: 50_000,
+            max_connections: MAX_CONNECTIONS,
+            header_read_timeout: HEADER_READ_TIMEOUT,
         }
     }
 
@@ -120,6 +127,11 @@ impl Archive {
         }))
     }
 
+    /// The store the archive serves from.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// How many current records the store holds.
     pub async fn count(&self) -> Result<i64, Error> {
         Ok(self.store.count().await?)
@@ -161,7 +173,13 @@ impl Archive {
         if last == self.seen.load(Ordering::Acquire) {
             return Ok(false);
         }
-        match self.index.catch_up(&self.store, &mut |_| {}).await {
+        // A read-only index cannot be caught up here; it shows what its writer has committed.
+        let catch_up = if self.index.is_read_only() || self.store.is_read_only() {
+            Ok(chancery_search::CatchUp::default())
+        } else {
+            self.index.catch_up(&self.store, &mut |_| {}).await
+        };
+        match catch_up {
             Ok(caught_up) if caught_up.n_records > 0 => {
                 tracing::info!(records = caught_up.n_records, seq = caught_up.seq, "indexed");
             }
@@ -247,18 +265,4 @@ pub fn router(archive: Shared) -> Router {
                 ),
         )
         .with_state(archive)
-}
-
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    archive: Shared,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), Error> {
-    let addr =
-        listener.local_addr().map_or_else(|_| "?".to_string(), |a: SocketAddr| a.to_string());
-    let follower = tokio::spawn(follow(archive.clone(), Duration::from_secs(1)));
-    let served = axum::serve(listener, router(archive)).with_graceful_shutdown(shutdown).await;
-    follower.abort();
-    served.map_err(|source| Error::Serve { addr, source })
 }

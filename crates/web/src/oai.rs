@@ -28,6 +28,8 @@ const OAI_SCHEMA: &str =
     "http://www.openarchives.org/OAI/2.0/ http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd";
 const DC_SCHEMA: &str =
     "http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd";
+/// The largest cursor a resumption token may carry: more records than any archive holds.
+const MAX_CURSOR: u64 = 1 << 48;
 const ARGUMENTS: [&str; 7] =
     ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"];
 
@@ -311,6 +313,11 @@ fn set_spec(collection_id: &str) -> String {
     collection_id.replace('/', ":")
 }
 
+/// The collection a set names (the inverse of [`set_spec`]).
+fn set_collection(set_spec: &str) -> String {
+    set_spec.replace(':', "/")
+}
+
 /// The record's sets: its innermost collection and every collection that holds it.
 fn set_specs(record: &Record) -> Vec<String> {
     let Some(id) = &record.collection_id else { return Vec::new() };
@@ -343,23 +350,20 @@ async fn load(archive: &Shared, changes: &[Change]) -> Result<Vec<Option<Record>
     let current: Vec<RecordId> = changes
         .iter()
         .filter(|c| c.kind != ChangeKind::Deleted)
-        .filter_map(|c| RecordId::parse(&c.record_id).ok())
+        .map(|c| c.record_id.clone())
         .collect();
-    let mut found: std::collections::HashMap<String, Record> = archive
+    let mut found: std::collections::HashMap<RecordId, Record> = archive
         .store
         .get_many(&current)
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|stored| (stored.record.id.to_string(), stored.record))
+        .map(|stored| (stored.record.id.clone(), stored.record))
         .collect();
     let mut out = Vec::with_capacity(changes.len());
     for change in changes {
         let record = if change.kind == ChangeKind::Deleted {
-            match RecordId::parse(&change.record_id) {
-                Ok(id) => archive.store.withdrawn(&id).await.map_err(internal)?.map(|s| s.record),
-                Err(_) => None,
-            }
+            archive.store.withdrawn(&change.record_id).await.map_err(internal)?.map(|s| s.record)
         } else {
             found.remove(&change.record_id)
         };
@@ -396,7 +400,9 @@ impl ListState {
         let optional = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let state = ListState {
             after: after.parse().ok().filter(|a: &i64| *a >= 0)?,
-            cursor: cursor.parse().ok()?,
+            // A cursor counts records sent; one past what any store holds is a forged token
+            // (and would overflow when the next page is added to it).
+            cursor: cursor.parse().ok().filter(|c: &u64| *c <= MAX_CURSOR)?,
             from: optional(from),
             until: optional(until),
             set: optional(set),
@@ -431,7 +437,7 @@ fn parse_bound(value: &str, until: bool) -> Result<String, OaiError> {
 }
 
 async fn list(archive: &Shared, request: &Request, out: &mut Xml) -> Result<(), OaiError> {
-    let records = request.verb == "ListRecords";
+    let records_wanted = request.verb == "ListRecords";
     let arg = |name: &str| request.args.get(name).map(String::as_str);
     let state = if let Some(token) = arg("resumptionToken") {
         if request.args.len() > 1 {
@@ -468,53 +474,48 @@ async fn list(archive: &Shared, request: &Request, out: &mut Xml) -> Result<(), 
         }
         ListState { after: 0, cursor: 0, from, until, set: arg("set").map(str::to_string) }
     };
-    let page_size = archive.config.oai_page_size.max(1) as usize;
-    let mut entries: Vec<(Change, Option<Record>)> = Vec::with_capacity(page_size);
-    let mut scanned = state.after;
-    let mut more = false;
-    // One more than a page tells whether another page follows; with a set, batches of that
-    // size are scanned until the page fills.
-    let batch = (page_size + 1).min(1000) as u32;
-    'scan: loop {
-        let changes = archive
-            .store
-            .latest_changes(scanned, state.from.as_deref(), state.until.as_deref(), batch)
-            .await
-            .map_err(internal)?;
-        if changes.is_empty() {
-            break;
-        }
-        let records = load(archive, &changes).await?;
-        for (change, record) in changes.into_iter().zip(records) {
-            let in_set = match (&state.set, &record) {
-                (None, _) => true,
-                (Some(set), Some(record)) => set_specs(record).iter().any(|s| s == set),
-                (Some(_), None) => false,
-            };
-            if !in_set {
-                scanned = change.seq;
-                continue;
-            }
-            if entries.len() == page_size {
-                more = true;
-                break 'scan;
-            }
-            scanned = change.seq;
-            entries.push((change, record));
-        }
+    // A set that names no collection matches nothing: answered at once, not by a scan.
+    let collection = state.set.as_deref().map(set_collection);
+    if let Some(collection) = &collection
+        && archive.store.collection(collection).await.map_err(internal)?.is_none()
+    {
+        return Err(error(
+            "noRecordsMatch",
+            format!(
+                "there is no set `{}`; ListSets names them",
+                state.set.as_deref().unwrap_or("")
+            ),
+        ));
     }
-    if entries.is_empty() {
+    let page_size = archive.config.oai_page_size.max(1) as usize;
+    // One more than a page tells whether another page follows; the store filters by set.
+    let mut changes = archive
+        .store
+        .latest_changes(
+            state.after,
+            state.from.as_deref(),
+            state.until.as_deref(),
+            collection.as_deref(),
+            (page_size + 1) as u32,
+        )
+        .await
+        .map_err(internal)?;
+    let more = changes.len() > page_size;
+    changes.truncate(page_size);
+    if changes.is_empty() {
         return Err(error("noRecordsMatch", "no records match these arguments"));
     }
-    let name = if records { "ListRecords" } else { "ListIdentifiers" };
+    let records = load(archive, &changes).await?;
+    let name = if records_wanted { "ListRecords" } else { "ListIdentifiers" };
     out.start(name, &[]);
-    for (change, record) in &entries {
-        write_record(archive, out, change, record.as_ref(), records);
+    for (change, record) in changes.iter().zip(&records) {
+        write_record(archive, out, change, record.as_ref(), records_wanted);
     }
     let cursor = state.cursor.to_string();
     let next = ListState {
-        after: entries.last().map_or(scanned, |(c, _)| c.seq),
-        cursor: state.cursor + entries.len() as u64,
+        after: changes.last().map_or(state.after, |c| c.seq),
+        // A token's cursor is checked when it is read, so that this sum cannot overflow.
+        cursor: state.cursor + changes.len() as u64,
         ..state.clone()
     };
     if more {
@@ -610,7 +611,9 @@ fn dublin_core(archive: &Shared, out: &mut Xml, record: &Record) {
         &[],
         &format!("{}/records/{}", archive.config.base_url, record.id),
     );
-    if let Some(url) = parts.and_then(|p| p.source_url.as_deref()) {
+    if let Some(url) =
+        parts.and_then(|p| p.source_url.as_deref()).and_then(crate::pages::web_address)
+    {
         out.element("dc:identifier", &[], url);
     }
     if let Some(citation) = &record.citation {
@@ -652,7 +655,9 @@ mod tests {
             set: Some("frus1955-57v26:ch3".into()),
         };
         assert_eq!(ListState::from_token(&state.token()), Some(state));
-        for bad in ["", "v1|x|0||||", "v2|1|0||||", "v1|-4|0||||", "v1|1|0|yesterday|||"] {
+        // Regression (issue 10): a huge cursor wrapped around when the next page was added.
+        let huge = format!("v1|1|{}||||", u64::MAX);
+        for bad in ["", "v1|x|0||||", "v2|1|0||||", "v1|-4|0||||", "v1|1|0|yesterday|||", &huge] {
             assert_eq!(ListState::from_token(bad), None, "{bad}");
         }
     }

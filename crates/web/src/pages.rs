@@ -99,8 +99,7 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
         {
             continue;
         }
-        let Ok(id) = RecordId::parse(&change.record_id) else { continue };
-        if let Some(stored) = archive.store.get(&id).await? {
+        if let Some(stored) = archive.store.get(&change.record_id).await? {
             newest.push(Newest {
                 href: record_path(&stored.record.id),
                 title: stored.record.title.clone(),
@@ -233,6 +232,15 @@ struct Mention {
     href: String,
 }
 
+/// Where a record came from, in archival terms: the source file's name (never its path on the
+/// importing machine), format, checksum and import date.
+struct ProvenanceView {
+    file: String,
+    format: String,
+    sha256: String,
+    imported: String,
+}
+
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage<'a> {
@@ -257,6 +265,9 @@ struct DocumentPage<'a> {
     json_ld: String,
     revision: i64,
     updated: String,
+    /// The record's source URL, where it is a web address a link may point to.
+    source_link: Option<String>,
+    provenance: Option<ProvenanceView>,
 }
 
 pub(crate) async fn document(
@@ -528,8 +539,31 @@ async fn render_document(
         json_ld,
         revision: stored.revision,
         updated: stored.updated_at.date().to_string(),
+        source_link: record
+            .citation
+            .as_ref()
+            .and_then(|c| c.parts.source_url.as_deref())
+            .and_then(web_address)
+            .map(str::to_string),
+        provenance: record.provenance.as_ref().map(|p| ProvenanceView {
+            file: chancery_ingest::json::file_name(&p.source_path).to_string(),
+            format: p.format.clone(),
+            sha256: p.sha256.clone(),
+            imported: p.imported_at.date().to_string(),
+        }),
     };
     Ok(page.render()?)
+}
+
+/// A URL a link may point to: `http:` or `https:`, nothing else (a record's source URL comes
+/// from an import and could say `javascript:`).
+pub(crate) fn web_address(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme_end = url.find(':')?;
+    let scheme = &url[..scheme_end];
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let clean = !url.chars().any(|c| c.is_control() || c.is_whitespace());
+    (web && clean && url[scheme_end..].starts_with("://")).then_some(url)
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -642,7 +676,7 @@ fn json_ld(record: &Record, permalink: &str, base: &str) -> serde_json::Value {
         if let Some(translator) = &citation.parts.translator {
             item["translator"] = json!({"@type": "Person", "name": translator});
         }
-        if let Some(url) = &citation.parts.source_url {
+        if let Some(url) = citation.parts.source_url.as_deref().and_then(web_address) {
             item["sameAs"] = json!(url);
         }
     }

@@ -194,7 +194,7 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
         .hits
         .iter()
         .map(|hit| HitView {
-            href: format!("/records/{}", hit.id),
+            href: record_path(&hit.id),
             title: hit.title.clone(),
             date: hit.date_printed.clone(),
             snippet: hit.snippet.as_ref().map(|s| marked(&s.text, &s.highlights)),
@@ -447,11 +447,10 @@ pub(crate) async fn related(archive: &Shared, record: &Record) -> Vec<HitView> {
     results
         .hits
         .into_iter()
-        .filter(|hit| hit.id != record.id.as_str())
+        .filter(|hit| hit.id != record.id)
         .take(5)
         .map(|hit| HitView {
-            href: chancery_model::id::RecordId::parse(&hit.id)
-                .map_or_else(|_| "/".to_string(), |id| record_path(&id)),
+            href: record_path(&hit.id),
             title: hit.title,
             date: hit.date_printed,
             snippet: None,

@@ -37,7 +37,7 @@ fn fixture_files() -> Vec<PathBuf> {
 
 async fn import(store: &Store, files: &[PathBuf]) {
     let now = OffsetDateTime::now_utc();
-    let mut batch = store.begin_import(now).await.unwrap();
+    let mut batch = store.begin_import(now, chancery_store::ImportPolicy::default()).await.unwrap();
     for path in files {
         let bytes = std::fs::read(path).unwrap();
         let shown = path.display().to_string();
@@ -858,4 +858,232 @@ async fn oai_harvests_survive_changes_underneath() {
     )
     .await;
     assert!(xml.contains("<header status=\"deleted\">"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile and mistaken input (issue 10)
+
+/// Stores records directly, as an older Chancery (before the importer's limits) could have.
+async fn store_directly(archive: &Shared, records: Vec<chancery_model::record::Record>) {
+    archive.store().import(&records, &[], OffsetDateTime::now_utc()).await.unwrap();
+    archive.refresh().await.unwrap();
+}
+
+fn plain_record(id: &str, title: &str) -> chancery_model::record::Record {
+    use chancery_model::date::DocDate;
+    use chancery_model::record::{Record, Text, TextKind};
+    let mut record = Record::new(
+        RecordId::parse(id).unwrap(),
+        title.into(),
+        DocDate { printed: "1954".into(), edtf: "1954".parse().ok() },
+    );
+    record.texts.push(Text::new(TextKind::Original, None, "Original".into(), "Plain text.".into()));
+    record
+}
+
+/// Regression (issue 10): one page view of a record with deeply nested TEI overflowed a worker's
+/// stack and aborted the server. Such a record (stored before the importer's limit) now renders
+/// its plain text; the page answers 200.
+#[tokio::test]
+async fn deeply_nested_stored_tei_renders_as_plain_text() {
+    let site = site().await;
+    let mut deep = plain_record("deep-tei", "Deeply nested");
+    deep.tei = Some(format!(
+        "<div type=\"document\">{}x{}</div>",
+        "<note>".repeat(2_500),
+        "</note>".repeat(2_500)
+    ));
+    let mut hi = plain_record("deep-hi", "Deeply highlighted");
+    hi.tei = Some(format!("<div>{}x{}</div>", "<hi>".repeat(8_000), "</hi>".repeat(8_000)));
+    store_directly(&site.archive, vec![deep, hi]).await;
+    for id in ["deep-tei", "deep-hi"] {
+        let page = get(&site.app, &format!("/records/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{id}");
+        assert!(page.body.contains("Plain text."), "{id}");
+    }
+}
+
+/// Regression (issue 10): the API showed `provenance.source_path`, a path on the importing
+/// machine. It shows the file's name, format, checksum and import time.
+#[tokio::test]
+async fn provenance_shows_no_paths() {
+    let site = site().await;
+    let json: serde_json::Value =
+        serde_json::from_str(&get(&site.app, "/api/v1/records/wcda-112970").await.body).unwrap();
+    let provenance = &json["provenance"];
+    assert!(provenance.get("source_path").is_none(), "{provenance}");
+    assert_eq!(provenance["source_file"], "000_5e4392f9da7ebfc5.txt");
+    assert_eq!(provenance["format"], "text");
+    assert_eq!(provenance["sha256"].as_str().unwrap().len(), 64);
+    let root = root().canonicalize().unwrap();
+    for uri in ["/api/v1/records/wcda-112970", "/records/wcda-112970", "/api/v1/records?limit=1000"]
+    {
+        let body = get(&site.app, uri).await.body;
+        assert!(!body.contains(root.to_str().unwrap()), "{uri} shows a path");
+        assert!(!body.contains("/demo/000_"), "{uri} shows a path");
+    }
+    let page = get(&site.app, "/records/wcda-112970").await.body;
+    assert!(
+        page.contains("Imported from <span class=\"file\">000_5e4392f9da7ebfc5.txt</span> (text)")
+    );
+}
+
+/// Regression (issue 10): a `javascript:` source URL was rendered as a link and given as the
+/// JSON-LD `sameAs`.
+#[tokio::test]
+async fn only_web_addresses_become_links() {
+    let site = site().await;
+    let mut record = plain_record("script-url", "A record with a scripted source");
+    record.citation = Some(chancery_model::record::Citation {
+        text: "Somewhere.".into(),
+        parts: chancery_model::record::CitationParts {
+            source_url: Some("javascript:window.__xss=9".into()),
+            ..Default::default()
+        },
+    });
+    let mut fine = plain_record("web-url", "A record with a web source");
+    fine.citation = Some(chancery_model::record::Citation {
+        text: "Somewhere.".into(),
+        parts: chancery_model::record::CitationParts {
+            source_url: Some("https://example.org/doc/1".into()),
+            ..Default::default()
+        },
+    });
+    store_directly(&site.archive, vec![record, fine]).await;
+    let page = get(&site.app, "/records/script-url").await.body;
+    assert!(!page.contains("href=\"javascript:"), "no script link");
+    assert!(!page.contains("\"sameAs\""), "no script address in JSON-LD");
+    assert!(page.contains("Source: javascript:window.__xss=9"), "shown as text");
+    let page = get(&site.app, "/records/web-url").await.body;
+    assert!(page.contains("<a href=\"https://example.org/doc/1\" rel=\"external\">"));
+    assert!(page.contains("\"sameAs\":\"https://example.org/doc/1\""));
+}
+
+/// Regression (issue 10): a resumption token with a huge cursor wrapped around, and a set that
+/// names no collection scanned every record.
+#[tokio::test]
+async fn oai_tokens_and_sets_are_checked_first() {
+    let site = site().await;
+    let huge = format!("v1|0|{}|||", u64::MAX);
+    let xml = oai(&site.app, &format!("verb=ListRecords&resumptionToken={}", encode(&huge))).await;
+    assert_eq!(error_code(&xml), Some("badResumptionToken"));
+    for query in [
+        "verb=ListRecords&metadataPrefix=oai_dc&set=no-such-volume",
+        "verb=ListIdentifiers&metadataPrefix=oai_dc&set=frus1969-76vtest:nothing",
+    ] {
+        let xml = oai(&site.app, query).await;
+        assert_eq!(error_code(&xml), Some("noRecordsMatch"), "{query}");
+    }
+    let token = encode("v1|0|0|||no-such-volume");
+    let xml = oai(&site.app, &format!("verb=ListRecords&resumptionToken={token}")).await;
+    assert_eq!(error_code(&xml), Some("noRecordsMatch"));
+    // A real set still lists its records, its chapter's too.
+    let xml =
+        oai(&site.app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=frus1969-76vtest").await;
+    assert_eq!(texts(&xml, "identifier").len(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections (issue 10): a real listener, real sockets.
+
+/// Starts the real connection loop on a loopback port; returns its address and a stopper.
+async fn serving(
+    max_connections: u32,
+    header_read_timeout: std::time::Duration,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>, Site) {
+    let site = site().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut config = Config::new(BASE);
+    config.max_connections = max_connections;
+    config.header_read_timeout = header_read_timeout;
+    let archive =
+        Archive::new(site.archive.store().clone(), SearchIndex::in_memory().unwrap(), config)
+            .await
+            .unwrap();
+    tokio::spawn(chancery_web::serve(listener, archive, async {
+        let _ = stopped.await;
+    }));
+    (addr, stop, site)
+}
+
+async fn read_all(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out).await;
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// Regression (issue 10): connections that trickled header lines were never timed out. The
+/// server closes a connection that has not sent its headers within the header timeout, however
+/// it trickles (here a line every 100 ms against a 400 ms timeout).
+#[tokio::test]
+async fn slow_headers_are_timed_out() {
+    use tokio::io::AsyncWriteExt;
+    let timeout = std::time::Duration::from_millis(400);
+    let (addr, _stop, _site) = serving(16, timeout).await;
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let started = std::time::Instant::now();
+    slow.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    // Trickle a header line every 100 ms until the server closes or twice the timeout passed.
+    for n in 1.. {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let line = format!("X-Slow-{n}: {n}\r\n");
+        if slow.write_all(line.as_bytes()).await.is_err() || started.elapsed() > timeout * 2 {
+            break;
+        }
+    }
+    let closed = tokio::time::timeout(timeout, read_all(&mut slow))
+        .await
+        .expect("the server has closed the connection");
+    let waited = started.elapsed();
+    assert!(closed.is_empty() || closed.starts_with("HTTP/1.1 408"), "{closed}");
+    assert!(waited >= timeout, "closed after {waited:?}");
+    assert!(waited < timeout * 4, "still open after {waited:?}");
+    // The default is a named, documented constant.
+    assert_eq!(chancery_web::HEADER_READ_TIMEOUT, std::time::Duration::from_secs(10));
+}
+
+/// Connections past the cap are answered 503 and closed; the ones within it are served, and a
+/// freed place is taken again.
+#[tokio::test]
+async fn connections_past_the_cap_are_shed() {
+    use tokio::io::AsyncWriteExt;
+    let (addr, stop, _site) = serving(2, chancery_web::HEADER_READ_TIMEOUT).await;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        held.push(stream);
+    }
+    // The server takes connections in order: make sure both are being served.
+    tokio::task::yield_now().await;
+    let mut shed = tokio::net::TcpStream::connect(addr).await.unwrap();
+    shed.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_all(&mut shed).await;
+    assert!(answer.starts_with("HTTP/1.1 503 Service Unavailable"), "{answer}");
+    assert!(answer.contains("Retry-After: 1"), "{answer}");
+    // One held connection finishes its request: its place serves the next reader.
+    held[0].write_all(b"Connection: close\r\n\r\n").await.unwrap();
+    assert!(read_all(&mut held[0]).await.starts_with("HTTP/1.1 200 OK"));
+    drop(held.remove(0));
+    let mut served = None;
+    for _ in 0..50 {
+        let mut next = tokio::net::TcpStream::connect(addr).await.unwrap();
+        next.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let answer = read_all(&mut next).await;
+        if answer.starts_with("HTTP/1.1 200") {
+            served = Some(answer);
+            break;
+        }
+        // The freed place is given back when the server's task for it ends.
+        tokio::task::yield_now().await;
+    }
+    assert!(served.is_some(), "a freed place serves again");
+    let _ = stop.send(());
 }

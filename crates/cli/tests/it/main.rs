@@ -240,10 +240,20 @@ fn delete_keeps_a_tombstone() {
     dir.check(&["delete", "wcda-112970"], 0);
     dir.check(&["show", "wcda-112970"], 1);
     dir.check(&["delete", "wcda-112970"], 1);
-    let lines = dir.json_lines(&["import", SEED, "--json"]);
+    // Regression (issue 10): importing the id again brought it back unasked.
+    let (_, stderr) = dir.check(&["import", SEED], 1);
+    assert!(stderr.contains("was deleted on") && stderr.contains("--undelete"), "{stderr}");
+    dir.check(&["show", "wcda-112970"], 1);
+    let lines = dir.json_lines(&["import", SEED, "--json", "--undelete"]);
     assert_eq!(
         (lines[0]["action"].as_str(), lines[0]["revision"].as_i64()),
         (Some("created"), Some(2))
+    );
+    // Its history shows the deletion, and the listing shows it back.
+    let (history, _) = dir.check(&["history", "wcda-112970"], 0);
+    assert!(
+        history.contains("revision 1\tsuperseded") && history.contains("revision 2\tcurrent"),
+        "{history}"
     );
 }
 
@@ -412,11 +422,17 @@ fn a_tei_volume_imports_with_notes_pages_people_and_chapters() {
     let (by_url, _) =
         dir.check(&["show", "https://history.state.gov/historicaldocuments/frus-test-v1/d3"], 0);
     assert_eq!(by_url, text);
-    // The text view carries everything but the TEI markup itself: re-imported, it replaces the
-    // TEI-backed version (an update) and keeps every field, notes and pages included.
+    // The text view carries everything but the TEI markup itself: re-imported, it would replace
+    // the TEI-backed version with another kind of source and lose the markup, so it is refused
+    // unless asked; asked, it keeps every field, notes and pages included.
     let (before, _) = dir.check(&["show", "frus-test-v1/d3", "--format", "json"], 0);
     let path = dir.write("d3.txt", &text);
-    let lines = dir.json_lines(&["import", path.to_str().unwrap(), "--json"]);
+    let (_, stderr) = dir.check(&["import", path.to_str().unwrap()], 1);
+    assert!(
+        stderr.contains("a tei source, with a text one") && stderr.contains("lose tei"),
+        "{stderr}"
+    );
+    let lines = dir.json_lines(&["import", path.to_str().unwrap(), "--json", "--replace"]);
     assert_eq!(lines[0]["action"], "updated");
     let (after, _) = dir.check(&["show", "frus-test-v1/d3", "--format", "json"], 0);
     let (mut before, mut after): (Value, Value) =

@@ -11,18 +11,44 @@ use std::fmt::Write as _;
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{XML_NS, is, is_document, xml_id};
+use super::{XML_NS, is, is_document, too_deep, xml_id};
+use crate::limits::MAX_XML_DEPTH;
+
+/// A document's TEI fragment (as kept in `Record::tei`) with the namespace declarations of the
+/// volume it was cut from.
+fn wrap_fragment(tei: &str) -> String {
+    format!(
+        "<wrapper xmlns=\"http://www.tei-c.org/ns/1.0\" xmlns:frus=\"http://history.state.gov/ns/1.0\">{tei}</wrapper>"
+    )
+}
+
+/// Checks a TEI fragment the way [`to_html`] reads it: well-formed, no DTD, nested at most
+/// [`MAX_XML_DEPTH`] deep. The importer checks JSON records' fragments with it.
+pub fn check_fragment(tei: &str) -> Result<(), String> {
+    fragment_document(&wrap_fragment(tei)).map(|_| ())
+}
+
+/// Parses a wrapped fragment, refusing what nests too deep before anything recursive sees it
+/// (a record stored before the importer bounded the nesting must not take the server's stack
+/// with it).
+fn fragment_document(wrapped: &str) -> Result<Document<'_>, String> {
+    let options = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() };
+    let document = Document::parse_with_options(wrapped, options)
+        .map_err(|e| format!("the TEI does not parse as XML: {e}"))?;
+    if let Some(node) = too_deep(&document) {
+        return Err(format!(
+            "<{}> is nested more than {MAX_XML_DEPTH} elements deep (MAX_XML_DEPTH): flatten the markup",
+            node.tag_name().name()
+        ));
+    }
+    Ok(document)
+}
 
 /// Renders one document's TEI (as kept in `Record::tei`) to HTML: the body (without the head,
 /// which pages show as the title) followed by the footnotes, the head's own notes first.
 pub fn to_html(tei: &str) -> Result<String, String> {
-    // The fragment lost the root's namespace declarations: give them back.
-    let wrapped = format!(
-        "<wrapper xmlns=\"http://www.tei-c.org/ns/1.0\" xmlns:frus=\"http://history.state.gov/ns/1.0\">{tei}</wrapper>"
-    );
-    let options = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() };
-    let document = Document::parse_with_options(&wrapped, options)
-        .map_err(|e| format!("the stored TEI does not parse: {e}"))?;
+    let wrapped = wrap_fragment(tei);
+    let document = fragment_document(&wrapped)?;
     let div = document
         .root_element()
         .children()
@@ -55,6 +81,9 @@ struct Html {
     out: String,
     notes: Vec<String>,
     ids: HashSet<String>,
+    /// Elements open around the current node; [`to_html`] has checked the whole document
+    /// against [`MAX_XML_DEPTH`], and this bounds the recursion again where notes nest.
+    depth: usize,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -90,9 +119,14 @@ impl Html {
     }
 
     fn children(&mut self, node: Node<'_, '_>) {
+        if self.depth >= MAX_XML_DEPTH {
+            return;
+        }
+        self.depth += 1;
         for child in node.children() {
             self.node(child);
         }
+        self.depth -= 1;
     }
 
     fn wrap(&mut self, open: &str, close: &str, node: Node<'_, '_>) {
@@ -234,7 +268,8 @@ impl Html {
                 escape(&label)
             );
         }
-        let mut inner = Html { ids: std::mem::take(&mut self.ids), ..Html::default() };
+        let mut inner =
+            Html { ids: std::mem::take(&mut self.ids), depth: self.depth, ..Html::default() };
         inner.children(node);
         self.ids = std::mem::take(&mut inner.ids);
         let back = if anchored {

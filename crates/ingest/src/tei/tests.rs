@@ -79,3 +79,115 @@ fn html_is_safe_whatever_the_markup() {
     assert!(html.contains("Second<em>ly</em>"), "{html}");
     assert!(html.contains("Source: &quot;x&quot; &amp; y"), "{html}");
 }
+
+/// A one-document volume whose body is `inner`, for the hostile-input tests.
+fn volume(inner: &str) -> String {
+    format!(
+        "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xml:id=\"v\"><text><body><div type=\"document\" xml:id=\"d1\"><head>1. Telegram</head>{inner}</div></body></text></TEI>"
+    )
+}
+
+/// `n` elements named `name` nested in each other around a word.
+fn nested(name: &str, n: usize) -> String {
+    format!("{}deep{}", format!("<{name}>").repeat(n), format!("</{name}>").repeat(n))
+}
+
+fn parsed(text: &str) -> Parsed {
+    parse(&Source {
+        path: "v.xml",
+        bytes: text.as_bytes(),
+        imported_at: time::OffsetDateTime::UNIX_EPOCH,
+    })
+}
+
+/// The volume's own elements above a document's body: TEI, text, body, div.
+const VOLUME_DEPTH: usize = 4;
+
+/// Regression (issue 10): 2,500 nested notes or 8,000 nested `hi`s imported, and the first view
+/// of the page overflowed the server's stack; 20,000 levels aborted the importer.
+#[test]
+fn nesting_is_bounded_at_import_and_at_rendering() {
+    for name in ["hi", "note", "p", "quote"] {
+        let at_limit = volume(&nested(name, MAX_XML_DEPTH - VOLUME_DEPTH));
+        let ok = parsed(&at_limit);
+        assert!(!ok.has_errors(), "{name}: {:?}", ok.diagnostics);
+        // The renderers recurse: at the limit they must fit a small stack (tokio's workers have
+        // 2 MiB; a quarter of it is plenty).
+        let tei = ok.records[0].tei.clone().unwrap();
+        let html = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || to_html(&tei))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(html.unwrap().contains("deep"), "{name}");
+
+        let past = parsed(&volume(&nested(name, MAX_XML_DEPTH - VOLUME_DEPTH + 1)));
+        assert!(past.records.is_empty(), "{name}");
+        let error = &past.diagnostics[0];
+        assert_eq!(error.line, Some(1));
+        assert!(error.message.contains("MAX_XML_DEPTH"), "{}", error.message);
+    }
+    // The tester's files: 20,000 levels on one line, and on lines of their own.
+    let flat = parsed(&volume(&nested("hi", 20_000)));
+    assert!(flat.diagnostics[0].message.contains("nested more than 100"));
+    let lines = parsed(&volume(&nested("note", 20_000).replace("><", ">\n<")));
+    assert_eq!(lines.diagnostics[0].line, Some(MAX_XML_DEPTH - VOLUME_DEPTH + 1));
+}
+
+/// A fragment stored before the limit existed (a JSON record's `tei`, an older import) is not
+/// rendered past it: the page falls back to the plain text.
+#[test]
+fn rendering_refuses_a_stored_fragment_past_the_limit() {
+    // The wrapper `to_html` adds counts as one level.
+    let at = format!("<div type=\"document\">{}</div>", nested("hi", MAX_XML_DEPTH - 2));
+    assert!(to_html(&at).is_ok());
+    let past = format!("<div type=\"document\">{}</div>", nested("hi", MAX_XML_DEPTH - 1));
+    assert!(to_html(&past).unwrap_err().contains("MAX_XML_DEPTH"));
+    let huge = format!("<div>{}</div>", nested("note", 50_000));
+    let refused = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || to_html(&huge).is_err())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(refused, "checked without recursion, so a small stack is enough");
+}
+
+/// Regression (issue 10): one 100 KB internal entity used 10,000 times took 27 s and 2.9 GB
+/// before failing without a line; a 20 KB entity used 5,000 times became a 102 MB record.
+#[test]
+fn entity_amplification_is_refused_with_its_line() {
+    let amplified = |size: usize, uses: usize| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE TEI [\n<!ENTITY big \"{}\">\n]>\n{}",
+            "x".repeat(size),
+            volume(&format!("<p>\n{}</p>", "&big;".repeat(uses)))
+        )
+    };
+    for (size, uses) in [(100_000, 10_000), (20_000, 5_000)] {
+        let started = std::time::Instant::now();
+        let result = parsed(&amplified(size, uses));
+        assert!(result.records.is_empty());
+        let error = &result.diagnostics[0];
+        assert_eq!(error.line, Some(6), "the line of the reference past the limit");
+        assert!(error.message.contains("ENTITY_EXPANSION_FLOOR"), "{}", error.message);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "refused before parsing");
+    }
+    // Abbreviations are fine.
+    let dash = "<!DOCTYPE TEI [<!ENTITY mdash \"—\">]>".to_string()
+        + &volume(&format!("<p>{}</p>", "a&mdash;b ".repeat(2000)));
+    let ok = parsed(&dash);
+    assert!(!ok.has_errors(), "{:?}", ok.diagnostics);
+    assert!(ok.records[0].texts[0].body.starts_with("a—b a—b"));
+}
+
+/// A record whose text passes [`limits::MAX_RECORD_BYTES`] is refused, naming its document.
+#[test]
+fn a_record_past_the_size_limit_is_refused() {
+    let words = "word ".repeat(limits::MAX_RECORD_BYTES / 5 + 10);
+    let result = parsed(&volume(&format!("<p>{words}</p>")));
+    assert!(result.records.is_empty());
+    assert!(result.diagnostics[0].message.contains("MAX_RECORD_BYTES"));
+    assert!(result.diagnostics[0].message.starts_with("document `v/d1`"));
+}

@@ -60,7 +60,7 @@ use crate::{Diagnostic, Format, Parsed, Severity, Source, checked_text, citation
 
 /// Parses one text record.
 pub fn parse(source: &Source<'_>) -> Parsed {
-    let text = match checked_text(source.path, source.bytes) {
+    let text = match checked_text(source.path, source.bytes, crate::MAX_LINE_BYTES) {
         Ok(text) => text,
         Err(rejected) => return rejected,
     };
@@ -70,6 +70,16 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     if let Some(mut record) = record
         && !parsed.has_errors()
     {
+        if let Some(problem) = crate::limits::record_problem(&record) {
+            // A value that is too long is found where it stands; a record that is too large
+            // as a whole is the file's problem.
+            let line = problem
+                .value
+                .as_deref()
+                .and_then(|value| text.find(value))
+                .map_or(1, |offset| text[..offset].matches('\n').count() + 1);
+            return Parsed::rejected(source.path, Some(line), problem.message);
+        }
         record.provenance = Some(source.provenance(Format::Text));
         parsed.records.push(record);
     }

@@ -282,3 +282,17 @@ proptest! {
         let _ = json::parse(&Source { path: "fuzz.json", bytes: text.as_bytes(), imported_at: OffsetDateTime::UNIX_EPOCH });
     }
 }
+
+/// A field past [`crate::limits::MAX_FIELD_BYTES`] is refused on the line where it stands; one
+/// at the limit is read.
+#[test]
+fn a_field_past_its_limit_is_refused_on_its_line() {
+    let limit = crate::limits::MAX_FIELD_BYTES;
+    let record = |title: &str| format!("**1954**\n\n**Letter**\n\n**Subjects:**\n\n{title}\n");
+    let at = parse_str("at.txt", &record(&"s".repeat(limit)));
+    assert!(at.diagnostics.is_empty(), "{:?}", at.diagnostics);
+    let past = parse_str("past.txt", &record(&"s".repeat(limit + 1)));
+    assert!(past.records.is_empty());
+    assert_eq!(past.diagnostics[0].line, Some(7));
+    assert!(past.diagnostics[0].message.contains("MAX_FIELD_BYTES"), "{:?}", past.diagnostics);
+}

@@ -75,7 +75,7 @@ impl Fixture {
     }
 
     fn ids(&self, text: &str) -> Vec<String> {
-        self.search(text).hits.into_iter().map(|h| h.id).collect()
+        self.search(text).hits.into_iter().map(|h| h.id.to_string()).collect()
     }
 }
 

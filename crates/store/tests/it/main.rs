@@ -6,7 +6,7 @@ use chancery_ingest::{Source, text};
 use chancery_model::authority::{Authority, AuthorityKind, Collection};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
-use chancery_store::{Action, ChangeKind, Error, SourceFile, Store};
+use chancery_store::{Action, ChangeKind, Error, ImportPolicy, Refusal, SourceFile, Store};
 use sqlx::Connection;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -48,7 +48,7 @@ fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = Store::open_in_memory().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(store.schema_version().await.unwrap(), 3);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -99,7 +99,21 @@ async fn story() {
     assert!(!store.delete(&letter_id, T2).await.unwrap());
     assert!(store.get(&letter_id).await.unwrap().is_none());
     assert_eq!(store.count().await.unwrap(), 1);
-    let outcomes = store.import(&[letter("Second.")], &[], T2).await.unwrap();
+    // Regression (issue 10): importing a deleted id brought it back unasked.
+    let error = store.import(&[letter("Second.")], &[], T2).await.unwrap_err();
+    assert!(matches!(error, Error::Refused { count: 1 }), "{error}");
+    let mut batch = store.begin_import(T2, ImportPolicy::default()).await.unwrap();
+    assert!(batch.add(&[letter("Second.")], &[]).await.unwrap().is_empty());
+    assert!(
+        matches!(&batch.refusals()[0], Refusal::Deleted { id, deleted_at, .. } if *id == letter_id && *deleted_at == T2)
+    );
+    assert!(batch.refusals()[0].to_string().contains("--undelete"));
+    drop(batch);
+    assert!(store.get(&letter_id).await.unwrap().is_none(), "still deleted");
+    let undelete = ImportPolicy { undelete: true, ..ImportPolicy::default() };
+    let mut batch = store.begin_import(T2, undelete).await.unwrap();
+    let outcomes = batch.add(&[letter("Second.")], &[]).await.unwrap();
+    batch.commit().await.unwrap();
     assert_eq!((outcomes[0].action, outcomes[0].revision), (Action::Created, 3));
 
     // The change sequence tells the whole story, in order.
@@ -186,7 +200,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(store.schema_version().await.unwrap(), 3);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -201,7 +215,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 2 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 3 }), "{error}");
 }
 
 #[tokio::test]
@@ -242,7 +256,7 @@ async fn authorities_and_collections() {
     let mut letter = letter("Mentions Tito.");
     letter.entities = vec!["v1#p_T".into()];
     letter.collection_id = Some("v1/ch1".into());
-    let mut batch = store.begin_import(T0).await.unwrap();
+    let mut batch = store.begin_import(T0, ImportPolicy::default()).await.unwrap();
     batch.add(&[letter.clone(), telegram()], &[]).await.unwrap();
     batch
         .add_entities(std::slice::from_ref(&tito), &[volume.clone(), chapter.clone()])
@@ -304,7 +318,7 @@ async fn migrates_from_version_1() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(store.schema_version().await.unwrap(), 3);
     let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
     assert_eq!(old.record.summary.as_deref(), Some("Kept."));
     assert_eq!(old.record.texts[0].body, "Text.");
@@ -325,7 +339,7 @@ async fn harvest_views_of_the_change_sequence() {
     assert_eq!(store.first_change_at().await.unwrap(), Some(T0));
 
     // Each record once, at its newest change, in change order.
-    let latest = store.latest_changes(0, None, None, 10).await.unwrap();
+    let latest = store.latest_changes(0, None, None, None, 10).await.unwrap();
     let seen: Vec<(&str, ChangeKind)> =
         latest.iter().map(|c| (c.record_id.as_str(), c.kind)).collect();
     assert_eq!(
@@ -333,15 +347,19 @@ async fn harvest_views_of_the_change_sequence() {
         [(letter_id.as_str(), ChangeKind::Updated), (telegram_id.as_str(), ChangeKind::Deleted)]
     );
     // Paging past the first, and bounds at second granularity (inclusive).
-    assert_eq!(store.latest_changes(latest[0].seq, None, None, 10).await.unwrap().len(), 1);
+    assert_eq!(store.latest_changes(latest[0].seq, None, None, None, 10).await.unwrap().len(), 1);
     let at_t1 = store
-        .latest_changes(0, Some("2026-11-28T11:00:00"), Some("2026-11-28T11:00:00"), 10)
+        .latest_changes(0, Some("2026-11-28T11:00:00"), Some("2026-11-28T11:00:00"), None, 10)
         .await
         .unwrap();
     assert_eq!(at_t1.len(), 1);
-    assert_eq!(at_t1[0].record_id, letter_id.as_str());
+    assert_eq!(at_t1[0].record_id, letter_id);
     assert!(
-        store.latest_changes(0, Some("2026-11-28T12:00:01"), None, 10).await.unwrap().is_empty()
+        store
+            .latest_changes(0, Some("2026-11-28T12:00:01"), None, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
 
     assert_eq!(
@@ -374,7 +392,7 @@ async fn authorities_in_one_query_keep_the_asked_order() {
         name: name.into(),
         description: format!("about {name}"),
     };
-    let mut batch = store.begin_import(T0).await.unwrap();
+    let mut batch = store.begin_import(T0, ImportPolicy::default()).await.unwrap();
     batch.add_entities(&[entry("v#a", "Tito"), entry("v#b", "Mates")], &[]).await.unwrap();
     batch.commit().await.unwrap();
     let keys: Vec<String> = ["v#b", "v#none", "v#a"].map(String::from).to_vec();
@@ -383,4 +401,195 @@ async fn authorities_in_one_query_keep_the_asked_order() {
     assert_eq!(found[0].description, "about Mates");
     assert!(store.authorities(&[]).await.unwrap().is_empty());
     assert_eq!(store.authority("v#a").await.unwrap().unwrap().name, "Tito");
+}
+
+/// Regression (issue 10): a truncated copy, or an unrelated record of another kind of source,
+/// replaced a stored record without a word.
+#[tokio::test]
+async fn replacements_that_lose_something_are_refused_unless_asked() {
+    let store = Store::open_in_memory().await.unwrap();
+    let full = letter(&"A long summary of the letter. ".repeat(20));
+    store.import(std::slice::from_ref(&full), &[], T0).await.unwrap();
+
+    // A copy that lost most of its summary and its text.
+    let truncated = record(
+        "letter.txt",
+        "**August 11, 1954**\n\n**Letter from Tito to Khrushchev**\n\n**Summary:**\n\nA long\n",
+    );
+    let mut batch = store.begin_import(T1, ImportPolicy::default()).await.unwrap();
+    assert!(batch.add(std::slice::from_ref(&truncated), &[]).await.unwrap().is_empty());
+    let refusal = batch.refusals()[0].to_string();
+    assert!(refusal.contains("texts: 1 of 1 would be lost"), "{refusal}");
+    assert!(refusal.contains("characters") && refusal.contains("--replace"), "{refusal}");
+    assert!(matches!(batch.commit().await, Err(Error::Refused { count: 1 })));
+    assert_eq!(store.get(&full.id).await.unwrap().unwrap().record, full, "nothing was written");
+
+    // The same content from another kind of source (JSON over a text record).
+    let mut from_json = full.clone();
+    from_json.provenance.as_mut().unwrap().format = "json".into();
+    from_json.provenance.as_mut().unwrap().sha256 = "other".into();
+    from_json.summary = Some(format!("{} More.", full.summary.as_deref().unwrap()));
+    let mut batch = store.begin_import(T1, ImportPolicy::default()).await.unwrap();
+    batch.add(std::slice::from_ref(&from_json), &[]).await.unwrap();
+    let refusal = batch.refusals()[0].to_string();
+    assert!(refusal.contains("a text source, with a json one"), "{refusal}");
+    drop(batch);
+
+    // Asked for, it is replaced, and the full version stays a revision.
+    let replace = ImportPolicy { replace: true, ..ImportPolicy::default() };
+    let mut batch = store.begin_import(T1, replace).await.unwrap();
+    let outcomes = batch.add(std::slice::from_ref(&truncated), &[]).await.unwrap();
+    batch.commit().await.unwrap();
+    assert_eq!((outcomes[0].action, outcomes[0].revision), (Action::Updated, 2));
+    assert_eq!(store.revisions(&full.id).await.unwrap()[0].record, full);
+
+    // The same source bytes again are never a loss (a newer reader may read them otherwise).
+    let mut same_bytes = truncated.clone();
+    same_bytes.summary = None;
+    let outcomes = store.import(&[same_bytes], &[], T2).await.unwrap();
+    assert_eq!(outcomes[0].action, Action::Updated);
+}
+
+/// Regression (issue 10): no command showed or restored an earlier revision.
+#[tokio::test]
+async fn a_revision_is_shown_and_brought_back_as_a_new_one() {
+    let store = Store::open_in_memory().await.unwrap();
+    let id = letter("x").id;
+    store.import(&[letter("First.")], &[], T0).await.unwrap();
+    store.import(&[letter("Second.")], &[], T1).await.unwrap();
+    assert_eq!(
+        store.at_revision(&id, 1).await.unwrap().unwrap().summary.as_deref(),
+        Some("First.")
+    );
+    assert_eq!(
+        store.at_revision(&id, 2).await.unwrap().unwrap().summary.as_deref(),
+        Some("Second.")
+    );
+    assert!(store.at_revision(&id, 3).await.unwrap().is_none());
+
+    let outcome = store.revert(&id, 1, T2).await.unwrap();
+    assert_eq!((outcome.action, outcome.revision), (Action::Updated, 3));
+    let current = store.get(&id).await.unwrap().unwrap();
+    assert_eq!((current.revision, current.record.summary.as_deref()), (3, Some("First.")));
+    assert_eq!(store.revisions(&id).await.unwrap().len(), 2, "revisions 1 and 2 are both kept");
+    assert_eq!(store.revert(&id, 3, T2).await.unwrap().action, Action::Unchanged);
+    assert!(matches!(store.revert(&id, 9, T2).await, Err(Error::NotFound(_))));
+
+    // A deleted record comes back through a revert, as a created change.
+    store.delete(&id, T2).await.unwrap();
+    let outcome = store.revert(&id, 2, T2).await.unwrap();
+    assert_eq!((outcome.action, outcome.revision), (Action::Created, 4));
+    assert_eq!(store.latest_change_of(&id).await.unwrap().unwrap().kind, ChangeKind::Created);
+}
+
+/// Regression (issue 10): a read-only data folder made even reading commands fail.
+#[tokio::test]
+async fn a_read_only_folder_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = Store::open(&data).await.unwrap();
+    store.import(&[telegram()], &[], T0).await.unwrap();
+    store.close().await;
+
+    let store = Store::open_read_only(&data).await.unwrap();
+    assert!(store.is_read_only());
+    assert_eq!(store.count().await.unwrap(), 1);
+    assert!(matches!(store.delete(&telegram().id, T1).await, Err(Error::ReadOnly)));
+    assert!(matches!(store.begin_import(T1, ImportPolicy::default()).await, Err(Error::ReadOnly)));
+    store.close().await;
+    assert!(matches!(
+        Store::open_read_only(&dir.path().join("none")).await,
+        Err(Error::NoStore { .. })
+    ));
+}
+
+/// Regression (issue 10): an OAI-PMH set was filtered record by record after reading every
+/// change; the collection column answers it in the query.
+#[tokio::test]
+async fn changes_of_one_collection() {
+    let store = Store::open_in_memory().await.unwrap();
+    let in_collection = |id: &str, collection: &str| {
+        let mut record = telegram();
+        record.id = RecordId::parse(id).unwrap();
+        record.collection_id = Some(collection.to_string());
+        record
+    };
+    store
+        .import(
+            &[
+                in_collection("a", "v1/ch1"),
+                in_collection("b", "v1/ch2"),
+                in_collection("c", "v10/ch1"),
+                in_collection("d", "v1"),
+            ],
+            &[],
+            T0,
+        )
+        .await
+        .unwrap();
+    store.delete(&RecordId::parse("b").unwrap(), T1).await.unwrap();
+    let ids = |changes: Vec<chancery_store::Change>| -> Vec<String> {
+        changes.iter().map(|c| c.record_id.to_string()).collect()
+    };
+    assert_eq!(
+        ids(store.latest_changes(0, None, None, Some("v1"), 10).await.unwrap()),
+        ["a", "d", "b"]
+    );
+    assert_eq!(ids(store.latest_changes(0, None, None, Some("v1/ch1"), 10).await.unwrap()), ["a"]);
+    assert_eq!(ids(store.latest_changes(0, None, None, Some("v10"), 10).await.unwrap()), ["c"]);
+    assert!(store.latest_changes(0, None, None, Some("v2"), 10).await.unwrap().is_empty());
+}
+
+/// A database at schema version 2 migrates to 3: each record's collection is read out of its
+/// body into the new column, tombstones included.
+#[tokio::test]
+async fn migrates_from_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(chancery_store::DATABASE_FILE);
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, description TEXT NOT NULL,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))) STRICT;
+         INSERT INTO schema_migrations (version, description) VALUES (1, 'initial schema'), (2, 'collections and authorities');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for sql in [
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+        include_str!("../../migrations/sqlite/0002_collections_authorities.sql"),
+    ] {
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+    }
+    sqlx::raw_sql(
+        r#"INSERT INTO records (id, title, date_printed, body, body_version, revision, created_at, updated_at, deleted_at)
+           VALUES ('v/d1', 'In a chapter', '1954',
+               '{"title":"In a chapter","date_printed":"1954","date_edtf":null,"doc_type":null,"authors":[],"recipients":[],"citation":null,"summary":null,"credits":null,"original_languages":[],"texts":[],"subjects":[],"places":[],"collections":[],"extra_sections":[],"collection_id":"v/ch1"}',
+               1, 1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', NULL),
+                  ('v/d2', 'Withdrawn', '1954',
+               '{"title":"Withdrawn","date_printed":"1954","date_edtf":null,"doc_type":null,"authors":[],"recipients":[],"citation":null,"summary":null,"credits":null,"original_languages":[],"texts":[],"subjects":[],"places":[],"collections":[],"extra_sections":[],"collection_id":"v/ch2"}',
+               1, 1, '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z', '2026-11-02T00:00:00Z');
+           INSERT INTO changes (record_id, kind, revision, at) VALUES
+               ('v/d1', 'created', 1, '2026-11-01T00:00:00Z'), ('v/d2', 'created', 1, '2026-11-01T00:00:00Z'),
+               ('v/d2', 'deleted', 1, '2026-11-02T00:00:00Z');"#,
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 3);
+    let in_set = |changes: Vec<chancery_store::Change>| -> Vec<(String, ChangeKind)> {
+        changes.iter().map(|c| (c.record_id.to_string(), c.kind)).collect()
+    };
+    assert_eq!(
+        in_set(store.latest_changes(0, None, None, Some("v"), 10).await.unwrap()),
+        [("v/d1".to_string(), ChangeKind::Created), ("v/d2".to_string(), ChangeKind::Deleted)]
+    );
+    assert_eq!(
+        in_set(store.latest_changes(0, None, None, Some("v/ch2"), 10).await.unwrap()).len(),
+        1
+    );
 }

@@ -1,0 +1,153 @@
+//! Opening the data folder: the store (writable, or read-only where the folder cannot be
+//! written), the search index beside it, and keeping the index in step after writes.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chancery_model::id::RecordId;
+use chancery_search::SearchIndex;
+use chancery_store::Store;
+
+use crate::progress::Progress;
+use crate::{EXIT_REJECTED, EXIT_USAGE, Failure};
+
+/// How long a write waits for another process (another import, a server's catch-up) to finish
+/// writing the search index before leaving its own changes to the next command.
+pub(crate) const INDEX_LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// An error whose message is complete, with exit code 1.
+pub(crate) fn rejected(message: String) -> anyhow::Error {
+    Failure { code: EXIT_REJECTED, message }.into()
+}
+
+/// Opens the store to write to it.
+pub(crate) async fn open_store(data: &Path) -> Result<Store> {
+    Store::open(data).await.with_context(|| format!("cannot open the store in {}", data.display()))
+}
+
+/// Opens the store to read it: read-only, with a notice, where the folder cannot be written.
+pub(crate) async fn open_store_for_reading(data: &Path) -> Result<Store> {
+    let store = Store::open_for_reading(data)
+        .await
+        .with_context(|| format!("cannot open the store in {}", data.display()))?;
+    if store.is_read_only() {
+        eprintln!(
+            "note: {} cannot be written: the store is open read-only, and the search index is not brought up to date",
+            data.display()
+        );
+    }
+    Ok(store)
+}
+
+fn index_dir(data: &Path) -> PathBuf {
+    data.join("index")
+}
+
+/// Opens the search index for the store: the folder's own index, brought up to date when the
+/// store is writable; on a read-only folder the index as it is (saying how far behind it is), or
+/// one built in memory when the folder has none.
+pub(crate) async fn open_index(data: &Path, store: &Store) -> Result<SearchIndex> {
+    let dir = index_dir(data);
+    if !store.is_read_only() {
+        let index = SearchIndex::open(&dir)
+            .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+        catch_up(&index, store).await?;
+        return Ok(index);
+    }
+    let last = store.last_change().await?;
+    match SearchIndex::open_read_only(&dir)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?
+    {
+        Some(index) => {
+            let behind = last - index.applied_seq()?;
+            if behind > 0 {
+                eprintln!(
+                    "note: the search index is {behind} change(s) behind the store and cannot be updated here; results may miss the newest records"
+                );
+            }
+            Ok(index)
+        }
+        None => {
+            eprintln!(
+                "note: the read-only data folder has no search index: building one in memory"
+            );
+            let index = SearchIndex::in_memory()?;
+            let mut progress = Progress::new("indexing");
+            index.reindex(store, &mut |p| progress.update(p.done, p.total)).await?;
+            progress.finish();
+            Ok(index)
+        }
+    }
+}
+
+/// Brings the index up to date with the store, with progress. When another process holds the
+/// index's write lock, waits for it (up to [`INDEX_LOCK_WAIT`]): two imports at once both end
+/// with their records searchable.
+pub(crate) async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
+    let started = Instant::now();
+    let mut waiting = false;
+    loop {
+        let mut progress = Progress::new("indexing");
+        let caught_up = index.catch_up(store, &mut |p| progress.update(p.done, p.total)).await;
+        progress.finish();
+        match caught_up {
+            Ok(caught_up) => {
+                if caught_up.n_records > 0 {
+                    eprintln!(
+                        "indexed {} record(s) (store change {})",
+                        caught_up.n_records, caught_up.seq
+                    );
+                }
+                return Ok(());
+            }
+            Err(chancery_search::Error::Locked) if started.elapsed() < INDEX_LOCK_WAIT => {
+                if !waiting {
+                    eprintln!(
+                        "waiting for another Chancery process (an import, or a server) to finish writing the search index…"
+                    );
+                    waiting = true;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(chancery_search::Error::Locked) => {
+                let behind = store.last_change().await? - index.applied_seq()?;
+                eprintln!(
+                    "note: another Chancery process has been writing the search index for {} s; {behind} change(s) are not indexed yet. The next command that opens the index (or a running server, within a second) indexes them; `chancery check` tells when it agrees",
+                    INDEX_LOCK_WAIT.as_secs()
+                );
+                return Ok(());
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// After a write: updates the index, or says why not. The write itself has succeeded, so a
+/// failure here is reported, not fatal: the next command catches up.
+pub(crate) async fn follow(data: &Path, store: &Store) {
+    let dir = index_dir(data);
+    let result = match SearchIndex::open(&dir)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))
+    {
+        Ok(index) => catch_up(&index, store).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
+        eprintln!(
+            "warning: the search index is behind the store ({error:#}); `chancery reindex` rebuilds it"
+        );
+    }
+}
+
+/// A record id, or a permalink that maps to one (a usage error otherwise).
+pub(crate) fn record_id(text: &str) -> Result<RecordId> {
+    let text = text.trim();
+    let id = if text.starts_with("http://") || text.starts_with("https://") {
+        RecordId::from_permalink(text)
+            .ok_or_else(|| format!("`{text}` is not a permalink we can map to a record id"))
+    } else {
+        RecordId::parse(text).map_err(|e| format!("`{text}` is not a record id: {e}"))
+    };
+    id.map_err(|message| Failure { code: EXIT_USAGE, message }.into())
+}

@@ -1,0 +1,178 @@
+//! `chancery import`: files and folders in one all-or-nothing batch.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chancery_ingest::{Severity, Source};
+use chancery_store::{ImportPolicy, SourceFile};
+use time::OffsetDateTime;
+
+use crate::data::{follow, open_store, rejected};
+
+const IMPORT_EXTENSIONS: &[&str] = &["txt", "md", "json", "jsonl", "xml"];
+/// How many refused records an import lists before it only counts the rest.
+const MAX_REFUSALS_SHOWN: usize = 20;
+
+pub(crate) async fn import(
+    data: &Path,
+    paths: &[PathBuf],
+    json: bool,
+    policy: ImportPolicy,
+) -> Result<()> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    let now = OffsetDateTime::now_utc();
+    let store = open_store(data).await?;
+    // One transaction for the whole command, fed one file at a time: memory holds one file's
+    // records, and any error anywhere means nothing is written.
+    let mut batch = Some(store.begin_import(now, policy).await?);
+    let mut outcomes = Vec::new();
+    let (mut n_errors, mut n_warnings, mut bad_files) = (0, 0, 0);
+    let mut progress = crate::progress::Progress::new("importing");
+    for (file_idx, path) in files.iter().enumerate() {
+        let shown = path.display().to_string();
+        let size = std::fs::metadata(path).with_context(|| format!("cannot read {shown}"))?.len();
+        if size > chancery_ingest::MAX_SOURCE_BYTES as u64 {
+            eprintln!(
+                "{shown}: error: the file is {size} bytes; the limit is {} bytes (MAX_SOURCE_BYTES): split it into smaller files",
+                chancery_ingest::MAX_SOURCE_BYTES
+            );
+            (n_errors, bad_files, batch) = (n_errors + 1, bad_files + 1, None);
+            continue;
+        }
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+        let parsed =
+            chancery_ingest::parse(&Source { path: &shown, bytes: &bytes, imported_at: now });
+        for diagnostic in &parsed.diagnostics {
+            progress.suspend(|| eprintln!("{diagnostic}"));
+            match diagnostic.severity {
+                Severity::Error => n_errors += 1,
+                Severity::Warning => n_warnings += 1,
+            }
+        }
+        if parsed.has_errors() {
+            bad_files += 1;
+            // Keep reading: every problem in every file is reported at once.
+            batch = None;
+            continue;
+        }
+        let Some(open_batch) = batch.as_mut() else { continue };
+        let sources: Vec<SourceFile> = parsed
+            .records
+            .first()
+            .and_then(|r| r.provenance.as_ref())
+            .map(|provenance| SourceFile {
+                sha256: provenance.sha256.clone(),
+                path: shown.clone(),
+                format: provenance.format.clone(),
+                bytes,
+            })
+            .into_iter()
+            .collect();
+        let added = open_batch.add(&parsed.records, &sources).await.map_err(|e| match e {
+            chancery_store::Error::DuplicateId { .. } => {
+                rejected(format!("import rejected: {e}; nothing was imported"))
+            }
+            other => anyhow::Error::new(other).context("import failed; nothing was imported"),
+        })?;
+        open_batch
+            .add_entities(&parsed.authorities, &parsed.collections)
+            .await
+            .context("import failed; nothing was imported")?;
+        for outcome in added {
+            outcomes.push((outcome, shown.clone()));
+        }
+        progress.update_files(file_idx as u64 + 1, files.len() as u64, outcomes.len() as u64);
+    }
+    progress.finish();
+    let n_refused = batch.as_ref().map_or(0, |b| b.refusals().len());
+    if let Some(batch) = &batch {
+        for refusal in batch.refusals().iter().take(MAX_REFUSALS_SHOWN) {
+            eprintln!("{refusal}");
+        }
+        if n_refused > MAX_REFUSALS_SHOWN {
+            eprintln!("… and {} more refused record(s)", n_refused - MAX_REFUSALS_SHOWN);
+        }
+    }
+    let Some(batch) = batch.filter(|_| n_errors == 0 && n_refused == 0) else {
+        let mut reasons = Vec::new();
+        if n_errors > 0 {
+            reasons.push(format!("{n_errors} error(s) in {bad_files} of {} file(s)", files.len()));
+        }
+        if n_refused > 0 {
+            reasons.push(format!(
+                "{n_refused} stored record(s) would be replaced or brought back unasked"
+            ));
+        }
+        return Err(rejected(format!(
+            "import rejected: {}; nothing was imported. Fix what is named above (or say --replace or --undelete where that is meant) and run the import again",
+            reasons.join(" and ")
+        )));
+    };
+    batch.commit().await.context("import failed; nothing was imported")?;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut counts = [0usize; 3];
+    for (outcome, source) in &outcomes {
+        counts[outcome.action as usize] += 1;
+        if json {
+            let line = serde_json::json!({
+                "id": outcome.id.as_str(),
+                "action": outcome.action.key(),
+                "revision": outcome.revision,
+                "source": source,
+            });
+            writeln!(stdout, "{line}")?;
+        } else {
+            writeln!(stdout, "{:<9} {}  ({source})", outcome.action.key(), outcome.id)?;
+        }
+    }
+    stdout.flush()?;
+    drop(stdout);
+    eprintln!(
+        "imported {} record(s) from {} file(s): {} created, {} updated, {} unchanged; {n_warnings} warning(s)",
+        outcomes.len(),
+        files.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    );
+    crate::fault::point("import:stored");
+    follow(data, &store).await;
+    store.close().await;
+    Ok(())
+}
+
+/// Collects files: a file as given; a folder's importable files, recursively, sorted, skipping
+/// hidden ones.
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| rejected(format!("cannot read {}: {e}", path.display())))?;
+    if !metadata.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list {}", path.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot list {}", path.display()))?;
+    entries.sort();
+    for entry in entries {
+        let hidden = entry.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if entry.is_dir() {
+            collect(&entry, files)?;
+        } else if entry
+            .extension()
+            .is_some_and(|e| IMPORT_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}

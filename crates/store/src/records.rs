@@ -1,0 +1,307 @@
+//! Records: their current versions, superseded revisions and tombstones, read one at a time or
+//! a page at a time; deleting and reverting.
+
+use chancery_model::id::RecordId;
+use chancery_model::record::{Provenance, Record};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
+
+use crate::changes::record_change;
+use crate::imports::{Action, Outcome, replace_current};
+use crate::{Error, Result, Store, parse_time, stored, timestamp};
+
+/// The columns every query that reads whole records selects, in the order the mappers expect.
+const RECORD_COLUMNS: &str = "id, body, body_version, source_path, source_sha256, source_format, \
+     imported_at, revision, created_at, updated_at, deleted_at";
+
+/// A record with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// The record, with its provenance.
+    pub record: Record,
+    /// 1 for the first version, +1 per update.
+    pub revision: i64,
+    /// When the record was first stored.
+    pub created_at: OffsetDateTime,
+    /// When its current version was stored.
+    pub updated_at: OffsetDateTime,
+    /// When it was deleted, for a tombstone.
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+/// One superseded version of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// Its revision number.
+    pub revision: i64,
+    /// The record as it was.
+    pub record: Record,
+    /// When a newer version replaced it.
+    pub superseded_at: OffsetDateTime,
+}
+
+/// A line of a listing: enough to show a record in a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// The id.
+    pub id: RecordId,
+    /// The title.
+    pub title: String,
+    /// The date as printed.
+    pub date_printed: String,
+    /// The EDTF date, if any.
+    pub date_edtf: Option<String>,
+}
+
+impl Store {
+    /// The current version of a record; `None` if there is none or it was deleted.
+    pub async fn get(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id = $1 AND deleted_at IS NULL"
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| stored_record(&row)).transpose()
+    }
+
+    /// Several current records in one query, in no particular order; ids not stored (or
+    /// deleted) are left out. At most 1,000 ids.
+    pub async fn get_many(&self, ids: &[RecordId]) -> Result<Vec<StoredRecord>> {
+        let ids = &ids[..ids.len().min(1000)];
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        // Only numbered placeholders are formatted into the statement; the ids are bound.
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE deleted_at IS NULL AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(stored_record).collect()
+    }
+
+    /// A deleted record as it was when deleted (its tombstone keeps the last version), for
+    /// harvesters that must learn of the deletion in the record's sets.
+    pub async fn withdrawn(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id = $1 AND deleted_at IS NOT NULL"
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| stored_record(&row)).transpose()
+    }
+
+    /// Up to `limit` current records with ids after `after`, in id order: a cursor for paging
+    /// through everything.
+    pub async fn records_after(
+        &self,
+        after: Option<&RecordId>,
+        limit: u32,
+    ) -> Result<Vec<StoredRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM records
+             WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2"
+        )))
+        .bind(after.map_or("", RecordId::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_record).collect()
+    }
+
+    /// Up to `limit` summaries of current records with ids after `after`, in id order.
+    pub async fn summaries_after(
+        &self,
+        after: Option<&RecordId>,
+        limit: u32,
+    ) -> Result<Vec<Summary>> {
+        let rows = sqlx::query(
+            "SELECT id, title, date_printed, date_edtf FROM records
+             WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.map_or("", RecordId::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    /// Up to `limit` current records from position `offset` in id order (for numbered pages such
+    /// as sitemaps; use [`Store::summaries_after`] to walk everything).
+    pub async fn summaries_at(&self, offset: u64, limit: u64) -> Result<Vec<Summary>> {
+        let rows = sqlx::query(
+            "SELECT id, title, date_printed, date_edtf FROM records
+             WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    /// How many current (not deleted) records there are.
+    pub async fn count(&self) -> Result<i64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM records WHERE deleted_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(count)
+    }
+
+    /// A record's superseded versions, oldest first.
+    pub async fn revisions(&self, id: &RecordId) -> Result<Vec<Revision>> {
+        let rows = sqlx::query(
+            "SELECT record_id AS id, revision, body, body_version, source_path, source_sha256,
+                    source_format, imported_at, superseded_at
+             FROM record_revisions WHERE record_id = $1 ORDER BY revision",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Revision {
+                    revision: row.try_get("revision")?,
+                    record: record_from_row(row)?,
+                    superseded_at: parse_time(
+                        id.as_str(),
+                        &row.try_get::<String, _>("superseded_at")?,
+                    )?,
+                })
+            })
+            .collect()
+    }
+
+    /// The record as it was at revision `revision`: a superseded one, or the current version
+    /// (also of a deleted record, which its tombstone keeps). `None` if there is no such
+    /// revision.
+    pub async fn at_revision(&self, id: &RecordId, revision: i64) -> Result<Option<Record>> {
+        if let Some(current) = self.current_or_withdrawn(id).await?
+            && current.revision == revision
+        {
+            return Ok(Some(current.record));
+        }
+        Ok(self.revisions(id).await?.into_iter().find(|r| r.revision == revision).map(|r| r.record))
+    }
+
+    /// The record's newest version, current or deleted; `None` if the id was never stored.
+    pub async fn current_or_withdrawn(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id = $1"
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| stored_record(&row)).transpose()
+    }
+
+    /// Deletes a record, leaving a tombstone and its revisions. Returns whether it existed.
+    pub async fn delete(&self, id: &RecordId, now: OffsetDateTime) -> Result<bool> {
+        let now = timestamp(now);
+        let mut tx = self.begin_write().await?;
+        let revision: Option<i64> = sqlx::query_scalar(
+            "UPDATE records SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL
+             RETURNING revision",
+        )
+        .bind(&now)
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(revision) = revision else { return Ok(false) };
+        record_change(&mut tx, id, "deleted", revision, &now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Brings revision `revision` of a record back as its newest version (a new revision; the
+    /// current one is kept as a revision too). A deleted record comes back. Reverting to the
+    /// current revision of a current record changes nothing.
+    pub async fn revert(
+        &self,
+        id: &RecordId,
+        revision: i64,
+        now: OffsetDateTime,
+    ) -> Result<Outcome> {
+        let current = self
+            .current_or_withdrawn(id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no record `{id}`")))?;
+        if current.revision == revision && current.deleted_at.is_none() {
+            return Ok(Outcome { id: id.clone(), action: Action::Unchanged, revision });
+        }
+        let record = self.at_revision(id, revision).await?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "record `{id}` has no revision {revision}; `chancery history {id}` lists them"
+            ))
+        })?;
+        let now = timestamp(now);
+        let mut tx = self.begin_write().await?;
+        let body = stored::to_body(&record);
+        let kind = if current.deleted_at.is_some() { "created" } else { "updated" };
+        let new_revision = replace_current(&mut tx, &record, &body, current.revision, &now).await?;
+        record_change(&mut tx, id, kind, new_revision, &now).await?;
+        tx.commit().await?;
+        let action = if kind == "created" { Action::Created } else { Action::Updated };
+        Ok(Outcome { id: id.clone(), action, revision: new_revision })
+    }
+}
+
+pub(crate) fn summary(row: &SqliteRow) -> Result<Summary> {
+    let id: String = row.try_get("id")?;
+    Ok(Summary {
+        id: parse_id(&id)?,
+        title: row.try_get("title")?,
+        date_printed: row.try_get("date_printed")?,
+        date_edtf: row.try_get("date_edtf")?,
+    })
+}
+
+fn stored_record(row: &SqliteRow) -> Result<StoredRecord> {
+    let id: String = row.try_get("id")?;
+    let deleted_at: Option<String> = row.try_get("deleted_at")?;
+    Ok(StoredRecord {
+        record: record_from_row(row)?,
+        revision: row.try_get("revision")?,
+        created_at: parse_time(&id, &row.try_get::<String, _>("created_at")?)?,
+        updated_at: parse_time(&id, &row.try_get::<String, _>("updated_at")?)?,
+        deleted_at: deleted_at.map(|at| parse_time(&id, &at)).transpose()?,
+    })
+}
+
+/// A record from a row of `records` or `record_revisions` (body and provenance columns).
+pub(crate) fn record_from_row(row: &SqliteRow) -> Result<Record> {
+    let id = parse_id(&row.try_get::<String, _>("id")?)?;
+    let version: i64 = row.try_get("body_version")?;
+    let body: String = row.try_get("body")?;
+    let mut record =
+        stored::from_body(&id, version, &body).map_err(|message| Error::corrupt(&id, message))?;
+    let path: Option<String> = row.try_get("source_path")?;
+    let sha256: Option<String> = row.try_get("source_sha256")?;
+    let format: Option<String> = row.try_get("source_format")?;
+    let imported_at: Option<String> = row.try_get("imported_at")?;
+    if let (Some(source_path), Some(sha256), Some(format), Some(imported_at)) =
+        (path, sha256, format, imported_at)
+    {
+        record.provenance = Some(Provenance {
+            source_path,
+            sha256,
+            format,
+            imported_at: parse_time(id.as_str(), &imported_at)?,
+        });
+    }
+    Ok(record)
+}
+
+/// A stored id, read back; a bad one is corruption, not the caller's mistake.
+pub(crate) fn parse_id(id: &str) -> Result<RecordId> {
+    RecordId::parse(id).map_err(|e| Error::Corrupt { id: id.to_string(), message: e.to_string() })
+}
