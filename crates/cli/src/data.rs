@@ -56,9 +56,12 @@ pub(crate) async fn open_index(data: &Path, store: &Store) -> Result<SearchIndex
         return Ok(index);
     }
     let last = store.last_change().await?;
-    match SearchIndex::open_read_only(&dir)
-        .with_context(|| format!("cannot open the search index in {}", dir.display()))?
-    {
+    let found = SearchIndex::open_read_only(&dir).unwrap_or_else(|error| {
+        // Another user's index may not be readable (tantivy writes its metadata for its owner).
+        eprintln!("note: cannot read the search index in {} ({error})", dir.display());
+        None
+    });
+    match found {
         Some(index) => {
             let behind = last - index.applied_seq()?;
             if behind > 0 {
@@ -69,9 +72,7 @@ pub(crate) async fn open_index(data: &Path, store: &Store) -> Result<SearchIndex
             Ok(index)
         }
         None => {
-            eprintln!(
-                "note: the read-only data folder has no search index: building one in memory"
-            );
+            eprintln!("note: building a search index in memory for this command");
             let index = SearchIndex::in_memory()?;
             let mut progress = Progress::new("indexing");
             index.reindex(store, &mut |p| progress.update(p.done, p.total)).await?;

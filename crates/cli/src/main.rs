@@ -20,6 +20,11 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
+/// jemalloc gives freed memory back to the system (see the manifest); the allocator is chosen
+/// here, in the binary, once.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// An error whose message is already complete and whose exit code is known.
 #[derive(Debug)]
 pub(crate) struct Failure {

@@ -34,6 +34,7 @@ impl Progress {
     pub(crate) fn update(&mut self, done: u64, total: u64) {
         if done > 0 {
             crate::fault::point("index:progress");
+            crate::fault::pause("index:progress");
         }
         match &self.bar {
             Some(bar) => {

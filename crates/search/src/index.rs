@@ -16,6 +16,9 @@ use crate::{Error, Result};
 
 /// The prefix of the commit payload that records which store change the index has applied.
 const PAYLOAD_PREFIX: &str = "chancery-index/1 seq=";
+/// The smallest indexing budget tantivy takes for a writer's thread (used for a writer that
+/// only collects files).
+const MIN_WRITER_HEAP: usize = 15_000_000;
 
 /// A Chancery search index: derived from the store, rebuilt from it at will.
 pub struct SearchIndex {
@@ -44,7 +47,33 @@ impl SearchIndex {
             }
             Err(error) => return Err(error.into()),
         };
-        SearchIndex::ready(index, fields, false)
+        let index = SearchIndex::ready(index, fields, false)?;
+        index.collect_orphans()?;
+        Ok(index)
+    }
+
+    /// Deletes the files of segments no commit uses: what a writer killed half-way (a reindex
+    /// stopped with `kill -9`) left behind. They are found without a writer; only when there are
+    /// some is the write lock taken to delete them (and if another process holds it, that
+    /// process's next commit collects them).
+    fn collect_orphans(&self) -> Result<()> {
+        let living: std::collections::HashSet<String> =
+            self.index.searchable_segment_ids()?.iter().map(|id| id.uuid_string()).collect();
+        let orphaned = self.index.directory().list_managed_files().iter().any(|path| {
+            let name = path.to_string_lossy();
+            let stem = name.split('.').next().unwrap_or_default();
+            stem.len() == 32
+                && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                && !living.contains(stem)
+        });
+        if !orphaned {
+            return Ok(());
+        }
+        match self.writer(1, MIN_WRITER_HEAP) {
+            // Creating the writer collected them.
+            Ok(_) | Err(Error::Locked) => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 
     /// Opens the index in a folder that cannot be written (read-only media, another user's

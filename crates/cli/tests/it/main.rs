@@ -396,6 +396,158 @@ fn crashes_leave_store_and_index_in_agreement() {
     }
 }
 
+/// Regression (issue 10): two imports at once left the index behind the store (the second
+/// found the index locked and gave up, blaming "a running server"). The second now waits.
+#[test]
+fn concurrent_imports_both_end_indexed() {
+    use std::io::BufRead;
+    let dir = Dir::new();
+    write_records(&dir, "first", 600, 1);
+    dir.write("second/letter.txt", std::fs::read(SEED).unwrap());
+    let pause = dir.path().join("paused");
+    // The first import stops while it holds the index's write lock.
+    let first = Command::new(env!("CARGO_BIN_EXE_chancery"))
+        .args(["--data", "d", "import", "first"])
+        .current_dir(dir.path())
+        .env("CHANCERY_PAUSE", "index:progress")
+        .env("CHANCERY_PAUSE_FILE", &pause)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = first;
+    while !pause.exists() {
+        std::thread::yield_now();
+    }
+    // The second import commits to the store and finds the index locked: it says so and waits.
+    let mut second = Command::new(env!("CARGO_BIN_EXE_chancery"))
+        .args(["--data", "d", "import", "second"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(second.stderr.take().unwrap());
+    let mut said = String::new();
+    while !said.contains("waiting for another Chancery process") {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "the second import ended: {said}");
+        said.push_str(&line);
+    }
+    // Let the first go: both finish, and the index holds everything without another command.
+    std::fs::remove_file(&pause).unwrap();
+    assert!(first.wait().unwrap().success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(second.wait().unwrap().success(), "{said}{rest}");
+    assert!(!rest.contains("note:"), "{rest}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (applied, last) = runtime.block_on(async {
+        let store = chancery_store::Store::open(&dir.path().join("d")).await.unwrap();
+        let index = chancery_search::SearchIndex::open(&dir.path().join("d/index")).unwrap();
+        (index.applied_seq().unwrap(), store.last_change().await.unwrap())
+    });
+    assert_eq!(applied, last, "the index applied every change of both imports");
+}
+
+/// Regression (issue 10): a read-only data folder (read-only media, another user's) made even
+/// `show`, `search` and `serve` fail with a raw SQLite error printed three times. The folder is
+/// made read-only for the commands: as root (CI), they run as `nobody` over root's folder (the
+/// "another user" case, through util-linux's `setpriv`); otherwise its permissions are taken
+/// away.
+#[test]
+fn a_read_only_data_folder_can_be_read() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = Dir::new();
+    dir.check(&["--data", "ro", "import", SEED], 0);
+    let data = dir.path().join("ro");
+    let root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    let set_mode = |mode: u32| {
+        for entry in walk(&data) {
+            let mode = if entry.is_dir() { mode | 0o111 } else { mode };
+            std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    if root {
+        // Others may enter the test's folder; the store's files keep the modes Chancery gave
+        // them (the database readable by all, the index's metadata by its owner only).
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    } else {
+        set_mode(0o444);
+    }
+    let command = |args: &[&str]| -> Command {
+        let mut command = if root {
+            let mut command = Command::new("setpriv");
+            command
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(env!("CARGO_BIN_EXE_chancery"));
+            command
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_chancery"))
+        };
+        command.args(["--data", data.to_str().unwrap()]).args(args).current_dir(dir.path());
+        command
+    };
+    let run = |args: &[&str], code: i32| -> (String, String) {
+        let output = command(&[]).args(args).current_dir(dir.path()).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&output.stdout).to_string(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        );
+        assert_eq!(output.status.code(), Some(code), "{args:?}\n{stdout}\n{stderr}");
+        (stdout, stderr)
+    };
+    let (text, stderr) = run(&["show", "wcda-112970"], 0);
+    assert!(text.starts_with("**August 11, 1954**"), "{text}");
+    assert!(stderr.contains("the store is open read-only"), "{stderr}");
+    let (hits, stderr) = run(&["search", "Djilas"], 0);
+    assert!(hits.contains("wcda-112970"), "{hits}");
+    if root {
+        assert!(stderr.contains("building a search index in memory"), "{stderr}");
+    }
+    run(&["list"], 0);
+    run(&["history", "wcda-112970"], 0);
+    let (jsonl, _) = run(&["export", "--format", "jsonl"], 0);
+    assert_eq!(jsonl.lines().count(), 1);
+    // A write says once, plainly, that it cannot write here.
+    let (_, stderr) = run(&["delete", "wcda-112970"], 1);
+    assert_eq!(stderr.matches("readonly database").count(), 1, "{stderr}");
+    // The server serves it too.
+    let mut child = command(&["serve", "--addr", "127.0.0.1:0"])
+        .env("CHANCERY_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0,
+            "the server stopped"
+        );
+        if let Some(rest) = line.strip_prefix("Chancery is serving at http://") {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let (status, body) = http_get(&addr, "/records/wcda-112970");
+    assert!(status.ends_with("200 OK") && body.contains("Svetozar Rajak"), "{status}");
+    let (status, body) = http_get(&addr, "/search?q=Djilas");
+    assert!(status.ends_with("200 OK") && body.contains("wcda-112970"), "{status}");
+    let _ = child.kill();
+    child.wait().unwrap();
+    set_mode(0o644);
+}
+
+fn walk(path: &Path) -> Vec<PathBuf> {
+    let mut out = vec![path.to_path_buf()];
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            out.extend(walk(&entry.unwrap().path()));
+        }
+    }
+    out
+}
+
 const TEI_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/test_data/tei");
 
 #[test]

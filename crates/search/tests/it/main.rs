@@ -239,3 +239,55 @@ async fn the_index_follows_the_store() {
     assert_eq!(f.index.num_records(), 6);
     assert!(f.index.check(&f.store).await.unwrap().problems.is_empty());
 }
+
+/// Segment files in an index folder that its `meta.json` does not list.
+fn orphans(dir: &std::path::Path) -> Vec<String> {
+    let meta = std::fs::read_to_string(dir.join("meta.json")).unwrap();
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| {
+            let stem = name.split('.').next().unwrap_or_default();
+            let dashed = |s: &str| {
+                format!("{}-{}-{}-{}-{}", &s[..8], &s[8..12], &s[12..16], &s[16..20], &s[20..])
+            };
+            stem.len() == 32 && !meta.contains(&dashed(stem))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Regression (issue 10): killed reindex runs left their segment files behind (127 files and
+/// 54 MB instead of 19 and 26 MB) until a later reindex. The folder as a killed writer leaves
+/// it (its segments flushed, never committed) is copied and opened: the files go at once.
+#[tokio::test]
+async fn files_a_killed_writer_left_are_collected_on_open() {
+    let store = Store::open_in_memory().await.unwrap();
+    store.import(&corpus(), &[], datetime!(2026-11-28 0:00 UTC)).await.unwrap();
+    let live = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(live.path()).unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    drop(index);
+    // A writer that flushes segments and dies before its commit: copy the folder at that moment.
+    let raw = tantivy::Index::open_in_dir(live.path()).unwrap();
+    for analyzer in chancery_search::analysis::Analyzer::all() {
+        let tokenizer = chancery_search::analysis::ChanceryTokenizer::new(analyzer);
+        raw.tokenizers().register(&analyzer.tokenizer_name(), tokenizer);
+    }
+    let mut writer: tantivy::IndexWriter = raw.writer(15_000_000).unwrap();
+    for _ in 0..100 {
+        writer.add_document(tantivy::TantivyDocument::default()).unwrap();
+    }
+    let prepared = writer.prepare_commit().unwrap();
+    let crashed = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(live.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), crashed.path().join(entry.file_name())).unwrap();
+    }
+    prepared.abort().unwrap();
+    assert!(!orphans(crashed.path()).is_empty(), "the flushed segment is on disk, uncommitted");
+    let reopened = SearchIndex::open(crashed.path()).unwrap();
+    assert_eq!(orphans(crashed.path()), Vec::<String>::new());
+    assert_eq!(reopened.check(&store).await.unwrap().problems, Vec::<String>::new());
+}
