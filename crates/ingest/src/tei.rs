@@ -601,6 +601,12 @@ impl<'a, 'input> Reader<'a, 'input> {
                 let start_date = day_of(start);
                 let end_date = end.as_deref().and_then(day_of);
                 match (start_date, end_date) {
+                    // Found by fuzzing: an interval that ends before it starts is no date.
+                    (Some(start), Some(end)) if start.earliest() > end.latest() => {
+                        let line = date_node.map_or(self.line(div), |n| self.line(n));
+                        self.diagnostics.push(warning(self.source.path, Some(line), format!("the date attributes end ({end}) before they start ({start}); the date is read from its printed form")));
+                        printed.as_deref().and_then(|p| date_phrase::normalize(p).ok().flatten())
+                    }
                     (Some(start), Some(end)) if end != start => Some(Edtf::Interval {
                         start: IntervalEnd::Date(start),
                         end: IntervalEnd::Date(end),

@@ -191,3 +191,25 @@ fn a_record_past_the_size_limit_is_refused() {
     assert!(result.diagnostics[0].message.contains("MAX_RECORD_BYTES"));
     assert!(result.diagnostics[0].message.starts_with("document `v/d1`"));
 }
+
+/// Found by fuzzing (`fuzz/corpus/tei_volume/regression-backward-interval.xml`): date attributes
+/// whose end precedes their start made an EDTF interval that no reader accepts.
+#[test]
+fn an_interval_that_ends_before_it_starts_is_not_a_date() {
+    let result = parsed(&volume(
+        "<dateline><date notBefore=\"1970-07-01\" notAfter=\"0985-07-31\">July 1970</date></dateline><p>x</p>",
+    ));
+    assert!(!result.has_errors(), "{:?}", result.diagnostics);
+    let record = &result.records[0];
+    assert_eq!(record.date.edtf.map(|e| e.to_string()).as_deref(), Some("1970-07"));
+    assert!(result.diagnostics[0].message.contains("end (0985-07-31) before they start"));
+    let written = crate::text::write(record);
+    assert!(
+        !crate::text::parse(&Source {
+            path: "w.txt",
+            bytes: written.as_bytes(),
+            imported_at: time::OffsetDateTime::UNIX_EPOCH
+        })
+        .has_errors()
+    );
+}

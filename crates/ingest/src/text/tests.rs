@@ -296,3 +296,19 @@ fn a_field_past_its_limit_is_refused_on_its_line() {
     assert_eq!(past.diagnostics[0].line, Some(7));
     assert!(past.diagnostics[0].message.contains("MAX_FIELD_BYTES"), "{:?}", past.diagnostics);
 }
+
+/// Found by fuzzing (`fuzz/corpus/text_record/regression-label-like-date`): a date printed as
+/// `Undaed:` was written as `**Undaed:**`, which reads back as a section label.
+#[test]
+fn a_header_that_looks_like_a_label_round_trips() {
+    for input in ["**Undaed:\n**\n***\n**", "**1954**\n\n**Summary:\n**\n"] {
+        let parsed = parse_str("f.txt", input);
+        let record = parsed.records.into_iter().next().expect("a record");
+        let written = write(&record);
+        let again = parse_str("again.txt", &written);
+        assert!(!again.has_errors(), "{:?}\n{written}", again.diagnostics);
+        let mut again = again.records.into_iter().next().unwrap();
+        again.provenance = record.provenance.clone();
+        assert_eq!(again, record, "{written}");
+    }
+}

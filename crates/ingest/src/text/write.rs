@@ -22,11 +22,8 @@ pub fn write(record: &Record) -> String {
     } else {
         record.date.printed.clone()
     };
-    let _ = write!(
-        out,
-        "**{printed}**\n\n**{}**\n\n",
-        super::marks::write_title(&record.title, &record.texts)
-    );
+    let title = super::marks::write_title(&record.title, &record.texts);
+    let _ = write!(out, "{}\n\n{}\n\n", bold_block(&printed), bold_block(&title));
 
     if let Some(citation) = &record.citation {
         section(&mut out, "Citation", &citation.text);
@@ -185,4 +182,12 @@ fn write_body(out: &mut String, body: &str, in_contents: bool, unlabelled_conten
     if body.split("\n\n").all(|p| p.trim().is_empty()) {
         out.push('\n');
     }
+}
+
+/// A header block: `**text**` on one line, unless that line would read as a section's label
+/// line (a date printed as `Undated:`): then the closing `**` goes on a line of its own, which
+/// the parser joins back (found by fuzzing).
+fn bold_block(text: &str) -> String {
+    let line = format!("**{text}**");
+    if is_section_start(&line, false) { format!("**{text}\n**") } else { line }
 }

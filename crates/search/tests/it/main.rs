@@ -291,3 +291,17 @@ async fn files_a_killed_writer_left_are_collected_on_open() {
     assert_eq!(orphans(crashed.path()), Vec::<String>::new());
     assert_eq!(reopened.check(&store).await.unwrap().problems, Vec::<String>::new());
 }
+
+/// Found by fuzzing (`fuzz/corpus/query/regression-excluded-phrase`): excluding a phrase that
+/// matches no document (`--i~i~`, `-"i i"`) tripped an assertion inside tantivy. It must exclude
+/// nothing, and a phrase that matches must exclude exactly its documents.
+#[tokio::test]
+async fn an_excluded_phrase_excludes_exactly_its_matches() {
+    let f = fixture().await;
+    let everything = f.search("").total;
+    assert_eq!(f.search("--i~i~").total, everything);
+    assert_eq!(f.search("-\"i i\"").total, everything);
+    let phrase = f.search("\"Beograd\"").total;
+    assert!(phrase > 0);
+    assert_eq!(f.search("-\"Beograd\"").total, everything - phrase);
+}
