@@ -107,8 +107,13 @@ pub(crate) async fn import(
                 "{n_refused} stored record(s) would be replaced or brought back unasked"
             ));
         }
+        let advice = if n_refused > 0 {
+            "Fix what is named above (or give --replace or --undelete where that is meant)"
+        } else {
+            "Fix the lines named above"
+        };
         return Err(rejected(format!(
-            "import rejected: {}; nothing was imported. Fix what is named above (or say --replace or --undelete where that is meant) and run the import again",
+            "import rejected: {}; nothing was imported. {advice} and run the import again",
             reasons.join(" and ")
         )));
     };

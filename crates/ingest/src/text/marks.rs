@@ -107,8 +107,32 @@ pub(crate) fn definition(paragraph: &str) -> Option<(String, bool, Option<String
         rest = &inner[close + 1..];
     }
     let text = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(':'))?;
-    let (clean, _) = strip(text);
+    // Marks mean nothing inside a note: they stay its text (found by fuzzing: a page mark there
+    // was dropped, and the space before it left at the note's end).
+    let (clean, _) = without_line_end_space(&unescape(text));
     Some((label.to_string(), on_title, kind, clean))
+}
+
+/// Text with its escapes undone and every mark kept as text.
+fn unescape(text: &str) -> String {
+    let mut clean = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        clean.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match [NOTE_OPEN, PAGE_OPEN, "\\"].into_iter().find(|open| after.starts_with(open)) {
+            Some(open) => {
+                clean.push_str(open);
+                rest = &after[open.len()..];
+            }
+            None => {
+                clean.push('\\');
+                rest = after;
+            }
+        }
+    }
+    clean.push_str(rest);
+    clean
 }
 
 /// The body of a text with its marks, and its footnote definitions, as written.
@@ -172,29 +196,99 @@ pub(crate) fn read_body(
         }
     }
     definitions.reverse();
-    let (body, marks) = strip(&paragraphs.join("\n\n"));
-    let mut note_marks: Vec<(usize, String)> = Vec::new();
-    let mut pages = Vec::new();
-    for (offset, mark) in marks {
-        match mark {
-            Mark::Note(label) => note_marks.push((offset, label)),
-            Mark::Page(label) => pages.push(PageBreak { label, offset }),
+    let (stripped, marks) = strip(&paragraphs.join("\n\n"));
+    // Each definition takes the first body mark of its label that no other has taken.
+    let mut taken: Vec<Option<usize>> = vec![None; marks.len()];
+    for (def_idx, (label, on_title, _, _)) in definitions.iter().enumerate() {
+        let found = (!on_title)
+            .then(|| {
+                marks.iter().enumerate().position(|(idx, (_, mark))| {
+                    taken[idx].is_none() && matches!(mark, Mark::Note(l) if l == label)
+                })
+            })
+            .flatten();
+        if let Some(idx) = found {
+            taken[idx] = Some(def_idx);
         }
     }
-    let mut notes = Vec::with_capacity(definitions.len());
-    for (label, on_title, kind, text) in definitions {
-        let body_mark =
-            if on_title { None } else { note_marks.iter().position(|(_, l)| *l == label) };
-        let anchor = match body_mark {
-            Some(idx) => Some(note_marks.remove(idx).0),
-            None => {
-                if let Some(idx) = title_marks.iter().position(|l| *l == label) {
-                    title_marks.remove(idx);
-                }
-                None
+    // A note mark that no definition takes is text after all: it goes back in, where it stood
+    // (found by fuzzing: dropping it lost text and left a space at a line's end).
+    let mut body = String::with_capacity(stripped.len());
+    let mut anchors: Vec<Option<usize>> = vec![None; definitions.len()];
+    let mut pages = Vec::new();
+    let mut copied = 0;
+    for ((offset, mark), taker) in marks.iter().zip(&taken) {
+        body.push_str(&stripped[copied..*offset]);
+        copied = *offset;
+        match (mark, taker) {
+            (Mark::Note(_), Some(def_idx)) => anchors[*def_idx] = Some(body.len()),
+            (Mark::Note(label), None) => {
+                body.push_str(NOTE_OPEN);
+                body.push_str(label);
+                body.push(']');
             }
-        };
-        notes.push(Note { label, kind, anchor, text });
+            (Mark::Page(label), _) => {
+                pages.push(PageBreak { label: label.clone(), offset: body.len() })
+            }
+        }
+    }
+    body.push_str(&stripped[copied..]);
+    // Marks removed from a line's end leave the space before them: take it away, as every body
+    // is kept without white space at line ends, and move the offsets with the text.
+    let (body, moved) = without_line_end_space(&body);
+    for page in &mut pages {
+        page.offset = moved[page.offset];
+    }
+    let mut notes = Vec::with_capacity(definitions.len());
+    for ((label, _, kind, text), anchor) in definitions.into_iter().zip(anchors) {
+        if anchor.is_none()
+            && let Some(idx) = title_marks.iter().position(|l| *l == label)
+        {
+            title_marks.remove(idx);
+        }
+        notes.push(Note { label, kind, anchor: anchor.map(|a| moved[a]), text });
     }
     (body, notes, pages)
+}
+
+/// The text without white space before a line break or at its end, and where each byte offset
+/// of the text (and its end) lands in it.
+fn without_line_end_space(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut moved = vec![0; text.len() + 1];
+    let mut pending = String::new();
+    let mut pending_from = 0;
+    for (idx, c) in text.char_indices() {
+        if c == ' ' || c == '\t' {
+            if pending.is_empty() {
+                pending_from = out.len();
+            }
+            pending.push(c);
+            // Where the space stands for now; moved back below if a line end follows.
+            for slot in &mut moved[idx..idx + c.len_utf8()] {
+                *slot = pending_from + pending.len() - 1;
+            }
+            continue;
+        }
+        if c == '\n' {
+            // Offsets inside dropped space land where the line ends.
+            let space_start = idx - pending.len();
+            for slot in &mut moved[space_start..idx] {
+                *slot = pending_from;
+            }
+        } else {
+            out.push_str(&pending);
+        }
+        pending.clear();
+        for slot in &mut moved[idx..idx + c.len_utf8()] {
+            *slot = out.len();
+        }
+        out.push(c);
+    }
+    let space_start = text.len() - pending.len();
+    for slot in &mut moved[space_start..text.len()] {
+        *slot = out.len();
+    }
+    moved[text.len()] = out.len();
+    (out, moved)
 }

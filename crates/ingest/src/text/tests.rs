@@ -312,3 +312,38 @@ fn a_header_that_looks_like_a_label_round_trips() {
         assert_eq!(again, record, "{written}");
     }
 }
+
+/// Found by fuzzing (`fuzz/corpus/text_record/regression-undefined-note-mark`): a note mark
+/// with no definition was dropped, losing its text and leaving a space at the line's end that
+/// the written record no longer had. It stays text; marks at a line's end take no space with
+/// them.
+#[test]
+fn an_undefined_note_mark_stays_text() {
+    let parsed = parse_str("f.txt", "**o**\n**L**\n**Content:**T\n[^1]");
+    let record = &parsed.records[0];
+    assert_eq!(record.texts[0].body, "T [^1]");
+    assert!(record.texts[0].notes.is_empty());
+    let written = write(record);
+    let again = parse_str("again.txt", &written);
+    assert_eq!(again.records[0].texts, record.texts, "{written}");
+
+    let parsed = parse_str(
+        "p.txt",
+        "**1954**\n\n**T**\n\n**Contents:**\n\nOne {{page 5}}  \nTwo [^1]\n\n[^1]: A note.\n",
+    );
+    let text = &parsed.records[0].texts[0];
+    assert_eq!(text.body, "One\nTwo");
+    assert_eq!((text.pages[0].offset, text.notes[0].anchor), (3, Some(7)));
+}
+
+/// Found by fuzzing (`fuzz/corpus/text_record/regression-mark-in-note`): a page mark inside a
+/// footnote was dropped, and the space before it left at the note's end.
+#[test]
+fn marks_inside_a_note_are_its_text() {
+    let parsed = parse_str("n.txt", "**b**\n**m**\n**Content:**[^1]:m\n{{page b}}");
+    let record = &parsed.records[0];
+    assert_eq!(record.texts[0].notes[0].text, "m {{page b}}");
+    let written = write(record);
+    let again = parse_str("again.txt", &written);
+    assert_eq!(again.records[0].texts, record.texts, "{written}");
+}
