@@ -24,21 +24,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 - "$shared/bench/peers/queries/frus-q.jsonl" >"$work/api-searches.txt" <<'PY'
-import json, sys, urllib.parse
-for line in open(sys.argv[1]):
-    print("/api/v1/search?q=" + urllib.parse.quote_plus(json.loads(line)["text"]))
-PY
-cat >"$work/paths.lua" <<'LUA'
-local paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
-end
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-LUA
+. bench/common.sh
+query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/api/v1/search?q=" >"$work/api-searches.txt"
+paths_lua >"$work/paths.lua"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 start() {

@@ -23,23 +23,9 @@ trap cleanup EXIT
 import json, sys
 for line in sys.stdin:
     print("/records/" + json.loads(line)["id"])' >"$work/documents.txt"
-python3 - "$shared/bench/peers/queries/frus-q.jsonl" >"$work/searches.txt" <<'PY'
-import json, sys, urllib.parse
-for line in open(sys.argv[1]):
-    q = json.loads(line)
-    print("/search?q=" + urllib.parse.quote_plus(q["text"]))
-PY
-cat >"$work/paths.lua" <<'LUA'
--- Requests the paths of the file PATHS in a random order.
-local paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
-end
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-LUA
+. bench/common.sh
+query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/search?q=" >"$work/searches.txt"
+paths_lua >"$work/paths.lua"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"

@@ -141,6 +141,26 @@ pub(crate) async fn follow(data: &Path, store: &Store) {
     }
 }
 
+/// The source file to keep with the records parsed from it (none when it gave no record).
+pub(crate) fn source_files(
+    parsed: &chancery_ingest::Parsed,
+    path: &str,
+    bytes: Vec<u8>,
+) -> Vec<chancery_store::SourceFile> {
+    parsed
+        .records
+        .first()
+        .and_then(|r| r.provenance.as_ref())
+        .map(|provenance| chancery_store::SourceFile {
+            sha256: provenance.sha256.clone(),
+            path: path.to_string(),
+            format: provenance.format.clone(),
+            bytes,
+        })
+        .into_iter()
+        .collect()
+}
+
 /// A record id, or a permalink that maps to one (a usage error otherwise).
 pub(crate) fn record_id(text: &str) -> Result<RecordId> {
     let text = text.trim();

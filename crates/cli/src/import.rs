@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chancery_ingest::{Severity, Source};
-use chancery_store::{ImportPolicy, SourceFile};
+use chancery_store::ImportPolicy;
 use time::OffsetDateTime;
 
-use crate::data::{follow, open_store, rejected};
+use crate::data::{follow, open_store, rejected, source_files};
 
 const IMPORT_EXTENSIONS: &[&str] = &["txt", "md", "json", "jsonl", "xml"];
 /// How many refused records an import lists before it only counts the rest.
@@ -60,18 +60,7 @@ pub(crate) async fn import(
             continue;
         }
         let Some(open_batch) = batch.as_mut() else { continue };
-        let sources: Vec<SourceFile> = parsed
-            .records
-            .first()
-            .and_then(|r| r.provenance.as_ref())
-            .map(|provenance| SourceFile {
-                sha256: provenance.sha256.clone(),
-                path: shown.clone(),
-                format: provenance.format.clone(),
-                bytes,
-            })
-            .into_iter()
-            .collect();
+        let sources = source_files(&parsed, &shown, bytes);
         let added = open_batch.add(&parsed.records, &sources).await.map_err(|e| match e {
             chancery_store::Error::DuplicateId { .. } => {
                 rejected(format!("import rejected: {e}; nothing was imported"))

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use chancery_ingest::Source;
-use chancery_store::{SourceFile, Store};
+use chancery_store::Store;
 use time::OffsetDateTime;
 
-use crate::data::{open_index, open_store_for_reading};
+use crate::data::{open_index, open_store_for_reading, source_files};
 
 /// The demo record, loaded into an empty store so that a fresh clone shows something.
 const DEMO_PATH: &str = "demo/000_5e4392f9da7ebfc5.txt";
@@ -18,18 +18,7 @@ async fn load_demo(store: &Store) -> Result<()> {
     let now = OffsetDateTime::now_utc();
     let parsed = chancery_ingest::parse(&Source { path: DEMO_PATH, bytes: DEMO, imported_at: now });
     anyhow::ensure!(!parsed.has_errors(), "the built-in demo record does not parse");
-    let sources: Vec<SourceFile> = parsed
-        .records
-        .first()
-        .and_then(|r| r.provenance.as_ref())
-        .map(|p| SourceFile {
-            sha256: p.sha256.clone(),
-            path: DEMO_PATH.to_string(),
-            format: p.format.clone(),
-            bytes: DEMO.to_vec(),
-        })
-        .into_iter()
-        .collect();
+    let sources = source_files(&parsed, DEMO_PATH, DEMO.to_vec());
     store.import(&parsed.records, &sources, now).await?;
     tracing::info!("the store was empty: loaded the demo record");
     Ok(())
