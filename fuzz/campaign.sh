@@ -23,7 +23,7 @@ total=0
 for target in "${targets[@]}"; do
   started=$(date +%s)
   log="target/logs/$target.log"
-  cargo fuzz run -O -s none "$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 \
+  cargo fuzz run -O -s none "$target" -- -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 \
     -timeout=10 -print_final_stats=1 >"$log" 2>&1 || { tail -40 "$log"; exit 1; }
   runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
   total=$((total + ${runs:-0}))
