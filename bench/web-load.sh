@@ -2,12 +2,13 @@
 # Load test of the web server: throughput and latency of the document and search pages under wrk
 # at 64 connections, on the shared FRUS corpus. Usage (from the repository root):
 #   cargo build --release -p chancery-cli && bash bench/web-load.sh [SECONDS]
+# (CHANCERY_BIN=path runs another build, e.g. an earlier commit's, for a before/after pair)
 # Needs wrk (apt-get install wrk); with nginx installed, nginx serving the same letter page as a
 # static file runs beside it as the ceiling. The server, nginx and wrk share this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
-bin="$PWD/target/release/chancery"
+bin="${CHANCERY_BIN:-$PWD/target/release/chancery}"
 shared="${CHANCERY_SHARED:-$PWD/../shared}"
 work="$(mktemp -d)"
 server=""
