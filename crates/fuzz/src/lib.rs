@@ -92,6 +92,7 @@ fn index() -> &'static SearchIndex {
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
             deleted_at: None,
+            oai_id: String::new(),
         });
         let index = SearchIndex::in_memory().expect("an index in memory");
         index.rebuild_from(stored, 1).expect("the fixtures index");

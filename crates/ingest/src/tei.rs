@@ -2,7 +2,7 @@
 //! `div[@type='document']`.
 //!
 //! For each document:
-//! - **id** `<volume>/<xml:id>` (lowercased), the volume being the root `@xml:id`, else
+//! - **id** `<volume>/<xml:id>` as the edition spells them, the volume being the root `@xml:id`, else
 //!   `idno[@type='frus']`, else the file name; the permalink is
 //!   `https://history.state.gov/historicaldocuments/<volume>/<xml:id>`;
 //! - **title** the `head` without its notes, whitespace collapsed, without the number prefix
@@ -432,7 +432,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                 format!("anon{position}")
             }
         };
-        let id_text = format!("{}/{}", self.volume.id, doc_xml_id).to_lowercase();
+        // The edition's own spelling (`frus1917-72PubDip/d1`): ids ignore case, but keep it.
+        let id_text = format!("{}/{}", self.volume.id, doc_xml_id);
         let id = match RecordId::parse(&id_text) {
             Ok(id) => id,
             Err(error) => {

@@ -2,20 +2,59 @@
 //!
 //! An id is derived from the source's own identifier where it has one (a permalink in the
 //! citation, a FRUS document id), otherwise from the record's title and printed date, so that
-//! re-importing an edited file updates the same record. Ids are lowercase ASCII letters, digits,
-//! `-`, `.` and `_`, in one or more segments joined by `/` (FRUS: `frus1955-57v26/d249`), at most
-//! [`MAX_LEN`] bytes. The store never gives a deleted id to another record.
+//! re-importing an edited file updates the same record. Ids are ASCII letters, digits, `-`, `.`
+//! and `_`, in one or more segments joined by `/` (FRUS: `frus1955-57v26/d249`,
+//! `frus1917-72PubDip/d1`), at most [`MAX_LEN`] bytes. An edition's own ids keep the case the
+//! edition gives them, but two ids that differ only in case are the same id: equality, ordering
+//! and hashing ignore case, and [`RecordId::key`] is the form to look one up by. The store never
+//! gives a deleted id to another record.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use sha2::{Digest, Sha256};
 
 /// The longest id we accept, in bytes.
 pub const MAX_LEN: usize = 160;
+/// The longest id made from a Wilson Center Digital Archive permalink that is a slug
+/// (`wcda-<slug>`), in bytes; a longer slug is cut and given a hash of the whole.
+pub const MAX_SLUG_ID_LEN: usize = 96;
 
-/// A validated record id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A validated record id, spelled as its source spells it; compared without regard to case.
+#[derive(Debug, Clone)]
 pub struct RecordId(String);
+
+impl PartialEq for RecordId {
+    fn eq(&self, other: &RecordId) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl Eq for RecordId {}
+
+impl Hash for RecordId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for byte in self.0.bytes() {
+            state.write_u8(byte.to_ascii_lowercase());
+        }
+        state.write_u8(0xff);
+    }
+}
+
+impl PartialOrd for RecordId {
+    fn partial_cmp(&self, other: &RecordId) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for RecordId {
+    fn cmp(&self, other: &RecordId) -> Ordering {
+        let lower =
+            |id: &RecordId| id.0.bytes().map(|b| b.to_ascii_lowercase()).collect::<Vec<u8>>();
+        lower(self).cmp(&lower(other))
+    }
+}
 
 /// Why a string is not a valid record id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,34 +83,69 @@ impl RecordId {
                     "`{text}`: id segments between `/` must be non-empty names"
                 )));
             }
-            if let Some(bad) = segment.chars().find(|&c| {
-                !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_'))
-            }) {
+            if let Some(bad) = segment
+                .chars()
+                .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+            {
                 return Err(IdError(format!(
-                    "`{text}`: `{bad}` is not allowed; ids use a-z, 0-9, `-`, `.`, `_` and `/`"
+                    "`{text}`: `{bad}` is not allowed; ids use A-Z, a-z, 0-9, `-`, `.`, `_` and `/`"
                 )));
             }
         }
         Ok(RecordId(text.to_string()))
     }
 
-    /// The id as a string.
+    /// The id as a string, spelled as its source spells it.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The form an id is looked up by: lowercase, so that `FRUS1955-57V26/D249` finds
+    /// `frus1955-57v26/d249`.
+    pub fn key(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+
+    /// Whether two ids are spelled alike to the letter (equality ignores case).
+    pub fn spelled_as(&self, other: &RecordId) -> bool {
+        self.0 == other.0
+    }
+
     /// Derives an id from a permalink. Known archives get short ids (the Wilson Center Digital
-    /// Archive's `…/document/112970` is `wcda-112970`; history.state.gov's
-    /// `…/historicaldocuments/frus1955-57v26/d249` is `frus1955-57v26/d249`); any other URL
-    /// becomes a slug of its host and path.
+    /// Archive's `…/document/112970` is `wcda-112970`, and a slug permalink
+    /// `…/document/letter-jawaharlal-nehru-…` is `wcda-letter-jawaharlal-nehru-…`, at most
+    /// [`MAX_SLUG_ID_LEN`] bytes; history.state.gov's `…/historicaldocuments/frus1955-57v26/d249`
+    /// is `frus1955-57v26/d249`, spelled as the edition spells it); any other URL becomes a slug
+    /// of its host and path.
     pub fn from_permalink(url: &str) -> Option<RecordId> {
-        let url = url.trim();
-        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-        let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let host = host.to_ascii_lowercase();
-        let host = host.strip_prefix("www.").unwrap_or(&host);
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let (host, segments) = permalink_parts(url)?;
+        if host == "digitalarchive.wilsoncenter.org"
+            && let ["document", slug, ..] = segments.as_slice()
+        {
+            if slug.bytes().all(|b| b.is_ascii_digit()) {
+                return RecordId::parse(&format!("wcda-{slug}")).ok();
+            }
+            let slug = slugify(slug);
+            if !slug.is_empty() {
+                return Some(bounded(format!("wcda-{slug}"), url, MAX_SLUG_ID_LEN));
+            }
+        }
+        if host == "history.state.gov"
+            && let ["historicaldocuments", volume, document] = segments.as_slice()
+            && let Ok(id) = RecordId::parse(&format!("{volume}/{document}"))
+        {
+            return Some(id);
+        }
+        let slug = slugify(&format!("{host} {}", segments.join(" ")));
+        Some(bounded(slug, url, MAX_LEN))
+    }
+
+    /// The id the first stores (before schema 4) derived from a permalink: everything in lower
+    /// case, and a Wilson Center slug permalink as a slug of its whole host and path. The store's
+    /// migration uses it to find the records whose id it should now spell as
+    /// [`RecordId::from_permalink`] does.
+    pub fn from_permalink_v1(url: &str) -> Option<RecordId> {
+        let (host, segments) = permalink_parts(url)?;
         if host == "digitalarchive.wilsoncenter.org"
             && let ["document", number, ..] = segments.as_slice()
             && number.bytes().all(|b| b.is_ascii_digit())
@@ -80,15 +154,12 @@ impl RecordId {
         }
         if host == "history.state.gov"
             && let ["historicaldocuments", volume, document] = segments.as_slice()
-            && let Ok(id) = RecordId::parse(&format!("{volume}/{document}"))
+            && let Ok(id) = RecordId::parse(&format!("{volume}/{document}").to_ascii_lowercase())
         {
             return Some(id);
         }
-        if host.is_empty() {
-            return None;
-        }
         let slug = slugify(&format!("{host} {}", segments.join(" ")));
-        Some(bounded(slug, url))
+        Some(bounded(slug, url, MAX_LEN))
     }
 
     /// Derives an id for a record with no identifier of its own: a slug of the title's first
@@ -112,6 +183,21 @@ impl fmt::Display for RecordId {
     }
 }
 
+/// A permalink's host (lowercase, without `www.`) and path segments; `None` if it is not an
+/// `http(s)` URL with a host.
+fn permalink_parts(url: &str) -> Option<(String, Vec<&str>)> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    if host.is_empty() {
+        return None;
+    }
+    Some((host, path.split('/').filter(|s| !s.is_empty()).collect()))
+}
+
 /// Lowercase ASCII letters and digits, with every other run of characters turned into one `-`.
 fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -125,14 +211,14 @@ fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// Keeps a slug within [`MAX_LEN`] by cutting it and adding a hash of the whole source.
-fn bounded(slug: String, source: &str) -> RecordId {
-    if !slug.is_empty() && slug.len() <= MAX_LEN {
+/// Keeps a slug within `max` bytes by cutting it and adding a hash of the whole source.
+fn bounded(slug: String, source: &str, max: usize) -> RecordId {
+    if !slug.is_empty() && slug.len() <= max {
         return RecordId::parse(&slug).expect("slugs are valid ids");
     }
     let digest = hex(&Sha256::digest(source.as_bytes())[..6]);
     let mut cut = slug;
-    cut.truncate(MAX_LEN - 13);
+    cut.truncate(max - 13);
     let cut = cut.trim_end_matches('-');
     RecordId::parse(&format!("{cut}-{digest}")).expect("slugs are valid ids")
 }
@@ -172,6 +258,49 @@ mod tests {
             Some("nsarchive-gwu-edu-document-22321-doc")
         );
         assert_eq!(id("not a url"), None);
+        // The edition's own spelling is kept (issue 11).
+        assert_eq!(
+            id("https://history.state.gov/historicaldocuments/frus1917-72PubDip/d1").as_deref(),
+            Some("frus1917-72PubDip/d1")
+        );
+        // A Wilson Center slug permalink is `wcda-<slug>`, bounded (issue 11).
+        let nehru = "https://digitalarchive.wilsoncenter.org/document/letter-jawaharlal-nehru-nikita-khrushchev-concerning-the-situation-in-the-congo-and-the-un-secretary-general";
+        let id = RecordId::from_permalink(nehru).unwrap();
+        assert!(id.as_str().starts_with("wcda-letter-jawaharlal-nehru-nikita-khrushchev"), "{id}");
+        assert!(id.as_str().len() <= MAX_SLUG_ID_LEN, "{}", id.as_str().len());
+        assert_eq!(
+            RecordId::from_permalink("https://digitalarchive.wilsoncenter.org/document/short-slug")
+                .map(|id| id.to_string())
+                .as_deref(),
+            Some("wcda-short-slug")
+        );
+        // The rule before schema 4, for the migration.
+        assert_eq!(
+            RecordId::from_permalink_v1(nehru).unwrap().as_str(),
+            "digitalarchive-wilsoncenter-org-document-letter-jawaharlal-nehru-nikita-khrushchev-concerning-the-situation-in-the-congo-and-the-un-secretary-general"
+        );
+        assert_eq!(
+            RecordId::from_permalink_v1(
+                "https://history.state.gov/historicaldocuments/frus1917-72PubDip/d1"
+            )
+            .unwrap()
+            .as_str(),
+            "frus1917-72pubdip/d1"
+        );
+    }
+
+    #[test]
+    fn case_is_kept_and_ignored() {
+        let given = RecordId::parse("frus1917-72PubDip/d1").unwrap();
+        let lower = RecordId::parse("frus1917-72pubdip/d1").unwrap();
+        assert_eq!(given.as_str(), "frus1917-72PubDip/d1");
+        assert_eq!(given, lower);
+        assert!(!given.spelled_as(&lower));
+        assert_eq!(given.key(), "frus1917-72pubdip/d1");
+        let mut set = std::collections::HashSet::new();
+        set.insert(given.clone());
+        assert!(set.contains(&RecordId::parse("FRUS1917-72PUBDIP/D1").unwrap()));
+        assert_eq!(given.cmp(&lower), std::cmp::Ordering::Equal);
     }
 
     #[test]
@@ -198,7 +327,8 @@ mod tests {
     #[test]
     fn validation() {
         assert!(RecordId::parse("frus1955-57v26/d249").is_ok());
-        for bad in ["", "A", "a//b", "../x", "a b", "a/", "é"] {
+        assert!(RecordId::parse("WCDA-112970").is_ok());
+        for bad in ["", "a//b", "../x", "a b", "a/", "é"] {
             assert!(RecordId::parse(bad).is_err(), "{bad}");
         }
     }

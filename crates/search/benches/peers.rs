@@ -67,7 +67,7 @@ fn record(line: &str) -> StoredRecord {
         .or(printed.get(..4))
         .and_then(|d| d.parse::<EdtfDate>().ok());
     let mut record = Record::new(
-        RecordId::parse(&text("id").to_ascii_lowercase()).expect("corpus ids are valid record ids"),
+        RecordId::parse(&text("id")).expect("corpus ids are valid record ids"),
         text("title"),
         DocDate { printed, edtf: edtf.map(chancery_model::date::Edtf::Date) },
     );
@@ -83,6 +83,7 @@ fn record(line: &str) -> StoredRecord {
         created_at: OffsetDateTime::UNIX_EPOCH,
         updated_at: OffsetDateTime::UNIX_EPOCH,
         deleted_at: None,
+        oai_id: String::new(),
     }
 }
 
@@ -134,7 +135,7 @@ fn query(line: &str) -> BenchQuery {
     if kind == "known" {
         request.mode = MatchMode::Any;
     }
-    BenchQuery { kind, request, target: q["target"].as_str().map(str::to_ascii_lowercase) }
+    BenchQuery { kind, request, target: q["target"].as_str().map(str::to_string) }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -211,7 +212,11 @@ fn main() {
                     *empty.entry(q.kind.clone()).or_default() += 1;
                 }
                 if let Some(target) = &q.target {
-                    let rank = results.hits.iter().position(|h| h.id.as_str() == target);
+                    // Ids from outside are matched without regard to case.
+                    let rank = results
+                        .hits
+                        .iter()
+                        .position(|h| h.id.as_str().eq_ignore_ascii_case(target));
                     reciprocal_ranks.push(rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0)));
                 }
             }

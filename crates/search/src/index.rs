@@ -14,8 +14,11 @@ use crate::analysis::{Analyzer, ChanceryTokenizer};
 use crate::schema::{self, Fields};
 use crate::{Error, Result};
 
-/// The prefix of the commit payload that records which store change the index has applied.
-const PAYLOAD_PREFIX: &str = "chancery-index/1 seq=";
+/// The prefix of the commit payload that records which store change the index has applied. Its
+/// version changes when what the index holds for a record changes in a way a catch-up cannot
+/// mend (version 2: records may have new ids, store schema 4): an index with another version is
+/// rebuilt from the store.
+const PAYLOAD_PREFIX: &str = "chancery-index/2 seq=";
 /// The smallest indexing budget tantivy takes for a writer's thread (used for a writer that
 /// only collects files).
 const MIN_WRITER_HEAP: usize = 15_000_000;
@@ -37,9 +40,14 @@ impl SearchIndex {
         std::fs::create_dir_all(dir)
             .map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
         let directory = MmapDirectory::open(dir).map_err(|e| Error::Index(e.into()))?;
+        let outdated = |index: &Index| {
+            index.load_metas().is_ok_and(|metas| {
+                metas.payload.as_deref().is_some_and(|p| !p.starts_with(PAYLOAD_PREFIX))
+            })
+        };
         let index = match Index::open_or_create(directory, schema.clone()) {
-            Ok(index) => index,
-            Err(tantivy::TantivyError::SchemaError(_)) => {
+            Ok(index) if !outdated(&index) => index,
+            Ok(_) | Err(tantivy::TantivyError::SchemaError(_)) => {
                 std::fs::remove_dir_all(dir)
                     .and_then(|()| std::fs::create_dir_all(dir))
                     .map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
@@ -87,7 +95,16 @@ impl SearchIndex {
         let directory =
             ReadOnlyDirectory(MmapDirectory::open(dir).map_err(|e| Error::Index(e.into()))?);
         let index = match Index::open(directory) {
-            Ok(index) if index.schema() == schema => index,
+            Ok(index)
+                if index.schema() == schema
+                    && index
+                        .load_metas()?
+                        .payload
+                        .as_deref()
+                        .is_none_or(|p| p.starts_with(PAYLOAD_PREFIX)) =>
+            {
+                index
+            }
             Ok(_) | Err(tantivy::TantivyError::SchemaError(_)) => return Ok(None),
             Err(error) => return Err(error.into()),
         };

@@ -248,7 +248,7 @@ impl Fields {
                 Facet::from_path([collection.as_str()]),
             );
         }
-        doc.add_text(self.known, format!("id:{}", record.id));
+        doc.add_text(self.known, format!("id:{}", record.id.key()));
         if let Some(citation) = &record.citation {
             doc.add_text(self.citation, &citation.text);
             let parts = &citation.parts;

@@ -590,11 +590,11 @@ impl SearchIndex {
             return terms;
         }
         if let Ok(id) = RecordId::parse(raw) {
-            terms.push(Term::from_field_text(field, &format!("id:{id}")));
+            terms.push(Term::from_field_text(field, &format!("id:{}", id.key())));
         }
         if raw.starts_with("http://") || raw.starts_with("https://") {
             if let Some(id) = RecordId::from_permalink(raw) {
-                terms.push(Term::from_field_text(field, &format!("id:{id}")));
+                terms.push(Term::from_field_text(field, &format!("id:{}", id.key())));
             }
             if let Some(key) = url_key(raw) {
                 terms.push(Term::from_field_text(field, &key));

@@ -89,10 +89,11 @@ impl Store {
     /// never stored.
     pub async fn latest_change_of(&self, id: &RecordId) -> Result<Option<Change>> {
         let row = sqlx::query(
-            "SELECT seq, record_id, kind, revision, at FROM changes WHERE record_id = $1
+            "SELECT seq, record_id, kind, revision, at FROM changes
+             WHERE record_id = (SELECT id FROM records WHERE id_key = $1)
              ORDER BY seq DESC LIMIT 1",
         )
-        .bind(id.as_str())
+        .bind(id.key())
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(change).transpose()

@@ -221,10 +221,10 @@ async fn upsert(
 ) -> Result<Result<Outcome, Refusal>> {
     let body = stored::to_body(record);
     let existing = sqlx::query(
-        "SELECT body, body_version, revision, deleted_at, source_path, source_sha256, source_format
-         FROM records WHERE id = $1",
+        "SELECT id, body, body_version, revision, deleted_at, source_path, source_sha256, source_format
+         FROM records WHERE id_key = $1",
     )
-    .bind(record.id.as_str())
+    .bind(record.id.key())
     .fetch_optional(&mut **tx)
     .await?;
     let Some(existing) = existing else {
@@ -232,6 +232,15 @@ async fn upsert(
         link_entities(tx, record, false).await?;
         record_change(tx, &record.id, "created", 1, now).await?;
         return Ok(Ok(Outcome { id: record.id.clone(), action: Action::Created, revision: 1 }));
+    };
+    // An id is spelled as it was first stored: the same id in another case is the same record.
+    let stored_id: String = existing.try_get("id")?;
+    let respelled;
+    let record = if stored_id == record.id.as_str() {
+        record
+    } else {
+        respelled = Record { id: crate::records::parse_id(&stored_id)?, ..record.clone() };
+        &respelled
     };
     let old_body: String = existing.try_get("body")?;
     let old_version: i64 = existing.try_get("body_version")?;
@@ -320,8 +329,8 @@ async fn write_row(
     sqlx::query(
         "INSERT INTO records (id, title, date_printed, date_edtf, date_min, date_max, doc_type, body,
                               body_version, source_path, source_sha256, source_format, imported_at,
-                              revision, created_at, updated_at, collection_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+                              revision, created_at, updated_at, collection_id, id_key, oai_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $1)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, date_printed = excluded.date_printed,
              date_edtf = excluded.date_edtf, date_min = excluded.date_min, date_max = excluded.date_max,
              doc_type = excluded.doc_type, body = excluded.body, body_version = excluded.body_version,
@@ -346,6 +355,7 @@ async fn write_row(
     .bind(revision)
     .bind(now)
     .bind(record.collection_id.as_deref())
+    .bind(record.id.key())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,9 +1,12 @@
 //! Versioned schema migrations: numbered SQL files applied in order, each in its own
-//! transaction, recorded in `schema_migrations`.
+//! transaction, recorded in `schema_migrations`. A migration whose change SQL cannot express
+//! (version 4 renames records by rules of the model) runs code after its SQL, in the same
+//! transaction.
 
-use sqlx::SqlitePool;
+use chancery_model::id::RecordId;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
-use crate::{Error, Result};
+use crate::{Error, Result, stored};
 
 /// Every migration, oldest first. Released migrations never change; add a new one instead.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -17,6 +20,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "each record's collection as a column",
         include_str!("../migrations/sqlite/0003_record_collection.sql"),
+    ),
+    (
+        4,
+        "ids as their sources spell them, looked up without regard to case",
+        include_str!("../migrations/sqlite/0004_ids_as_given.sql"),
     ),
 ];
 
@@ -57,6 +65,9 @@ pub(crate) async fn run(pool: &SqlitePool) -> Result<()> {
             continue;
         }
         sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(failed)?;
+        if version == 4 {
+            respell_ids(&mut tx).await?;
+        }
         sqlx::query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)")
             .bind(version)
             .bind(description)
@@ -64,6 +75,81 @@ pub(crate) async fn run(pool: &SqlitePool) -> Result<()> {
             .await
             .map_err(failed)?;
         tx.commit().await.map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// Version 4's code: every record whose id the first rules derived from its permalink (FRUS ids
+/// in lower case; Wilson Center slug permalinks as the whole host and path) gets the id the
+/// permalink gives now (`frus1917-72PubDip/d1`, `wcda-<slug>`). The old id stays its OAI-PMH
+/// identifier (`oai_id`, set by the SQL) and, where it differs by more than case, an alias.
+/// Records with ids of their own (an `Identifier`, a JSON `id`) are left as they are.
+async fn respell_ids(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+    // The parent key changes in the same transaction as its children: checked at commit.
+    sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut **tx).await?;
+    let rows =
+        sqlx::query("SELECT id, body, body_version FROM records").fetch_all(&mut **tx).await?;
+    for row in rows {
+        let old: String = row.try_get("id")?;
+        let Ok(old_id) = RecordId::parse(&old) else { continue };
+        let body: String = row.try_get("body")?;
+        let Ok(record) = stored::from_body(&old_id, row.try_get("body_version")?, &body) else {
+            continue;
+        };
+        let Some(url) = record.citation.as_ref().and_then(|c| c.parts.source_url.as_deref()) else {
+            continue;
+        };
+        let (Some(before), Some(now)) =
+            (RecordId::from_permalink_v1(url), RecordId::from_permalink(url))
+        else {
+            continue;
+        };
+        if before.as_str() != old || now.spelled_as(&old_id) {
+            continue;
+        }
+        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM records WHERE id_key = $1")
+            .bind(now.key())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if taken.is_some_and(|id| id != old) {
+            continue;
+        }
+        rename(tx, &old, &now).await?;
+    }
+    Ok(())
+}
+
+/// Gives a record a new id everywhere it is named; the old id resolves to it.
+pub(crate) async fn rename(
+    tx: &mut Transaction<'static, Sqlite>,
+    old: &str,
+    new: &RecordId,
+) -> Result<()> {
+    sqlx::query("UPDATE records SET id = $2, id_key = $3 WHERE id = $1")
+        .bind(old)
+        .bind(new.as_str())
+        .bind(new.key())
+        .execute(&mut **tx)
+        .await?;
+    for table in ["record_revisions", "changes", "record_entities", "record_aliases"] {
+        // Only a fixed table name is formatted into the statement; the ids are bound.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET record_id = $2 WHERE record_id = $1"
+        )))
+        .bind(old)
+        .bind(new.as_str())
+        .execute(&mut **tx)
+        .await?;
+    }
+    if old.to_ascii_lowercase() != new.key() {
+        sqlx::query(
+            "INSERT INTO record_aliases (alias_key, record_id) VALUES ($1, $2)
+             ON CONFLICT (alias_key) DO UPDATE SET record_id = excluded.record_id",
+        )
+        .bind(old.to_ascii_lowercase())
+        .bind(new.as_str())
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

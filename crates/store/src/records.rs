@@ -13,7 +13,7 @@ use crate::{Error, Result, Store, parse_time, stored, timestamp};
 
 /// The columns every query that reads whole records selects, in the order the mappers expect.
 const RECORD_COLUMNS: &str = "id, body, body_version, source_path, source_sha256, source_format, \
-     imported_at, revision, created_at, updated_at, deleted_at";
+     imported_at, revision, created_at, updated_at, deleted_at, oai_id";
 
 /// A record with its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub struct StoredRecord {
     pub updated_at: OffsetDateTime,
     /// When it was deleted, for a tombstone.
     pub deleted_at: Option<OffsetDateTime>,
+    /// The id it was first published under: its OAI-PMH identifier, whatever its id became.
+    pub oai_id: String,
 }
 
 /// One superseded version of a record.
@@ -55,12 +57,26 @@ pub struct Summary {
 }
 
 impl Store {
-    /// The current version of a record; `None` if there is none or it was deleted.
+    /// The id a record is stored under, for an id in any case or one it was known by before
+    /// (an alias); `None` if no record ever had it.
+    pub async fn resolve(&self, id: &RecordId) -> Result<Option<RecordId>> {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM records WHERE id_key = $1
+             UNION ALL SELECT record_id FROM record_aliases WHERE alias_key = $1 LIMIT 1",
+        )
+        .bind(id.key())
+        .fetch_optional(&self.pool)
+        .await?;
+        found.map(|id| parse_id(&id)).transpose()
+    }
+
+    /// The current version of a record, looked up without regard to case (`record.id` is spelled
+    /// as stored); `None` if there is none or it was deleted.
     pub async fn get(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {RECORD_COLUMNS} FROM records WHERE id = $1 AND deleted_at IS NULL"
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id_key = $1 AND deleted_at IS NULL"
         )))
-        .bind(id.as_str())
+        .bind(id.key())
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| stored_record(&row)).transpose()
@@ -76,12 +92,12 @@ impl Store {
         let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         // Only numbered placeholders are formatted into the statement; the ids are bound.
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM records WHERE deleted_at IS NULL AND id IN ({})",
+            "SELECT {RECORD_COLUMNS} FROM records WHERE deleted_at IS NULL AND id_key IN ({})",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in ids {
-            query = query.bind(id.as_str());
+            query = query.bind(id.key());
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(stored_record).collect()
@@ -91,9 +107,9 @@ impl Store {
     /// harvesters that must learn of the deletion in the record's sets.
     pub async fn withdrawn(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {RECORD_COLUMNS} FROM records WHERE id = $1 AND deleted_at IS NOT NULL"
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id_key = $1 AND deleted_at IS NOT NULL"
         )))
-        .bind(id.as_str())
+        .bind(id.key())
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| stored_record(&row)).transpose()
@@ -162,9 +178,10 @@ impl Store {
         let rows = sqlx::query(
             "SELECT record_id AS id, revision, body, body_version, source_path, source_sha256,
                     source_format, imported_at, superseded_at
-             FROM record_revisions WHERE record_id = $1 ORDER BY revision",
+             FROM record_revisions
+             WHERE record_id = (SELECT id FROM records WHERE id_key = $1) ORDER BY revision",
         )
-        .bind(id.as_str())
+        .bind(id.key())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -196,9 +213,9 @@ impl Store {
     /// The record's newest version, current or deleted; `None` if the id was never stored.
     pub async fn current_or_withdrawn(&self, id: &RecordId) -> Result<Option<StoredRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {RECORD_COLUMNS} FROM records WHERE id = $1"
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id_key = $1"
         )))
-        .bind(id.as_str())
+        .bind(id.key())
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| stored_record(&row)).transpose()
@@ -208,16 +225,17 @@ impl Store {
     pub async fn delete(&self, id: &RecordId, now: OffsetDateTime) -> Result<bool> {
         let now = timestamp(now);
         let mut tx = self.begin_write().await?;
-        let revision: Option<i64> = sqlx::query_scalar(
-            "UPDATE records SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL
-             RETURNING revision",
+        let deleted = sqlx::query(
+            "UPDATE records SET deleted_at = $1, updated_at = $1 WHERE id_key = $2 AND deleted_at IS NULL
+             RETURNING id, revision",
         )
         .bind(&now)
-        .bind(id.as_str())
+        .bind(id.key())
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(revision) = revision else { return Ok(false) };
-        record_change(&mut tx, id, "deleted", revision, &now).await?;
+        let Some(deleted) = deleted else { return Ok(false) };
+        let stored_id = parse_id(&deleted.try_get::<String, _>("id")?)?;
+        record_change(&mut tx, &stored_id, "deleted", deleted.try_get("revision")?, &now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -238,6 +256,7 @@ impl Store {
         if current.revision == revision && current.deleted_at.is_none() {
             return Ok(Outcome { id: id.clone(), action: Action::Unchanged, revision });
         }
+        let id = &current.record.id;
         let record = self.at_revision(id, revision).await?.ok_or_else(|| {
             Error::NotFound(format!(
                 "record `{id}` has no revision {revision}; `chancery history {id}` lists them"
@@ -274,6 +293,7 @@ fn stored_record(row: &SqliteRow) -> Result<StoredRecord> {
         created_at: parse_time(&id, &row.try_get::<String, _>("created_at")?)?,
         updated_at: parse_time(&id, &row.try_get::<String, _>("updated_at")?)?,
         deleted_at: deleted_at.map(|at| parse_time(&id, &at)).transpose()?,
+        oai_id: row.try_get::<Option<String>, _>("oai_id")?.unwrap_or_else(|| id.clone()),
     })
 }
 

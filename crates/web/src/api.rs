@@ -71,9 +71,10 @@ async fn record_or_citation(
 #[utoipa::path(
     get,
     path = "/api/v1/records/{id}",
-    params(("id" = String, Path, description = "Record id, such as `wcda-112970` or `frus1955-57v26/d249`", pattern = r"^[a-z0-9._-]+(/[a-z0-9._-]+)*$", max_length = 160)),
+    params(("id" = String, Path, description = "Record id, such as `wcda-112970` or `frus1955-57v26/d249` (case does not matter)", pattern = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", max_length = 160)),
     responses(
         (status = 200, description = "The record in Chancery JSON", body = Object, content_type = "application/json"),
+        (status = 301, description = "The record's own id is spelled otherwise (ids ignore case) or was another one before: see `Location`"),
         (status = 400, description = "Not a record id", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The record was deleted", body = Problem, content_type = "application/problem+json"),
@@ -84,7 +85,13 @@ async fn record(
     State(archive): State<Shared>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, Problem> {
-    let record_id = RecordId::parse(&id).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let asked = RecordId::parse(&id).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let Some(record_id) = archive.store.resolve(&asked).await? else {
+        return Err(Problem::not_found(format!("no record `{id}`")));
+    };
+    if !record_id.spelled_as(&asked) {
+        return Ok(crate::pages::redirect(&format!("/api/v1/records/{}", record_id.as_str())));
+    }
     match archive.store.get(&record_id).await? {
         Some(stored) => Ok(json_response(chancery_ingest::json::write(&stored.record))),
         None if archive.store.latest_change_of(&record_id).await?.is_some() => Err(Problem {
@@ -103,7 +110,7 @@ async fn record(
 struct ListParams {
     /// The `next` cursor of the previous page; absent for the first page.
     #[serde(default)]
-    #[param(pattern = r"^[a-z0-9._-]+(/[a-z0-9._-]+)*$", max_length = 160)]
+    #[param(pattern = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", max_length = 160)]
     after: Option<String>,
     /// Records per page, 1 to 1000 (default 100).
     #[serde(default)]

@@ -77,7 +77,7 @@ pub(crate) struct CitationParams {
 #[utoipa::path(
     get,
     path = "/api/v1/records/{id}/citation",
-    params(("id" = String, Path, description = "Record id", pattern = r"^[a-z0-9._-]+(/[a-z0-9._-]+)*$", max_length = 160), CitationParams),
+    params(("id" = String, Path, description = "Record id", pattern = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", max_length = 160), CitationParams),
     responses(
         (status = 200, description = "The citation: text/plain for the styles; application/x-bibtex, application/x-research-info-systems or application/vnd.citationstyles.csl+json for the machine formats", content(
             (String = "text/plain"),
@@ -85,6 +85,7 @@ pub(crate) struct CitationParams {
             (String = "application/x-research-info-systems"),
             (Vec<Object> = "application/vnd.citationstyles.csl+json"),
         )),
+        (status = 301, description = "The record's own id is spelled otherwise (ids ignore case) or was another one before: see `Location`"),
         (status = 400, description = "Unknown style or bad id", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
     ),
@@ -102,7 +103,17 @@ pub(crate) async fn citation(
             Format::ALL.map(Format::key).join(", ")
         ))
     })?;
-    let record_id = RecordId::parse(id).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let asked = RecordId::parse(id).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let Some(record_id) = archive.store.resolve(&asked).await? else {
+        return Err(Problem::not_found(format!("no record `{id}`")));
+    };
+    if !record_id.spelled_as(&asked) {
+        return Ok(crate::pages::redirect(&format!(
+            "/api/v1/records/{}/citation?style={}",
+            record_id.as_str(),
+            crate::html::query_value(format.key())
+        )));
+    }
     let stored = archive
         .store
         .get(&record_id)

@@ -15,7 +15,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
-use chancery_store::{Change, ChangeKind};
+use chancery_store::{Change, ChangeKind, StoredRecord};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use time::OffsetDateTime;
@@ -231,7 +231,7 @@ async fn verb(archive: &Shared, request: &Request, out: &mut Xml) -> Result<(), 
         "Identify" => identify(archive, out).await,
         "ListMetadataFormats" => {
             if let Some(identifier) = arg("identifier") {
-                let id = record_id(archive, identifier)?;
+                let id = record_id(archive, identifier).await?;
                 if archive.store.latest_change_of(&id).await.map_err(internal)?.is_none() {
                     return Err(error("idDoesNotExist", format!("no record `{identifier}`")));
                 }
@@ -271,7 +271,7 @@ async fn verb(archive: &Shared, request: &Request, out: &mut Xml) -> Result<(), 
                 .ok_or_else(|| error("badArgument", "GetRecord needs `identifier`"))?;
             let prefix = arg("metadataPrefix")
                 .ok_or_else(|| error("badArgument", "GetRecord needs `metadataPrefix`"))?;
-            let id = record_id(archive, identifier)?;
+            let id = record_id(archive, identifier).await?;
             let change = archive
                 .store
                 .latest_change_of(&id)
@@ -325,14 +325,23 @@ fn set_specs(record: &Record) -> Vec<String> {
     (1..=segments.len()).map(|n| segments[..n].join(":")).collect()
 }
 
-fn record_id(archive: &Shared, identifier: &str) -> Result<RecordId, OaiError> {
+/// The record an identifier names: its id (in any case) or an id it had before, resolved to the
+/// id it is stored under.
+async fn record_id(archive: &Shared, identifier: &str) -> Result<RecordId, OaiError> {
     let prefix = format!("oai:{}:", archive.config.host());
-    identifier
+    let unknown = || {
+        error(
+            "idDoesNotExist",
+            format!(
+                "`{identifier}` is not an identifier of this repository (they read {prefix}<record id>)"
+            ),
+        )
+    };
+    let asked = identifier
         .strip_prefix(&prefix)
         .and_then(|id| RecordId::parse(id).ok())
-        .ok_or_else(|| {
-            error("idDoesNotExist", format!("`{identifier}` is not an identifier of this repository (they read {prefix}<record id>)"))
-        })
+        .ok_or_else(unknown)?;
+    archive.store.resolve(&asked).await.map_err(internal)?.ok_or_else(unknown)
 }
 
 fn check_prefix(prefix: &str) -> Result<(), OaiError> {
@@ -346,24 +355,24 @@ fn check_prefix(prefix: &str) -> Result<(), OaiError> {
 /// The records behind changes, in their order: current ones in one query, deleted ones as
 /// they were when deleted. `None` where a record is gone (deleted after the changes were read:
 /// its own tombstone comes later in the list).
-async fn load(archive: &Shared, changes: &[Change]) -> Result<Vec<Option<Record>>, OaiError> {
+async fn load(archive: &Shared, changes: &[Change]) -> Result<Vec<Option<StoredRecord>>, OaiError> {
     let current: Vec<RecordId> = changes
         .iter()
         .filter(|c| c.kind != ChangeKind::Deleted)
         .map(|c| c.record_id.clone())
         .collect();
-    let mut found: std::collections::HashMap<RecordId, Record> = archive
+    let mut found: std::collections::HashMap<RecordId, StoredRecord> = archive
         .store
         .get_many(&current)
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|stored| (stored.record.id.clone(), stored.record))
+        .map(|stored| (stored.record.id.clone(), stored))
         .collect();
     let mut out = Vec::with_capacity(changes.len());
     for change in changes {
         let record = if change.kind == ChangeKind::Deleted {
-            archive.store.withdrawn(&change.record_id).await.map_err(internal)?.map(|s| s.record)
+            archive.store.withdrawn(&change.record_id).await.map_err(internal)?
         } else {
             found.remove(&change.record_id)
         };
@@ -533,10 +542,10 @@ fn write_record(
     archive: &Shared,
     out: &mut Xml,
     change: &Change,
-    record: Option<&Record>,
+    stored: Option<&StoredRecord>,
     full: bool,
 ) {
-    let deleted = change.kind == ChangeKind::Deleted || record.is_none();
+    let deleted = change.kind == ChangeKind::Deleted || stored.is_none();
     if full {
         out.start("record", &[]);
     }
@@ -545,8 +554,11 @@ fn write_record(
     } else {
         out.start("header", &[]);
     }
-    out.element("identifier", &[], &format!("oai:{}:{}", archive.config.host(), change.record_id));
+    // A record keeps the identifier it was first published under, whatever its id became.
+    let published = stored.map_or(change.record_id.as_str(), |s| s.oai_id.as_str());
+    out.element("identifier", &[], &format!("oai:{}:{published}", archive.config.host()));
     out.element("datestamp", &[], &datestamp(change.at));
+    let record = stored.map(|s| &s.record);
     if let Some(record) = record {
         for spec in set_specs(record) {
             out.element("setSpec", &[], &spec);

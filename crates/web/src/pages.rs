@@ -277,8 +277,18 @@ pub(crate) async fn document(
 ) -> Result<Response, PageError> {
     let gzip = accepts_gzip(&headers);
     let id = id.trim_end_matches('/');
-    let record_id = RecordId::parse(id)
+    let asked = RecordId::parse(id)
         .map_err(|error| PageError::bad_request(format!("`{id}` is not a record id: {error}.")))?;
+    // Ids are looked up without regard to case, and earlier ids resolve too: any other
+    // spelling is sent to the record's own address.
+    let Some(record_id) = archive.store.resolve(&asked).await? else {
+        return Err(PageError::not_found(format!(
+            "There is no record `{id}`. Search the archive for its title, signature or permalink."
+        )));
+    };
+    if !record_id.spelled_as(&asked) {
+        return Ok(redirect(&record_path(&record_id)));
+    }
     let today = OffsetDateTime::now_utc().date();
     let key = format!("{today}|{id}");
     if let Some(page) = archive.cached_page(&key) {
@@ -354,6 +364,13 @@ fn cached_html(gzipped: Bytes, gzip: bool) -> Response {
         Ok(_) => ([html, vary], body).into_response(),
         Err(error) => PageError::internal(&error).into_response(),
     }
+}
+
+/// A permanent redirect to another address of the site.
+pub(crate) fn redirect(location: &str) -> Response {
+    let location =
+        HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
 }
 
 pub(crate) fn record_path(id: &RecordId) -> String {

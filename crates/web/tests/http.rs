@@ -220,7 +220,7 @@ async fn the_letter_reads_as_a_scholarly_page() {
 #[tokio::test]
 async fn frus_documents_show_their_edition_and_the_people_in_them() {
     let site = site().await;
-    let reply = get(&site.app, "/records/frus1969-76vtest/d1").await;
+    let reply = get(&site.app, "/records/frus1969-76vTest/d1").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("class=\"text tei\""), "TEI documents are rendered from their TEI");
     assert!(reply.body.contains("<nav class=\"trail\""), "the volume and chapter are shown");
@@ -245,17 +245,17 @@ async fn missing_bad_and_withdrawn_records() {
     assert!(reply.body.contains("There is no page at /no/such/page"));
 
     // The page is cached now; a deletion (by another process) must still reach readers.
-    assert_eq!(get(&site.app, "/records/frus1918test/d5").await.status, StatusCode::OK);
+    assert_eq!(get(&site.app, "/records/frus1918Test/d5").await.status, StatusCode::OK);
     let searched = get(&site.app, "/search?q=Francis").await.body;
-    assert!(searched.contains("/records/frus1918test/d5"));
-    let id = RecordId::parse("frus1918test/d5").unwrap();
+    assert!(searched.contains("/records/frus1918Test/d5"));
+    let id = RecordId::parse("frus1918Test/d5").unwrap();
     assert!(site.archive_store_delete(&id).await);
     site.archive.refresh().await.unwrap();
-    let reply = get(&site.app, "/records/frus1918test/d5").await;
+    let reply = get(&site.app, "/records/frus1918Test/d5").await;
     assert_eq!(reply.status, StatusCode::GONE);
     let searched = get(&site.app, "/search?q=Francis").await.body;
-    assert!(!searched.contains("/records/frus1918test/d5"), "the cached result page was dropped");
-    assert_problem(&get(&site.app, "/api/v1/records/frus1918test/d5").await, StatusCode::GONE);
+    assert!(!searched.contains("/records/frus1918Test/d5"), "the cached result page was dropped");
+    assert_problem(&get(&site.app, "/api/v1/records/frus1918Test/d5").await, StatusCode::GONE);
 }
 
 impl Site {
@@ -442,7 +442,7 @@ async fn citations_come_with_their_content_types() {
         assert!(reply.body.contains(needle), "{style}: {}", reply.body);
     }
     // FRUS ids contain a slash.
-    let reply = get(&site.app, "/api/v1/records/frus1969-76vtest/d1/citation?style=ris").await;
+    let reply = get(&site.app, "/api/v1/records/frus1969-76vTest/d1/citation?style=ris").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     // A whole search result as a download.
     let reply = get(&site.app, "/api/v1/search/export?format=ris&q=").await;
@@ -522,7 +522,7 @@ async fn letters_are_exported_as_cmif() {
         letters.iter().any(|n| n.attribute("ref") == Some("http://archive.test/records/xss-probe"))
     );
     // Memoranda are not correspondence.
-    assert!(letters.iter().all(|n| !n.attribute("ref").unwrap().ends_with("frus1969-76vtest/d1")));
+    assert!(letters.iter().all(|n| !n.attribute("ref").unwrap().ends_with("frus1969-76vTest/d1")));
 }
 
 #[tokio::test]
@@ -575,7 +575,7 @@ async fn robots_and_sitemap_list_every_record() {
     assert!(sitemap.content_type().starts_with("application/xml"));
     let total = site.archive.count().await.unwrap() as usize;
     assert_eq!(sitemap.body.matches("<loc>").count(), total + 1);
-    assert!(sitemap.body.contains(&format!("<loc>{BASE}/records/frus1969-76vtest/d1</loc>")));
+    assert!(sitemap.body.contains(&format!("<loc>{BASE}/records/frus1969-76vTest/d1</loc>")));
 }
 
 #[tokio::test]
@@ -808,7 +808,7 @@ async fn oai_harvests_survive_changes_underneath() {
     let mut record = store.get(&sent).await.unwrap().unwrap().record;
     record.title.push_str(" (revised)");
     store.import(&[record], &[], OffsetDateTime::now_utc()).await.unwrap();
-    let doomed = RecordId::parse("frus1918test/d6").unwrap();
+    let doomed = RecordId::parse("frus1918Test/d6").unwrap();
     assert!(!first_ids.iter().any(|i| i.ends_with(doomed.as_str())));
     assert!(store.delete(&doomed, OffsetDateTime::now_utc()).await.unwrap());
     store.close().await;
@@ -1095,4 +1095,33 @@ async fn connections_past_the_cap_make_room_or_are_shed() {
     let shed = shed.expect("a connection past the cap, with every place busy, is shed");
     assert!(shed.contains("Retry-After: 1"), "{shed}");
     let _ = stop.send(());
+}
+
+/// Issue 11: ids are the edition's spelling, looked up without regard to case; any other
+/// spelling is redirected to the record's own address.
+#[tokio::test]
+async fn other_spellings_of_an_id_redirect() {
+    let site = site().await;
+    for (asked, canonical) in [
+        ("/records/WCDA-112970", "/records/wcda-112970"),
+        ("/records/frus1969-76vtest/d1", "/records/frus1969-76vTest/d1"),
+        ("/api/v1/records/WCDA-112970", "/api/v1/records/wcda-112970"),
+        (
+            "/api/v1/records/FRUS1969-76VTEST/D1/citation?style=ris",
+            "/api/v1/records/frus1969-76vTest/d1/citation?style=ris",
+        ),
+    ] {
+        let reply = get(&site.app, asked).await;
+        assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY, "{asked}");
+        assert_eq!(reply.headers.get("location").unwrap(), canonical, "{asked}");
+        assert_eq!(get(&site.app, canonical).await.status, StatusCode::OK, "{canonical}");
+    }
+    assert_eq!(get(&site.app, "/records/WCDA-999999").await.status, StatusCode::NOT_FOUND);
+    // OAI-PMH identifiers are matched without regard to case too, and keep their first spelling.
+    let xml = oai(
+        &site.app,
+        "verb=GetRecord&identifier=oai:archive.test:FRUS1969-76VTEST/D1&metadataPrefix=oai_dc",
+    )
+    .await;
+    assert!(xml.contains("<identifier>oai:archive.test:frus1969-76vTest/d1</identifier>"), "{xml}");
 }

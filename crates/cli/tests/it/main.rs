@@ -570,6 +570,9 @@ fn a_tei_volume_imports_with_notes_pages_people_and_chapters() {
         "{text}"
     );
     assert!(text.contains("[^2]: See Document 2."), "{text}");
+    // Ids ignore case (issue 11).
+    let (shouted, _) = dir.check(&["show", "FRUS-TEST-V1/D3"], 0);
+    assert_eq!(shouted, text);
     // The permalink of history.state.gov finds it too.
     let (by_url, _) =
         dir.check(&["show", "https://history.state.gov/historicaldocuments/frus-test-v1/d3"], 0);

@@ -48,7 +48,7 @@ fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = Store::open_in_memory().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -200,7 +200,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -215,7 +215,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 3 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 4 }), "{error}");
 }
 
 #[tokio::test]
@@ -318,7 +318,7 @@ async fn migrates_from_version_1() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
     assert_eq!(old.record.summary.as_deref(), Some("Kept."));
     assert_eq!(old.record.texts[0].body, "Text.");
@@ -580,7 +580,7 @@ async fn migrates_from_version_2() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     let in_set = |changes: Vec<chancery_store::Change>| -> Vec<(String, ChangeKind)> {
         changes.iter().map(|c| (c.record_id.to_string(), c.kind)).collect()
     };
@@ -592,4 +592,111 @@ async fn migrates_from_version_2() {
         in_set(store.latest_changes(0, None, None, Some("v/ch2"), 10).await.unwrap()).len(),
         1
     );
+}
+
+/// A database at schema version 3 migrates to 4 (issue 11): FRUS ids stored in lower case get
+/// the edition's spelling, a Wilson Center slug id gets `wcda-<slug>`, records with ids of their
+/// own keep them; the old ids resolve, and each record keeps its OAI-PMH identifier.
+#[tokio::test]
+async fn migrates_from_version_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(chancery_store::DATABASE_FILE);
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, description TEXT NOT NULL,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))) STRICT;
+         INSERT INTO schema_migrations (version, description) VALUES (1, 'a'), (2, 'b'), (3, 'c');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for sql in [
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+        include_str!("../../migrations/sqlite/0002_collections_authorities.sql"),
+        include_str!("../../migrations/sqlite/0003_record_collection.sql"),
+    ] {
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+    }
+    let body = |title: &str, url: &str| {
+        format!(
+            r#"{{"title":"{title}","date_printed":"1954","date_edtf":null,"doc_type":null,"authors":[],"recipients":[],"citation":{{"text":"c","publisher":null,"archive":null,"archive_english":null,"fonds":null,"signature":null,"translator":null,"source_url":"{url}"}},"summary":null,"credits":null,"original_languages":[],"texts":[],"subjects":[],"places":[],"collections":[],"extra_sections":[]}}"#
+        )
+    };
+    let nehru = "https://digitalarchive.wilsoncenter.org/document/letter-from-nehru-to-khrushchev";
+    for (id, title, url) in [
+        (
+            "frus1917-72pubdip/d1",
+            "FRUS",
+            "https://history.state.gov/historicaldocuments/frus1917-72PubDip/d1",
+        ),
+        (
+            "digitalarchive-wilsoncenter-org-document-letter-from-nehru-to-khrushchev",
+            "Nehru",
+            nehru,
+        ),
+        ("own-id", "Own", "https://history.state.gov/historicaldocuments/frus1917-72PubDip/d2"),
+    ] {
+        sqlx::query(
+            "INSERT INTO records (id, title, date_printed, body, body_version, revision, created_at, updated_at)
+             VALUES ($1, $2, '1954', $3, 1, 1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(body(title, url))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO changes (record_id, kind, revision, at) VALUES ($1, 'created', 1, '2026-11-01T00:00:00Z')")
+            .bind(id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 4);
+    let id = |text: &str| RecordId::parse(text).unwrap();
+    let frus = store.get(&id("frus1917-72pubdip/d1")).await.unwrap().unwrap();
+    assert_eq!(frus.record.id.as_str(), "frus1917-72PubDip/d1", "spelled as the edition spells it");
+    assert_eq!(frus.oai_id, "frus1917-72pubdip/d1", "the OAI-PMH identifier never changes");
+    assert_eq!(
+        store.resolve(&id("FRUS1917-72PUBDIP/D1")).await.unwrap().unwrap().as_str(),
+        "frus1917-72PubDip/d1"
+    );
+    let old_nehru = id("digitalarchive-wilsoncenter-org-document-letter-from-nehru-to-khrushchev");
+    let resolved = store.resolve(&old_nehru).await.unwrap().unwrap();
+    assert_eq!(resolved.as_str(), "wcda-letter-from-nehru-to-khrushchev");
+    let stored = store.get(&resolved).await.unwrap().unwrap();
+    assert_eq!(stored.oai_id, old_nehru.as_str());
+    assert!(store.get(&id("own-id")).await.unwrap().is_some(), "an id of its own is kept");
+    // The change sequence names the records by their ids now.
+    let changes = store.changes_after(0, 10).await.unwrap();
+    let named: Vec<&str> = changes.iter().map(|c| c.record_id.as_str()).collect();
+    assert_eq!(named, ["frus1917-72PubDip/d1", "wcda-letter-from-nehru-to-khrushchev", "own-id"]);
+    assert_eq!(store.latest_change_of(&old_nehru).await.unwrap(), None, "aliases are for lookups");
+    assert_eq!(store.latest_change_of(&resolved).await.unwrap().unwrap().seq, 2);
+}
+
+/// Ids ignore case (issue 11): a record imported again with its id spelled otherwise is the same
+/// record, and keeps the spelling it was first stored with.
+#[tokio::test]
+async fn an_id_in_another_case_is_the_same_record() {
+    let store = Store::open_in_memory().await.unwrap();
+    let mut first = letter("First.");
+    first.id = RecordId::parse("Letter-A").unwrap();
+    store.import(std::slice::from_ref(&first), &[], T0).await.unwrap();
+    let mut again = letter("Second, longer than the first.");
+    again.id = RecordId::parse("LETTER-a").unwrap();
+    let outcomes = store.import(&[again], &[], T1).await.unwrap();
+    assert_eq!((outcomes[0].action, outcomes[0].id.as_str()), (Action::Updated, "Letter-A"));
+    assert_eq!(store.count().await.unwrap(), 1);
+    let stored = store.get(&RecordId::parse("letter-a").unwrap()).await.unwrap().unwrap();
+    assert_eq!(stored.record.id.as_str(), "Letter-A");
+    // Two spellings of one id in one batch are one id twice.
+    let mut twin = letter("x");
+    twin.id = RecordId::parse("letter-A").unwrap();
+    let error = store.import(&[first.clone(), twin], &[], T2).await.unwrap_err();
+    assert!(matches!(error, Error::DuplicateId { .. }), "{error}");
 }
