@@ -227,7 +227,7 @@ mod tests {
         let mut record = Record::new(
             RecordId::parse("x").unwrap(),
             "Letter from Tito to Khrushchev".into(),
-            DocDate { printed: "then".into(), edtf: Some(edtf) },
+            DocDate::new("then".into(), Some(edtf)),
         );
         record.doc_type = Some(DocType::Letter);
         record.authors =

@@ -10,12 +10,13 @@
 //! input: the importer records its own provenance.
 
 use chancery_model::agents::Correspondents;
-use chancery_model::date::{DocDate, Edtf};
+use chancery_model::date::{DateSupplied, DocDate, Edtf};
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
 use chancery_model::record::{
-    Citation, CitationParts, Note, PageBreak, Record, Section, Text, TextKind,
+    Citation, CitationParts, Edition, Note, PageBreak, Record, RecordKind, Section, Span, SpanKind,
+    Text, TextKind,
 };
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -29,6 +30,9 @@ use crate::{
 struct JsonRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
+    /// `document` (absent), `calendar-entry`, `front-matter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
     title: String,
     #[serde(default)]
     date: JsonDate,
@@ -38,8 +42,14 @@ struct JsonRecord {
     authors: Option<Vec<String>>,
     #[serde(default)]
     recipients: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    participants: Vec<String>,
     #[serde(default)]
     citation: Option<JsonCitation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    edition: Option<JsonEdition>,
     #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
@@ -69,7 +79,31 @@ struct JsonRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     entities: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    page_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    page_images: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     provenance: Option<JsonProvenance>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonEdition {
+    series: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subseries: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    volume: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    volume_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    editors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    place: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    year: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -83,6 +117,10 @@ struct JsonDate {
     min: Option<String>,
     #[serde(default)]
     max: Option<String>,
+    /// How a date the document does not print was supplied: `title`, `heading`, `neighbours`,
+    /// `volume`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    supplied: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -129,6 +167,20 @@ struct JsonText {
     notes: Vec<JsonNote>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pages: Vec<JsonPage>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    spans: Vec<JsonSpan>,
+}
+
+/// A part of a text's structure: `kind` is `heading`, `quote`, `list`, `table`, `opener`,
+/// `closer` (whole lines) or `reference` (with its `target`, a record id or `id#anchor`).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSpan {
+    kind: String,
+    start: usize,
+    end: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -200,16 +252,30 @@ fn to_json(record: &Record) -> JsonRecord {
         |l: &Language| JsonLanguage { code: Some(l.code.clone()), name: Some(l.name.clone()) };
     JsonRecord {
         id: Some(record.id.to_string()),
+        kind: (record.kind != RecordKind::Document).then(|| record.kind.key().to_string()),
         title: record.title.clone(),
         date: JsonDate {
             printed: Some(record.date.printed.clone()),
             edtf: record.date.edtf.map(|e| e.to_string()),
             min: min.map(|d| d.to_string()),
             max: max.map(|d| d.to_string()),
+            supplied: record.date.supplied.map(|s| s.key().to_string()),
         },
         doc_type: Some(record.doc_type.map(|t| t.key().to_string())),
         authors: Some(record.authors.clone()),
         recipients: Some(record.recipients.clone()),
+        participants: record.participants.clone(),
+        source_note: record.source_note.clone(),
+        edition: record.edition.as_ref().map(|e| JsonEdition {
+            series: e.series.clone(),
+            subseries: e.subseries.clone(),
+            volume: e.volume.clone(),
+            volume_title: e.volume_title.clone(),
+            editors: e.editors.clone(),
+            publisher: e.publisher.clone(),
+            place: e.place.clone(),
+            year: e.year.clone(),
+        }),
         citation: record.citation.as_ref().map(|c| JsonCitation {
             text: c.text.clone(),
             publisher: Some(c.parts.publisher.clone()),
@@ -247,6 +313,19 @@ fn to_json(record: &Record) -> JsonRecord {
                     .iter()
                     .map(|p| JsonPage { label: p.label.clone(), offset: p.offset })
                     .collect(),
+                spans: t
+                    .spans
+                    .iter()
+                    .map(|s| JsonSpan {
+                        kind: s.kind.key().to_string(),
+                        start: s.start,
+                        end: s.end,
+                        target: match &s.kind {
+                            SpanKind::Reference(target) => Some(target.clone()),
+                            _ => None,
+                        },
+                    })
+                    .collect(),
             })
             .collect(),
         subjects: record.subjects.clone(),
@@ -263,6 +342,8 @@ fn to_json(record: &Record) -> JsonRecord {
         tei: record.tei.clone(),
         collection_id: record.collection_id.clone(),
         entities: record.entities.clone(),
+        page_count: record.page_count,
+        page_images: record.page_images.clone(),
         provenance: record.provenance.as_ref().map(|p| JsonProvenance {
             source_file: file_name(&p.source_path).to_string(),
             _source_path: None,
@@ -491,7 +572,61 @@ impl Reader<'_> {
                 }
             },
         };
-        let mut record = Record::new(id, title, DocDate { printed, edtf });
+        let supplied = match item.date.supplied.as_deref() {
+            None => None,
+            Some(key) => match DateSupplied::from_key(key) {
+                Some(supplied) => Some(supplied),
+                None => {
+                    error(
+                        self,
+                        format!(
+                            "field `date.supplied`: unknown `{key}`; use title, heading, neighbours or volume"
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        let mut record = Record::new(id, title, DocDate { printed, edtf, supplied });
+        if let Some(kind) = item.kind.as_deref() {
+            match RecordKind::from_key(kind) {
+                Some(kind) => record.kind = kind,
+                None => {
+                    error(
+                        self,
+                        format!(
+                            "field `kind`: unknown kind `{kind}`; use document, calendar-entry or front-matter"
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        // One-line values, as every format keeps them.
+        let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let one_line = |s: Option<String>| s.map(flat).filter(|s| !s.is_empty());
+        record.participants =
+            item.participants.into_iter().map(flat).filter(|s| !s.is_empty()).collect();
+        record.source_note = item.source_note.map(|s| normalize_body(&s));
+        if let Some(e) = item.edition {
+            if e.series.trim().is_empty() {
+                error(self, "field `edition.series` is empty: an edition names its series".into());
+                return None;
+            }
+            record.edition = Some(Edition {
+                series: flat(e.series),
+                subseries: one_line(e.subseries),
+                volume: one_line(e.volume),
+                volume_title: one_line(e.volume_title),
+                editors: e.editors.into_iter().map(flat).filter(|s| !s.is_empty()).collect(),
+                publisher: one_line(e.publisher),
+                place: one_line(e.place),
+                year: one_line(e.year),
+            });
+        }
+        record.page_count = item.page_count;
+        record.page_images =
+            item.page_images.into_iter().map(flat).filter(|s| !s.is_empty()).collect();
         let derived = Correspondents::from_title(&record.title);
         record.doc_type = doc_type;
         record.authors = item.authors.unwrap_or(derived.authors);
@@ -581,6 +716,37 @@ impl Reader<'_> {
                     return None;
                 }
                 text.pages.push(PageBreak { label: page.label, offset: page.offset });
+            }
+            for json_span in json_text.spans {
+                let kind = match (json_span.kind.as_str(), json_span.target) {
+                    ("reference", Some(target)) => Some(SpanKind::Reference(target)),
+                    (key, None) => SpanKind::block_from_key(key),
+                    _ => None,
+                };
+                let Some(kind) = kind else {
+                    error(
+                        self,
+                        format!(
+                            "field `texts[{idx}].spans`: `{}` is not a span kind (heading, quote, list, table, opener, closer, or reference with a target)",
+                            json_span.kind
+                        ),
+                    );
+                    return None;
+                };
+                text.spans.push(Span { kind, start: json_span.start, end: json_span.end });
+            }
+            if !body_kept && !text.spans.is_empty() {
+                error(
+                    self,
+                    format!(
+                        "field `texts[{idx}].spans`: offsets point into the body as given, which must be normalized already"
+                    ),
+                );
+                return None;
+            }
+            if let Err(reason) = text.check_spans() {
+                error(self, format!("field `texts[{idx}].spans`: {reason}"));
+                return None;
             }
             text.label =
                 json_text.label.filter(|l| text::content_label(l).is_some()).unwrap_or_default();
@@ -714,7 +880,7 @@ mod tests {
         let mut record = Record::new(
             RecordId::parse("frus-x/d1").unwrap(),
             "Telegram".into(),
-            DocDate { printed: "1955".into(), edtf: "1955".parse().ok() },
+            DocDate::new("1955".into(), "1955".parse().ok()),
         );
         record.citation = Some(Citation {
             text:

@@ -63,6 +63,8 @@ fn check_record(record: &Record) -> Result<(), Problem> {
     let names = [
         ("authors", &record.authors),
         ("recipients", &record.recipients),
+        ("participants", &record.participants),
+        ("page_images", &record.page_images),
         ("subjects", &record.subjects),
         ("places", &record.places),
         ("collections", &record.collections),
@@ -82,7 +84,24 @@ fn check_record(record: &Record) -> Result<(), Problem> {
     ] {
         short.extend(value.as_deref().map(|v| (field, v)));
     }
-    let mut total = record.title.len();
+    if let Some(edition) = &record.edition {
+        if edition.editors.len() > MAX_ITEMS {
+            return Err(problem(too_many("edition.editors", edition.editors.len())));
+        }
+        short.push(("edition", &edition.series));
+        for value in [
+            &edition.subseries,
+            &edition.volume,
+            &edition.volume_title,
+            &edition.publisher,
+            &edition.place,
+            &edition.year,
+        ] {
+            short.extend(value.as_deref().map(|v| ("edition", v)));
+        }
+        short.extend(edition.editors.iter().map(|e| ("edition", e.as_str())));
+    }
+    let mut total = record.title.len() + record.source_note.as_deref().map_or(0, str::len);
     if let Some(citation) = &record.citation {
         let p = &citation.parts;
         for part in [
@@ -127,6 +146,9 @@ fn check_record(record: &Record) -> Result<(), Problem> {
         }
         if text.pages.len() > MAX_ITEMS {
             return Err(problem(too_many(&format!("texts[{idx}].pages"), text.pages.len())));
+        }
+        if text.spans.len() > MAX_ITEMS {
+            return Err(problem(too_many(&format!("texts[{idx}].spans"), text.spans.len())));
         }
         total += text.body.len() + text.notes.iter().map(|n| n.text.len()).sum::<usize>();
     }

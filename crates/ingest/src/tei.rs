@@ -625,7 +625,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         let printed = printed
             .or_else(|| edtf.map(|e| e.to_string()))
             .unwrap_or_else(|| "Undated".to_string());
-        FoundDate { printed_date: DocDate { printed, edtf }, place, time }
+        FoundDate { printed_date: DocDate::new(printed, edtf), place, time }
     }
 }
 

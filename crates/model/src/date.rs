@@ -335,10 +335,69 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 /// A date as the source prints it, with its EDTF normalization when one could be made.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DocDate {
-    /// The date exactly as printed ("August 11, 1954", "Undated", "c. 1954").
+    /// The date exactly as printed ("August 11, 1954", "Undated", "c. 1954"); a date the archive
+    /// supplied is printed in editorial brackets ("[November 5, 1962]").
     pub printed: String,
     /// The normalized date; `None` for undated records and for phrases we could not read.
     pub edtf: Option<Edtf>,
+    /// How the date was supplied where the document does not print it; `None` when it does.
+    pub supplied: Option<DateSupplied>,
+}
+
+impl DocDate {
+    /// A date as the document prints it.
+    pub fn new(printed: String, edtf: Option<Edtf>) -> DocDate {
+        DocDate { printed, edtf, supplied: None }
+    }
+}
+
+/// How a date the document does not print was supplied, as a documentary editor would say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateSupplied {
+    /// From the document's title ("…, November 5"), the year from its chapter or volume.
+    Title,
+    /// From the heading of the chapter or compilation that holds it ("November 1962").
+    Heading,
+    /// An editorial note, dated between the documents printed before and after it (the edition
+    /// places notes in chronological order).
+    Neighbours,
+    /// From the span of the volume alone.
+    Volume,
+}
+
+impl DateSupplied {
+    /// Every way, in the order the reader tries them.
+    pub const ALL: [DateSupplied; 4] = [
+        DateSupplied::Title,
+        DateSupplied::Heading,
+        DateSupplied::Neighbours,
+        DateSupplied::Volume,
+    ];
+
+    /// Stable key (`title`, `heading`, `neighbours`, `volume`).
+    pub fn key(self) -> &'static str {
+        match self {
+            DateSupplied::Title => "title",
+            DateSupplied::Heading => "heading",
+            DateSupplied::Neighbours => "neighbours",
+            DateSupplied::Volume => "volume",
+        }
+    }
+
+    /// The way by its key.
+    pub fn from_key(key: &str) -> Option<DateSupplied> {
+        DateSupplied::ALL.into_iter().find(|s| s.key() == key.trim())
+    }
+
+    /// What it means, for readers.
+    pub fn description(self) -> &'static str {
+        match self {
+            DateSupplied::Title => "supplied from the document's title",
+            DateSupplied::Heading => "supplied from the heading of its chapter",
+            DateSupplied::Neighbours => "supplied from the documents printed before and after it",
+            DateSupplied::Volume => "supplied from the span of its volume",
+        }
+    }
 }
 
 #[cfg(test)]

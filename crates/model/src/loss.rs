@@ -55,6 +55,17 @@ pub fn losses(old: &Record, new: &Record) -> Vec<Loss> {
     value("time", old.time.as_deref(), new.time.as_deref());
     value("tei", old.tei.as_deref(), new.tei.as_deref());
     value("collection_id", old.collection_id.as_deref(), new.collection_id.as_deref());
+    value("source_note", old.source_note.as_deref(), new.source_note.as_deref());
+    value(
+        "edition",
+        old.edition.as_ref().map(|e| e.series.as_str()),
+        new.edition.as_ref().map(|e| e.series.as_str()),
+    );
+    value(
+        "page_count",
+        old.page_count.map(|n| n.to_string()).as_deref(),
+        new.page_count.map(|n| n.to_string()).as_deref(),
+    );
     match (&old.citation, &new.citation) {
         (Some(old), None) => value("citation", Some(&old.text), None),
         (Some(old), Some(new)) => {
@@ -85,6 +96,8 @@ pub fn losses(old: &Record, new: &Record) -> Vec<Loss> {
     };
     list("authors", old.authors.len(), new.authors.len());
     list("recipients", old.recipients.len(), new.recipients.len());
+    list("participants", old.participants.len(), new.participants.len());
+    list("page_images", old.page_images.len(), new.page_images.len());
     list("original_languages", old.original_languages.len(), new.original_languages.len());
     list("subjects", old.subjects.len(), new.subjects.len());
     list("places", old.places.len(), new.places.len());
@@ -94,6 +107,7 @@ pub fn losses(old: &Record, new: &Record) -> Vec<Loss> {
     for (idx, (old_text, new_text)) in old.texts.iter().zip(&new.texts).enumerate() {
         list(&format!("texts[{idx}].notes"), old_text.notes.len(), new_text.notes.len());
         list(&format!("texts[{idx}].pages"), old_text.pages.len(), new_text.pages.len());
+        list(&format!("texts[{idx}].spans"), old_text.spans.len(), new_text.spans.len());
     }
     out.extend(out_lists);
     for section in &old.extra_sections {
@@ -118,14 +132,17 @@ pub fn losses(old: &Record, new: &Record) -> Vec<Loss> {
     out
 }
 
-/// The characters of what a reader reads: texts with their notes, the summary and the credits.
+/// The characters of what a reader reads: texts with their notes, the summary, the credits and
+/// the source note.
 fn characters(record: &Record) -> usize {
     let text = |text: &Text| {
         text.body.chars().count() + text.notes.iter().map(|n| n.text.chars().count()).sum::<usize>()
     };
     record.texts.iter().map(text).sum::<usize>()
-        + record.summary.as_deref().map_or(0, |s| s.chars().count())
-        + record.credits.as_deref().map_or(0, |s| s.chars().count())
+        + [&record.summary, &record.credits, &record.source_note]
+            .iter()
+            .map(|s| s.as_deref().map_or(0, |s| s.chars().count()))
+            .sum::<usize>()
 }
 
 /// A value short enough to quote in a message.
@@ -150,7 +167,7 @@ mod tests {
         let mut record = Record::new(
             RecordId::parse("x").unwrap(),
             "Letter".into(),
-            DocDate { printed: "1954".into(), edtf: "1954".parse().ok() },
+            DocDate::new("1954".into(), "1954".parse().ok()),
         );
         record.summary = Some("A summary.".into());
         record.authors = vec!["Tito".into(), "Kardelj".into()];

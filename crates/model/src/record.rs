@@ -12,6 +12,8 @@ use crate::language::Language;
 pub struct Record {
     /// Stable, URL-safe id.
     pub id: RecordId,
+    /// A document, a calendar entry, or a page of an edition's own apparatus.
+    pub kind: RecordKind,
     /// The full title on one line.
     pub title: String,
     /// The date as printed and as EDTF.
@@ -22,8 +24,16 @@ pub struct Record {
     pub authors: Vec<String>,
     /// To whom it was addressed.
     pub recipients: Vec<String>,
+    /// Who took part, where the source names participants rather than a sender and a recipient
+    /// (a memorandum of conversation).
+    pub participants: Vec<String>,
     /// How to cite it, as printed and in parts.
     pub citation: Option<Citation>,
+    /// Where the edition found the document, as the edition says it (FRUS's source note: archive,
+    /// file, classification, who drafted it), verbatim.
+    pub source_note: Option<String>,
+    /// The edition that prints it, for citing it as a document in an edited volume.
+    pub edition: Option<Edition>,
     /// The archive's summary, paragraphs separated by a blank line.
     pub summary: Option<String>,
     /// Funding and acknowledgements.
@@ -52,6 +62,10 @@ pub struct Record {
     pub collection_id: Option<String>,
     /// Keys of the authority entries its text refers to, in order of first mention.
     pub entities: Vec<String>,
+    /// How many pages the document has, where the source counts them (a calendar entry's "5 pp.").
+    pub page_count: Option<u32>,
+    /// The page images the source holds of the document, as it names them (`0024/0066.tif`).
+    pub page_images: Vec<String>,
     /// Where the record came from; set by the importer.
     pub provenance: Option<Provenance>,
 }
@@ -61,12 +75,16 @@ impl Record {
     pub fn new(id: RecordId, title: String, date: DocDate) -> Record {
         Record {
             id,
+            kind: RecordKind::Document,
             title,
             date,
             doc_type: None,
             authors: Vec::new(),
             recipients: Vec::new(),
+            participants: Vec::new(),
             citation: None,
+            source_note: None,
+            edition: None,
             summary: None,
             credits: None,
             original_languages: Vec::new(),
@@ -81,9 +99,75 @@ impl Record {
             tei: None,
             collection_id: None,
             entities: Vec::new(),
+            page_count: None,
+            page_images: Vec::new(),
             provenance: None,
         }
     }
+}
+
+/// What kind of record it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RecordKind {
+    /// A document, with its texts.
+    #[default]
+    Document,
+    /// A document the source describes but does not print: a calendar entry (the microfiche
+    /// supplements' "495. Draft letter from Kennedy to Khrushchev, … 5 pp."), with its page images.
+    CalendarEntry,
+    /// A page of an edition's own apparatus that it publishes as a page: a preface, a list of
+    /// sources, of abbreviations, of persons, a message.
+    FrontMatter,
+}
+
+impl RecordKind {
+    /// Every kind.
+    pub const ALL: [RecordKind; 3] =
+        [RecordKind::Document, RecordKind::CalendarEntry, RecordKind::FrontMatter];
+
+    /// Stable key (`document`, `calendar-entry`, `front-matter`).
+    pub fn key(self) -> &'static str {
+        match self {
+            RecordKind::Document => "document",
+            RecordKind::CalendarEntry => "calendar-entry",
+            RecordKind::FrontMatter => "front-matter",
+        }
+    }
+
+    /// The kind by its key.
+    pub fn from_key(key: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.key() == key.trim())
+    }
+
+    /// A name for readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Document => "Document",
+            RecordKind::CalendarEntry => "Calendar entry",
+            RecordKind::FrontMatter => "Front matter",
+        }
+    }
+}
+
+/// The edition that prints a document (a FRUS volume), as a citation needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Edition {
+    /// The series ("Foreign Relations of the United States").
+    pub series: String,
+    /// The years or part of the series the volume belongs to ("1955–1957").
+    pub subseries: Option<String>,
+    /// The volume's number ("XXVI").
+    pub volume: Option<String>,
+    /// The volume's own title ("Central and Southeastern Europe").
+    pub volume_title: Option<String>,
+    /// Its editors, as the volume names them, general editor last.
+    pub editors: Vec<String>,
+    /// Its publisher ("Government Printing Office").
+    pub publisher: Option<String>,
+    /// Where it was published ("Washington").
+    pub place: Option<String>,
+    /// When it was published ("1992").
+    pub year: Option<String>,
 }
 
 /// A citation: the text as the source prints it, and what we could read out of it.
@@ -172,12 +256,139 @@ pub struct Text {
     pub notes: Vec<Note>,
     /// Where the printed pages begin, in order.
     pub pages: Vec<PageBreak>,
+    /// The text's structure: headings, quotations, lists, tables, openers and closers, and
+    /// references to other records, as ranges of the body, in order of their starts.
+    pub spans: Vec<Span>,
 }
 
 impl Text {
-    /// A text without notes or page breaks.
+    /// A text without notes, page breaks or structure.
     pub fn new(kind: TextKind, language: Option<Language>, label: String, body: String) -> Text {
-        Text { kind, language, label, body, notes: Vec::new(), pages: Vec::new() }
+        Text {
+            kind,
+            language,
+            label,
+            body,
+            notes: Vec::new(),
+            pages: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+}
+
+impl Text {
+    /// Checks the structure against the body: spans in order of their starts, within the body,
+    /// on character boundaries, not empty; block spans covering whole lines and not overlapping
+    /// one another; references not overlapping one another. The message names the span.
+    pub fn check_spans(&self) -> Result<(), String> {
+        let body = self.body.as_str();
+        let (mut last_start, mut block_end, mut reference_end) = (0, 0, 0);
+        for (idx, span) in self.spans.iter().enumerate() {
+            let fail = |what: &str| {
+                Err(format!(
+                    "span {idx} ({}, {}..{}): {what}",
+                    span.kind.key(),
+                    span.start,
+                    span.end
+                ))
+            };
+            if span.start >= span.end || span.end > body.len() {
+                return fail("it must be a non-empty range of the body");
+            }
+            if !body.is_char_boundary(span.start) || !body.is_char_boundary(span.end) {
+                return fail("it must start and end between characters");
+            }
+            if span.start < last_start {
+                return fail("spans must come in the order of their starts");
+            }
+            last_start = span.start;
+            if span.kind.is_block() {
+                let line_start = span.start == 0 || body.as_bytes()[span.start - 1] == b'\n';
+                let line_end = span.end == body.len() || body.as_bytes()[span.end] == b'\n';
+                if !line_start || !line_end {
+                    return fail("a block covers whole lines");
+                }
+                if span.start < block_end {
+                    return fail("blocks must not overlap");
+                }
+                block_end = span.end;
+            } else {
+                if span.start < reference_end {
+                    return fail("references must not overlap");
+                }
+                if matches!(&span.kind, SpanKind::Reference(t) if t.trim().is_empty() || t.contains(char::is_whitespace))
+                {
+                    return fail("a reference names its target without white space");
+                }
+                reference_end = span.end;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A part of a text's structure: a range of its body and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// What the range is.
+    pub kind: SpanKind,
+    /// Byte offset where it starts. Block kinds start at a line's start.
+    pub start: usize,
+    /// Byte offset where it ends. Block kinds end at a line's end.
+    pub end: usize,
+}
+
+/// What a span of a text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanKind {
+    /// A heading inside the text.
+    Heading,
+    /// A quotation set apart (a quoted message).
+    Quote,
+    /// A list, one item a line.
+    List,
+    /// A table, one row a line, cells separated by ` | `.
+    Table,
+    /// An opening: place and date, salutation.
+    Opener,
+    /// A closing: complimentary close, signature.
+    Closer,
+    /// A reference to another record (its id) or another part of one (`id#anchor`).
+    Reference(String),
+}
+
+impl SpanKind {
+    /// Whether the span covers whole lines (everything but references).
+    pub fn is_block(&self) -> bool {
+        !matches!(self, SpanKind::Reference(_))
+    }
+
+    /// Stable key of the kind (`heading`, `quote`, `list`, `table`, `opener`, `closer`,
+    /// `reference`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            SpanKind::Heading => "heading",
+            SpanKind::Quote => "quote",
+            SpanKind::List => "list",
+            SpanKind::Table => "table",
+            SpanKind::Opener => "opener",
+            SpanKind::Closer => "closer",
+            SpanKind::Reference(_) => "reference",
+        }
+    }
+
+    /// A block kind by its key (references carry a target and are read apart).
+    pub fn block_from_key(key: &str) -> Option<SpanKind> {
+        [
+            SpanKind::Heading,
+            SpanKind::Quote,
+            SpanKind::List,
+            SpanKind::Table,
+            SpanKind::Opener,
+            SpanKind::Closer,
+        ]
+        .into_iter()
+        .find(|k| k.key() == key)
     }
 }
 

@@ -69,7 +69,7 @@ fn record(line: &str) -> StoredRecord {
     let mut record = Record::new(
         RecordId::parse(&text("id")).expect("corpus ids are valid record ids"),
         text("title"),
-        DocDate { printed, edtf: edtf.map(chancery_model::date::Edtf::Date) },
+        DocDate::new(printed, edtf.map(chancery_model::date::Edtf::Date)),
     );
     record.texts.push(Text::new(
         TextKind::Original,

@@ -4,12 +4,13 @@
 //! JSON that `chancery-ingest` reads and writes for people: an interchange format may change
 //! freely, stored data must stay readable. The id and provenance live in columns, not here.
 
-use chancery_model::date::{DocDate, Edtf};
+use chancery_model::date::{DateSupplied, DocDate, Edtf};
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
 use chancery_model::record::{
-    Citation, CitationParts, Note, PageBreak, Record, Section, Text, TextKind,
+    Citation, CitationParts, Edition, Note, PageBreak, Record, RecordKind, Section, Span, SpanKind,
+    Text, TextKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,33 @@ struct Body {
     collection_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     entities: Vec<String>,
+    // Since issue 11; absent from older bodies, which read with the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date_supplied: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    participants: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    edition: Option<StoredEdition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    page_images: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredEdition {
+    series: String,
+    subseries: Option<String>,
+    volume: Option<String>,
+    volume_title: Option<String>,
+    editors: Vec<String>,
+    publisher: Option<String>,
+    place: Option<String>,
+    year: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,6 +101,9 @@ struct StoredText {
     /// (label, offset)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pages: Vec<(String, usize)>,
+    /// (kind, start, end, reference target)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    spans: Vec<(String, usize, usize, Option<String>)>,
 }
 
 fn language_pair(language: &Language) -> (String, String) {
@@ -120,6 +151,17 @@ pub(crate) fn to_body(record: &Record) -> String {
                     .map(|n| (n.label.clone(), n.kind.clone(), n.anchor, n.text.clone()))
                     .collect(),
                 pages: t.pages.iter().map(|p| (p.label.clone(), p.offset)).collect(),
+                spans: t
+                    .spans
+                    .iter()
+                    .map(|s| {
+                        let target = match &s.kind {
+                            SpanKind::Reference(target) => Some(target.clone()),
+                            _ => None,
+                        };
+                        (s.kind.key().to_string(), s.start, s.end, target)
+                    })
+                    .collect(),
             })
             .collect(),
         subjects: record.subjects.clone(),
@@ -136,6 +178,22 @@ pub(crate) fn to_body(record: &Record) -> String {
         tei: record.tei.clone(),
         collection_id: record.collection_id.clone(),
         entities: record.entities.clone(),
+        kind: (record.kind != RecordKind::Document).then(|| record.kind.key().to_string()),
+        date_supplied: record.date.supplied.map(|s| s.key().to_string()),
+        participants: record.participants.clone(),
+        source_note: record.source_note.clone(),
+        edition: record.edition.as_ref().map(|e| StoredEdition {
+            series: e.series.clone(),
+            subseries: e.subseries.clone(),
+            volume: e.volume.clone(),
+            volume_title: e.volume_title.clone(),
+            editors: e.editors.clone(),
+            publisher: e.publisher.clone(),
+            place: e.place.clone(),
+            year: e.year.clone(),
+        }),
+        page_count: record.page_count,
+        page_images: record.page_images.clone(),
     };
     serde_json::to_string(&body).expect("bodies always serialize")
 }
@@ -174,10 +232,47 @@ pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Recor
                 .into_iter()
                 .map(|(label, offset)| PageBreak { label, offset })
                 .collect(),
+            spans: text
+                .spans
+                .into_iter()
+                .map(|(kind, start, end, target)| {
+                    let kind = match (kind.as_str(), target) {
+                        ("reference", Some(target)) => SpanKind::Reference(target),
+                        (key, _) => SpanKind::block_from_key(key)
+                            .ok_or_else(|| format!("unknown span kind `{key}`"))?,
+                    };
+                    Ok(Span { kind, start, end })
+                })
+                .collect::<Result<_, String>>()?,
         });
     }
+    let supplied = body
+        .date_supplied
+        .as_deref()
+        .map(|key| {
+            DateSupplied::from_key(key).ok_or_else(|| format!("unknown date source `{key}`"))
+        })
+        .transpose()?;
     let mut record =
-        Record::new(id.clone(), body.title, DocDate { printed: body.date_printed, edtf });
+        Record::new(id.clone(), body.title, DocDate { printed: body.date_printed, edtf, supplied });
+    if let Some(kind) = body.kind {
+        record.kind =
+            RecordKind::from_key(&kind).ok_or_else(|| format!("unknown record kind `{kind}`"))?;
+    }
+    record.participants = body.participants;
+    record.source_note = body.source_note;
+    record.edition = body.edition.map(|e| Edition {
+        series: e.series,
+        subseries: e.subseries,
+        volume: e.volume,
+        volume_title: e.volume_title,
+        editors: e.editors,
+        publisher: e.publisher,
+        place: e.place,
+        year: e.year,
+    });
+    record.page_count = body.page_count;
+    record.page_images = body.page_images;
     record.doc_type = doc_type;
     record.authors = body.authors;
     record.recipients = body.recipients;

@@ -875,7 +875,7 @@ fn plain_record(id: &str, title: &str) -> chancery_model::record::Record {
     let mut record = Record::new(
         RecordId::parse(id).unwrap(),
         title.into(),
-        DocDate { printed: "1954".into(), edtf: "1954".parse().ok() },
+        DocDate::new("1954".into(), "1954".parse().ok()),
     );
     record.texts.push(Text::new(TextKind::Original, None, "Original".into(), "Plain text.".into()));
     record

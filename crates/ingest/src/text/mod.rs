@@ -50,11 +50,11 @@ pub(crate) use write::default_label;
 pub(crate) use marks::{is_label as is_note_label, is_page_label};
 
 use chancery_model::agents::Correspondents;
-use chancery_model::date::DocDate;
+use chancery_model::date::{DateSupplied, DocDate};
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
-use chancery_model::record::{Citation, Record, Section, Text, TextKind};
+use chancery_model::record::{Citation, Edition, Record, RecordKind, Section, Text, TextKind};
 
 use crate::{Diagnostic, Format, Parsed, Severity, Source, checked_text, citation, date_phrase};
 
@@ -159,15 +159,17 @@ impl<'a> Parser<'a> {
             }
         };
         let printed_date = date_block.1.clone();
-        let (title, title_marks) = marks::strip(&title_block.1);
-        let mut title_marks: Vec<String> = title_marks
+        let (stripped_title, title_mark_offsets) = marks::strip(&title_block.1, true);
+        let title_mark_offsets: Vec<(usize, String)> = title_mark_offsets
             .into_iter()
-            .filter_map(|(_, mark)| match mark {
-                marks::Mark::Note(label) => Some(label),
-                marks::Mark::Page(_) => None,
+            .filter_map(|(offset, mark)| match mark {
+                marks::Mark::Note(label) => Some((offset, label)),
+                _ => None,
             })
             .collect();
-        let title = title.trim().to_string();
+        let mut title_marks: Vec<String> =
+            title_mark_offsets.iter().map(|(_, label)| label.clone()).collect();
+        let title = stripped_title.trim().to_string();
         if printed_date.is_empty() {
             self.error(
                 date_block.0,
@@ -183,9 +185,24 @@ impl<'a> Parser<'a> {
             Err(reason) => (None, Some(reason)),
         };
         let placeholder = RecordId::from_title_and_date(&title, &printed_date);
-        let mut record = Record::new(placeholder, title, DocDate { printed: printed_date, edtf });
+        let mut record = Record::new(placeholder, title, DocDate::new(printed_date, edtf));
         let sections = sections(&lines[first_label..]);
         let explicit = self.fill(&mut record, sections, &mut title_marks);
+        // A title mark no footnote claims is text of the title after all.
+        if !title_marks.is_empty() {
+            let mut title = String::with_capacity(stripped_title.len() + 8);
+            let mut copied = 0;
+            for (offset, label) in &title_mark_offsets {
+                if let Some(idx) = title_marks.iter().position(|l| l == label) {
+                    title_marks.remove(idx);
+                    title.push_str(&stripped_title[copied..*offset]);
+                    title.push_str(&format!("[^{label}]"));
+                    copied = *offset;
+                }
+            }
+            title.push_str(&stripped_title[copied..]);
+            record.title = title.trim().to_string();
+        }
         if let Some(reason) = date_problem
             && explicit.edtf.is_none()
         {
@@ -329,6 +346,31 @@ impl<'a> Parser<'a> {
                 Some("subjects") => record.subjects = list(&raw),
                 Some("places") => record.places = list(&raw),
                 Some("collections") => record.collections = list(&raw),
+                Some("participants") => record.participants = list(&raw),
+                Some("source note") => record.source_note = Some(body),
+                Some("edition") => match edition(&raw) {
+                    Ok(edition) => record.edition = Some(edition),
+                    Err(message) => self.error(section.line, message),
+                },
+                Some("date supplied") => match DateSupplied::from_key(&body) {
+                    Some(supplied) => record.date.supplied = Some(supplied),
+                    None => self.error(
+                        section.line,
+                        format!("`{}` is not how a date is supplied; use title, heading, neighbours or volume", clip(&body)),
+                    ),
+                },
+                Some("kind") => match RecordKind::from_key(&body) {
+                    Some(kind) => record.kind = kind,
+                    None => self.error(
+                        section.line,
+                        format!("unknown kind `{}`; use document, calendar-entry or front-matter", clip(&body)),
+                    ),
+                },
+                Some("page count") => match body.trim().parse::<u32>() {
+                    Ok(count) => record.page_count = Some(count),
+                    Err(_) => self.error(section.line, format!("the page count `{}` is not a number of pages", clip(&body))),
+                },
+                Some("page images") => record.page_images = list(&raw),
                 Some(_) | None => {
                     self.warning(section.line, format!(
                         "unknown section **{}:** kept as is; known sections are Citation, Summary, Credits, Original Language, Contents, Identifier, Type, Authors, Recipients, Subjects, Places, Collections",
@@ -406,8 +448,55 @@ fn canonical_label(label: &str) -> Option<&'static str> {
         "subjects" | "subject" => "subjects",
         "places" | "place" => "places",
         "collections" | "collection" => "collections",
+        "participants" | "participant" => "participants",
+        "source note" | "source" => "source note",
+        "edition" => "edition",
+        "date supplied" => "date supplied",
+        "kind" | "record kind" => "kind",
+        "page count" => "page count",
+        "page images" | "page image" => "page images",
         _ => return None,
     })
+}
+
+/// The keys of an Edition section, in the order they are written (`editor` once per editor).
+pub(crate) const EDITION_KEYS: [&str; 8] =
+    ["series", "subseries", "volume", "volume title", "editor", "publisher", "place", "year"];
+
+/// Reads `key: value` lines into an edition.
+fn edition(raw: &str) -> Result<Edition, String> {
+    let mut edition = Edition::default();
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(format!(
+                "`{}` is not a `key: value` line; keys are {}",
+                clip(line),
+                EDITION_KEYS.join(", ")
+            ));
+        };
+        let value = value.trim().to_string();
+        match key.trim().to_lowercase().as_str() {
+            "series" => edition.series = value,
+            "subseries" => edition.subseries = Some(value),
+            "volume" => edition.volume = Some(value),
+            "volume title" => edition.volume_title = Some(value),
+            "editor" => edition.editors.push(value),
+            "publisher" => edition.publisher = Some(value),
+            "place" => edition.place = Some(value),
+            "year" => edition.year = Some(value),
+            other => {
+                return Err(format!(
+                    "unknown edition key `{}`; keys are {}",
+                    clip(other),
+                    EDITION_KEYS.join(", ")
+                ));
+            }
+        }
+    }
+    if edition.series.is_empty() {
+        return Err("an Edition section needs its `series:` line".into());
+    }
+    Ok(edition)
 }
 
 /// The keys of a Citation Parts section, in the order they are written.
@@ -467,16 +556,14 @@ fn content(lines: &[Line<'_>], title_marks: &mut Vec<String>) -> Text {
     if let Some(first) = first
         && let Some((kind, language)) = content_label(lines[first].text.trim())
     {
-        let (body, notes, pages) = marks::read_body(&body_text(&lines[first + 1..]), title_marks);
-        let mut text = Text::new(kind, language, lines[first].text.trim().to_string(), body);
-        text.notes = notes;
-        text.pages = pages;
+        let body = marks::read_body(&body_text(&lines[first + 1..]), title_marks);
+        let mut text = Text::new(kind, language, lines[first].text.trim().to_string(), body.body);
+        (text.notes, text.pages, text.spans) = (body.notes, body.pages, body.spans);
         return text;
     }
-    let (body, notes, pages) = marks::read_body(&body_text(lines), title_marks);
-    let mut text = Text::new(TextKind::Other, None, String::new(), body);
-    text.notes = notes;
-    text.pages = pages;
+    let body = marks::read_body(&body_text(lines), title_marks);
+    let mut text = Text::new(TextKind::Other, None, String::new(), body.body);
+    (text.notes, text.pages, text.spans) = (body.notes, body.pages, body.spans);
     text
 }
 

@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use chancery_model::date::Edtf;
-use chancery_model::record::TextKind;
+use chancery_model::record::{Span, SpanKind, TextKind};
 use proptest::prelude::*;
 use time::OffsetDateTime;
 
@@ -184,13 +184,22 @@ fn arb_record() -> impl Strategy<Value = Record> {
         (list(), list(), list()),
         prop::option::of("\"[A-Za-z ]{1,20}\", 1954, [A-Z][a-z]+ Archive, [A-Z][a-z]+, f\\. [0-9]{1,3}( https://example\\.org/doc/[0-9]{1,5})?"),
         prop::option::of(arb_body()),
+        (
+            prop::option::of(arb_body()),
+            prop::option::of((list(), prop::option::of("[A-Z]{1,4}"), 0u8..4)),
+            list(),
+            prop::option::of(1u32..40),
+            prop::sample::select(vec![None, Some(DateSupplied::Title), Some(DateSupplied::Neighbours)]),
+            prop::sample::select(vec![RecordKind::Document, RecordKind::CalendarEntry]),
+            prop::collection::vec((any::<prop::sample::Index>(), 0u8..8), 0..4),
+        ),
     )
-        .prop_map(|((title, date, summary, credits), texts, (subjects, places, authors), citation, extra)| {
+        .prop_map(|((title, date, summary, credits), texts, (subjects, places, authors), citation, extra, (source_note, edition, participants, page_count, supplied, kind, spans))| {
             let edtf = date_phrase::normalize(date).ok().flatten();
             let mut record = Record::new(
                 RecordId::from_title_and_date(&title, date),
                 title,
-                DocDate { printed: date.to_string(), edtf },
+                DocDate::new(date.to_string(), edtf),
             );
             record.summary = summary;
             record.credits = credits;
@@ -200,6 +209,22 @@ fn arb_record() -> impl Strategy<Value = Record> {
             record.citation = citation.map(|text| Citation { parts: citation::parse(&text), text });
             record.extra_sections = extra.map(|body| Section { label: "Archivist's Note".into(), body }).into_iter().collect();
             record.original_languages = vec![Language::from_name("Serbo-Croatian").unwrap()];
+            record.source_note = source_note.filter(|n| !n.is_empty());
+            record.edition = edition.map(|(editors, volume, n)| Edition {
+                series: "Foreign Relations of the United States".into(),
+                subseries: (n > 0).then(|| "1955–1957".into()),
+                volume,
+                volume_title: (n > 1).then(|| "Central and Southeastern Europe".into()),
+                editors,
+                publisher: (n > 2).then(|| "Government Printing Office".into()),
+                place: (n > 2).then(|| "Washington".into()),
+                year: (n > 1).then(|| "1992".into()),
+            });
+            record.participants = participants;
+            record.page_count = page_count;
+            record.page_images = page_count.map(|n| (1..=n.min(3)).map(|p| format!("0024/{p:04}.tif")).collect()).unwrap_or_default();
+            record.date.supplied = supplied;
+            record.kind = kind;
             let mut n_notes = 0;
             record.texts = texts
                 .into_iter()
@@ -231,6 +256,42 @@ fn arb_record() -> impl Strategy<Value = Record> {
                     text
                 })
                 .collect();
+            // Structure on the first text: some paragraphs as blocks, some words as references.
+            if let Some(text) = record.texts.first_mut() {
+                let paragraphs: Vec<(usize, usize)> = text
+                    .body
+                    .split("\n\n")
+                    .scan(0, |at, p| {
+                        let start = *at;
+                        *at += p.len() + 2;
+                        Some((start, start + p.len()))
+                    })
+                    .filter(|(start, end)| start < end)
+                    .collect();
+                let words: Vec<(usize, usize)> = text
+                    .body
+                    .match_indices(|c: char| c.is_alphanumeric())
+                    .map(|(at, c)| (at, at + c.len()))
+                    .collect();
+                let mut used_blocks = std::collections::BTreeSet::new();
+                let mut used_refs = std::collections::BTreeSet::new();
+                for (index, pick) in spans {
+                    let kinds = ["heading", "quote", "list", "table", "opener", "closer"];
+                    if pick < 6 && !paragraphs.is_empty() {
+                        let (start, end) = *index.get(&paragraphs);
+                        if used_blocks.insert(start) {
+                            text.spans.push(Span { kind: SpanKind::block_from_key(kinds[pick as usize]).unwrap(), start, end });
+                        }
+                    } else if !words.is_empty() {
+                        let (start, end) = *index.get(&words);
+                        if used_refs.insert(start) {
+                            text.spans.push(Span { kind: SpanKind::Reference(format!("frus1955-57v26/d{pick}")), start, end });
+                        }
+                    }
+                }
+                text.spans.sort_by_key(|s| (s.start, !s.kind.is_block()));
+                assert!(text.check_spans().is_ok(), "{:?}", text.check_spans());
+            }
             record
         })
 }
@@ -260,6 +321,11 @@ proptest! {
         prop_assert_eq!(&first.extra_sections, &record.extra_sections);
         prop_assert_eq!(&first.citation, &record.citation);
         prop_assert_eq!(&first.id, &record.id.clone());
+        prop_assert_eq!(&first.edition, &record.edition);
+        prop_assert_eq!(&first.source_note, &record.source_note);
+        prop_assert_eq!(&first.participants, &record.participants);
+        prop_assert_eq!((first.page_count, &first.page_images), (record.page_count, &record.page_images));
+        prop_assert_eq!((first.date.supplied, first.kind), (record.date.supplied, record.kind));
     }
 
     /// No input panics the parser.
@@ -346,4 +412,59 @@ fn marks_inside_a_note_are_its_text() {
     let written = write(record);
     let again = parse_str("again.txt", &written);
     assert_eq!(again.records[0].texts, record.texts, "{written}");
+}
+
+/// Issue 11: a text's structure (an inner heading, a quotation, a list, a table, a closer, a
+/// reference to another document) is kept in the text format, and marks that mean nothing where
+/// they stand are text.
+#[test]
+fn structure_round_trips_through_the_text_format() {
+    let body = "Part One\n\nHe wrote:\n\nWe shall not yield.\n\nFirst\nSecond\n\nA | B\n1 | 2\n\nSee Document 241.\n\nDulles";
+    let mut text = Text::new(TextKind::Original, None, "Original".into(), body.into());
+    let find = |needle: &str| {
+        let start = body.find(needle).unwrap();
+        (start, start + needle.len())
+    };
+    let block = |kind: SpanKind, needle: &str| {
+        let (start, end) = find(needle);
+        Span { kind, start, end }
+    };
+    text.spans = vec![
+        block(SpanKind::Heading, "Part One"),
+        block(SpanKind::Quote, "We shall not yield."),
+        block(SpanKind::List, "First\nSecond"),
+        block(SpanKind::Table, "A | B\n1 | 2"),
+        {
+            let (start, end) = find("Document 241");
+            Span { kind: SpanKind::Reference("frus1955-57v26/d241".into()), start, end }
+        },
+        block(SpanKind::Closer, "Dulles"),
+    ];
+    text.check_spans().unwrap();
+    let mut record = Record::new(
+        RecordId::parse("x").unwrap(),
+        "Telegram".into(),
+        DocDate::new("1955".into(), "1955".parse().ok()),
+    );
+    record.texts.push(text);
+    let written = write(&record);
+    assert!(written.contains("{{heading}}Part One"), "{written}");
+    assert!(written.contains("See {{ref frus1955-57v26/d241}}Document 241{{/ref}}."), "{written}");
+    assert!(
+        written.contains("{{list}}First  \nSecond") || written.contains("{{list}}First\nSecond"),
+        "{written}"
+    );
+    let parsed = parse_str("s.txt", &written);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.records[0].texts, record.texts, "{written}");
+
+    // Marks out of place are text: a block mark inside a paragraph, a reference never closed,
+    // and an escaped mark.
+    let odd = "**1955**\n\n**T**\n\n**Contents:**\n\nIn a {{quote}} paragraph {{ref a/b}}open \\{{list}} end.\n";
+    let parsed = parse_str("o.txt", odd);
+    let text = &parsed.records[0].texts[0];
+    assert_eq!(text.body, "In a {{quote}} paragraph {{ref a/b}}open {{list}} end.");
+    assert!(text.spans.is_empty());
+    let again = parse_str("again.txt", &write(&parsed.records[0]));
+    assert_eq!(&again.records[0].texts[0], text);
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use chancery_model::agents::Correspondents;
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
-use chancery_model::record::{Record, Text};
+use chancery_model::record::{Record, RecordKind, Text};
 
 use super::{content_label, is_section_start, label_of};
 use crate::citation;
@@ -56,6 +56,12 @@ pub fn write(record: &Record) -> String {
             &record.date.edtf.map_or_else(|| "none".to_string(), |e| e.to_string()),
         );
     }
+    if let Some(supplied) = record.date.supplied {
+        section(&mut out, "Date Supplied", supplied.key());
+    }
+    if record.kind != RecordKind::Document {
+        section(&mut out, "Kind", record.kind.key());
+    }
     for (label, value) in [
         ("Number", &record.number),
         ("Dateline Place", &record.place),
@@ -65,6 +71,29 @@ pub fn write(record: &Record) -> String {
         if let Some(value) = value {
             section(&mut out, label, value);
         }
+    }
+    if let Some(note) = &record.source_note {
+        section(&mut out, "Source Note", note);
+    }
+    if let Some(edition) = &record.edition {
+        let mut lines = vec![format!("series: {}", edition.series)];
+        for (key, value) in [
+            ("subseries", &edition.subseries),
+            ("volume", &edition.volume),
+            ("volume title", &edition.volume_title),
+        ] {
+            lines.extend(value.as_ref().map(|v| format!("{key}: {v}")));
+        }
+        lines.extend(edition.editors.iter().map(|e| format!("editor: {e}")));
+        for (key, value) in
+            [("publisher", &edition.publisher), ("place", &edition.place), ("year", &edition.year)]
+        {
+            lines.extend(value.as_ref().map(|v| format!("{key}: {v}")));
+        }
+        section(&mut out, "Edition", &lines.join("\n"));
+    }
+    if let Some(count) = record.page_count {
+        section(&mut out, "Page Count", &count.to_string());
     }
     if let Some(citation) = &record.citation
         && citation.parts != citation::parse(&citation.text)
@@ -98,10 +127,12 @@ pub fn write(record: &Record) -> String {
         list(&mut out, "Recipients", &record.recipients);
     }
     for (label, entries) in [
+        ("Participants", &record.participants),
         ("Subjects", &record.subjects),
         ("Places", &record.places),
         ("Collections", &record.collections),
         ("Entities", &record.entities),
+        ("Page Images", &record.page_images),
     ] {
         if !entries.is_empty() {
             list(&mut out, label, entries);
