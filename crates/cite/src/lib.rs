@@ -14,12 +14,13 @@
 //! processor runs under `catch_unwind` so that no record can bring a server down.
 
 pub mod cmif;
+mod edition;
 
 use std::sync::OnceLock;
 
 use chancery_model::date::{Edtf, EdtfDate, IntervalEnd, Qualifier};
 use chancery_model::doc_type::DocType;
-use chancery_model::record::{CitationParts, Record};
+use chancery_model::record::{CitationParts, Edition, Record};
 use hayagriva::archive::{ArchivedStyle, locales};
 use hayagriva::citationberg::{IndependentStyle, Locale, Style as CslStyle, json::Item};
 use hayagriva::{
@@ -107,8 +108,85 @@ fn names(names: &[String]) -> Value {
     Value::Array(names.iter().map(|n| json!({"literal": n})).collect())
 }
 
+/// A document's title as a citation of its edition gives it: with its date, unless the title
+/// ends with it already ("Editorial Note, [June 1961]").
+pub fn titled_with_date(record: &Record) -> String {
+    let printed = record.date.printed.trim();
+    let title = record.title.trim_end_matches(['.', ',']);
+    if record.date.edtf.is_none()
+        || printed.is_empty()
+        || title.ends_with(printed.trim_matches(['[', ']']))
+    {
+        title.to_string()
+    } else {
+        format!("{title}, {printed}")
+    }
+}
+
+/// An editor's name as CSL wants it: family and given names ("Roberta L. DiGangi").
+fn person(name: &str) -> Value {
+    match name.trim().rsplit_once(' ') {
+        Some((given, family)) => json!({"family": family, "given": given}),
+        None => json!({"literal": name}),
+    }
+}
+
+/// A document in an edited volume (a FRUS document): a chapter of the volume, its title with
+/// its date, the volume's series, number, title, editors, place, publisher and year, and the
+/// document's number.
+fn edited_volume_item(record: &Record, edition: &Edition, accessed: Day) -> Value {
+    let mut item = json!({
+        "id": record.id.as_str(),
+        "type": "chapter",
+        "title": titled_with_date(record),
+        "container-title": match &edition.subseries {
+            Some(subseries) => format!("{}, {subseries}", edition.series),
+            None => edition.series.clone(),
+        },
+        "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
+    });
+    let object = item.as_object_mut().expect("a JSON object");
+    if let Some(volume) = &edition.volume {
+        object.insert("volume".into(), json!(volume));
+    }
+    if let Some(title) = &edition.volume_title {
+        object.insert("volume-title".into(), json!(title));
+    }
+    if !edition.editors.is_empty() {
+        object.insert(
+            "editor".into(),
+            Value::Array(edition.editors.iter().map(|e| person(e)).collect()),
+        );
+    }
+    if let Some(publisher) = &edition.publisher {
+        object.insert("publisher".into(), json!(publisher));
+    }
+    if let Some(place) = &edition.place {
+        object.insert("publisher-place".into(), json!(place));
+    }
+    if let Some(year) =
+        edition.year.as_deref().and_then(|y| y.get(..4)).and_then(|y| y.parse::<i64>().ok())
+    {
+        object.insert("issued".into(), json!({"date-parts": [[year]]}));
+    }
+    if let Some(number) = &record.number {
+        // Not `number`: styles print that as an issue ("no. 249").
+        object.insert("section".into(), json!(format!("Document {number}")));
+    }
+    if let Some(url) = record.citation.as_ref().and_then(|c| c.parts.source_url.as_ref()) {
+        object.insert("URL".into(), json!(url));
+    }
+    if let Some(language) = record.original_languages.first() {
+        object.insert("language".into(), json!(language.code));
+    }
+    item
+}
+
 /// The record as a CSL-JSON item.
 pub fn csl_json(record: &Record, accessed: Day) -> Value {
+    if let Some(edition) = &record.edition {
+        return edited_volume_item(record, edition, accessed);
+    }
     let letter = record.doc_type == Some(DocType::Letter);
     let mut item = json!({
         "id": record.id.as_str(),
@@ -191,6 +269,9 @@ fn styles() -> &'static Styles {
 
 /// Renders a record in a style.
 pub fn render(record: &Record, style: Style, accessed: Day) -> Result<Rendered> {
+    if let Some(edition) = &record.edition {
+        return Ok(edition::render(record, edition, style));
+    }
     let failed = |message: String| Error::Processor { id: record.id.to_string(), message };
     let item: Item =
         serde_json::from_value(csl_json(record, accessed)).map_err(|e| failed(e.to_string()))?;
@@ -376,12 +457,9 @@ fn archive_line(record: &Record) -> Option<String> {
 
 /// The record as a BibTeX `@misc` entry (biblatex-style `date`, plus `year`/`month` for BibTeX).
 pub fn bibtex(record: &Record, accessed: Day) -> String {
-    let key: String = record
-        .id
-        .as_str()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    if let Some(edition) = &record.edition {
+        return edition::bibtex(record, edition, accessed);
+    }
     let mut fields: Vec<(&str, String)> = Vec::new();
     if !record.authors.is_empty() {
         let authors: Vec<String> =
@@ -424,13 +502,27 @@ pub fn bibtex(record: &Record, accessed: Day) -> String {
             format!("{:04}-{:02}-{:02}", accessed.year, accessed.month, accessed.day),
         ));
     }
-    let body: Vec<String> =
-        fields.iter().map(|(name, value)| format!("  {name} = {{{value}}}")).collect();
-    format!("@misc{{{key},\n{}\n}}\n", body.join(",\n"))
+    bibtex_entry("misc", &bibtex_key(record), &fields)
 }
 
-/// The record as a RIS entry (`PCOMM` for letters, `MANSCPT` for other archival documents).
+/// A BibTeX key from a record id: letters and digits, the rest `_`.
+fn bibtex_key(record: &Record) -> String {
+    record.id.as_str().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// A BibTeX entry of fields whose values are escaped already.
+fn bibtex_entry(kind: &str, key: &str, fields: &[(&str, String)]) -> String {
+    let body: Vec<String> =
+        fields.iter().map(|(name, value)| format!("  {name} = {{{value}}}")).collect();
+    format!("@{kind}{{{key},\n{}\n}}\n", body.join(",\n"))
+}
+
+/// The record as a RIS entry (`PCOMM` for letters, `MANSCPT` for other archival documents,
+/// `CHAP` for a document printed in an edited volume).
 pub fn ris(record: &Record, accessed: Day) -> String {
+    if let Some(edition) = &record.edition {
+        return edition::ris(record, edition, accessed);
+    }
     let mut lines: Vec<(&str, String)> = Vec::new();
     let letter = record.doc_type == Some(DocType::Letter);
     lines.push(("TY", if letter { "PCOMM" } else { "MANSCPT" }.to_string()));
@@ -440,13 +532,9 @@ pub fn ris(record: &Record, accessed: Day) -> String {
     lines.push(("TI", record.title.clone()));
     if let Some(date) = record.date.edtf.and_then(|e| e.bounds().0) {
         lines.push(("PY", date.year.to_string()));
-        let (month, day) = match record.date.edtf {
-            Some(Edtf::Date(EdtfDate { month, day, .. })) => (month, day),
-            _ => (None, None),
-        };
-        let month = month.map(|m| format!("{m:02}")).unwrap_or_default();
-        let day = day.map(|d| format!("{d:02}")).unwrap_or_default();
-        lines.push(("DA", format!("{:04}/{month}/{day}/", date.year)));
+    }
+    if let Some(date) = ris_date(record) {
+        lines.push(("DA", date));
     }
     if let Some(doc_type) = record.doc_type {
         lines.push(("M3", doc_type.label().to_string()));
@@ -475,6 +563,23 @@ pub fn ris(record: &Record, accessed: Day) -> String {
         lines.push(("LA", language.name.clone()));
     }
     lines.push(("Y2", format!("{:04}/{:02}/{:02}/", accessed.year, accessed.month, accessed.day)));
+    ris_lines(&lines)
+}
+
+/// A record's date as RIS writes it (`1954/08/11/`, `1954/08//`), from its first day.
+fn ris_date(record: &Record) -> Option<String> {
+    let date = record.date.edtf.and_then(|e| e.bounds().0)?;
+    let (month, day) = match record.date.edtf {
+        Some(Edtf::Date(EdtfDate { month, day, .. })) => (month, day),
+        _ => (None, None),
+    };
+    let month = month.map(|m| format!("{m:02}")).unwrap_or_default();
+    let day = day.map(|d| format!("{d:02}")).unwrap_or_default();
+    Some(format!("{:04}/{month}/{day}/", date.year))
+}
+
+/// RIS lines, each value on one line, and the end-of-record line.
+fn ris_lines(lines: &[(&str, String)]) -> String {
     let mut out = String::new();
     for (tag, value) in lines {
         out.push_str(&format!("{tag}  - {}\r\n", value.replace(['\r', '\n'], " ")));

@@ -3,6 +3,8 @@ use std::path::Path;
 use chancery_ingest::{Source, parse};
 use time::OffsetDateTime;
 
+use chancery_model::record::RecordKind;
+
 use super::*;
 
 const ACCESSED: Day = Day { year: 2026, month: 11, day: 28 };
@@ -13,7 +15,8 @@ fn records(relative: &str) -> Vec<Record> {
     let parsed =
         parse(&Source { path: "fixture", bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH });
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    parsed.records
+    // The documents: a volume's front matter is cited apart.
+    parsed.records.into_iter().filter(|r| r.kind != RecordKind::FrontMatter).collect()
 }
 
 fn seed() -> Record {
@@ -81,8 +84,13 @@ fn frus_documents_of_every_kind() {
     ] {
         assert!(telegram.note.contains(element), "telegram lacks {element}: {}", telegram.note);
     }
-    // An editorial note has no date: "n.d.", not a panic or an empty date.
-    let undated = render(&frus[1], Style::Chicago, ACCESSED).unwrap();
+    // An editorial note dated from its volume's span is cited with that span's start.
+    let supplied = render(&frus[1], Style::Chicago, ACCESSED).unwrap();
+    assert!(supplied.note.contains("1955"), "{}", supplied.note);
+    // An undated record: "n.d.", not a panic or an empty date.
+    let mut undated = frus[1].clone();
+    undated.date = chancery_model::date::DocDate::new("Undated".into(), None);
+    let undated = render(&undated, Style::Chicago, ACCESSED).unwrap();
     assert!(undated.note.contains("n.d."), "{}", undated.note);
     // A two-day conversation is a date range: hayagriva would panic on it; we cite its start, circa.
     let range = render(&frus[2], Style::Chicago, ACCESSED).unwrap();
@@ -96,6 +104,42 @@ fn frus_documents_of_every_kind() {
     let cited = render(&approximate, Style::Chicago, ACCESSED).unwrap();
     assert!(cited.note.contains("1954"), "{}", cited.note);
     assert_eq!(csl_json(&approximate, ACCESSED)["issued"]["circa"], json!(true));
+}
+
+#[test]
+fn a_frus_document_is_cited_as_a_document_in_its_volume() {
+    let memorandum = records("test_data/frus_letter.xml").remove(1);
+    assert_eq!(memorandum.id.as_str(), "frus1955-57v26/d249");
+    let chicago = render(&memorandum, Style::Chicago, ACCESSED).unwrap();
+    assert_eq!(
+        chicago.note,
+        "“Memorandum of a Conversation Between the Secretary of State and the Yugoslav Ambassador (Mates), Department of State, Washington, May 23, 1955,” in Foreign Relations of the United States, 1955–1957, vol. XXVI, Central and Southeastern Europe, ed. Roberta L. DiGangi et al. (Washington: Government Printing Office, 1992), Document 249, https://history.state.gov/historicaldocuments/frus1955-57v26/d249."
+    );
+    // The record's own citation says the same.
+    assert!(
+        memorandum
+            .citation
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with(chicago.note.split(", https").next().unwrap())
+    );
+    let bib = bibtex(&memorandum, ACCESSED);
+    assert!(bib.starts_with("@incollection{frus1955_57v26_d249,\n"), "{bib}");
+    assert!(
+        bib.contains("  chapter = {Document 249},\n") && bib.contains("  year = {1992},\n"),
+        "{bib}"
+    );
+    let ris = ris(&memorandum, ACCESSED);
+    assert!(ris.starts_with("TY  - CHAP\r\n") && ris.contains("SE  - Document 249\r\n"), "{ris}");
+    let csl = csl_json(&memorandum, ACCESSED);
+    assert_eq!((csl["type"].as_str(), csl["volume"].as_str()), (Some("chapter"), Some("XXVI")));
+    // A memorandum of conversation has participants, not a sender and a recipient.
+    assert!(
+        memorandum.recipients.is_empty() && memorandum.participants.len() == 2,
+        "{:?}",
+        memorandum.participants
+    );
 }
 
 #[test]
@@ -136,7 +180,9 @@ fn bibtex_and_ris() {
 #[test]
 fn snapshots_of_every_format() {
     let mut kinds: Vec<(&str, Record)> = vec![("seed letter (Wilson Center)", seed())];
-    kinds.push(("FRUS letter", records("test_data/frus_letter.xml").remove(0)));
+    let mut volume = records("test_data/frus_letter.xml");
+    kinds.push(("FRUS letter", volume.remove(0)));
+    kinds.push(("FRUS memorandum of conversation, in its edited volume", volume.remove(0)));
     let frus = records("../ingest/test_data/tei/frus_2014_style.xml");
     let labels = [
         "FRUS telegram",

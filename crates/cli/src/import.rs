@@ -59,6 +59,9 @@ pub(crate) async fn import(
             batch = None;
             continue;
         }
+        if let Some(tally) = &parsed.tally {
+            progress.suspend(|| eprintln!("{shown}: {tally}"));
+        }
         let Some(open_batch) = batch.as_mut() else { continue };
         let sources = source_files(&parsed, &shown, bytes);
         let added = open_batch.add(&parsed.records, &sources).await.map_err(|e| match e {

@@ -66,7 +66,7 @@ pub fn tei_volume(data: &[u8]) {
     let parsed = tei::parse(&source("fuzz.xml", data));
     for record in &parsed.records {
         if let Some(fragment) = &record.tei {
-            tei::to_html(fragment)
+            tei::to_html(fragment, &tei::Links::default())
                 .unwrap_or_else(|e| panic!("an accepted document does not render: {e}"));
         }
         let written = text::write(record);
@@ -74,7 +74,7 @@ pub fn tei_volume(data: &[u8]) {
         assert!(!again.has_errors(), "{:?}\n{written}", again.diagnostics);
     }
     if let Ok(fragment) = std::str::from_utf8(data) {
-        let _ = tei::to_html(fragment);
+        let _ = tei::to_html(fragment, &tei::Links::default());
     }
 }
 

@@ -18,6 +18,8 @@
 
 use chancery_model::record::CitationParts;
 
+use chancery_model::archives;
+
 use crate::date_phrase;
 
 const SENTENCE_STARTS: &[&str] =
@@ -61,14 +63,16 @@ pub fn parse(text: &str) -> CitationParts {
     {
         parts.publisher = Some(items.remove(0));
     }
+    // An editorial mark ("[Extract.]") is no archive.
+    items.retain(|item| !archives::is_editorial_mark(item));
     let mut items = items.into_iter();
     if let Some(archive) = items.next() {
         match archive.find(" [") {
             Some(at) if archive.ends_with(']') => {
-                parts.archive = Some(archive[..at].trim().to_string());
+                parts.archive = Some(archives::canonical(&archive[..at]));
                 parts.archive_english = Some(archive[at + 2..archive.len() - 1].trim().to_string());
             }
-            _ => parts.archive = Some(archive),
+            _ => parts.archive = Some(archives::canonical(&archive)),
         }
     }
     let remaining: Vec<String> = items.collect();
@@ -81,7 +85,27 @@ pub fn parse(text: &str) -> CitationParts {
             parts.signature = Some(signature.join(", "));
         }
     }
+    // A page or leaf range alone ("pp. 12-15", "ll. 88-93") locates a passage; it is no
+    // signature.
+    if parts.signature.as_deref().is_some_and(is_page_range) {
+        parts.signature = None;
+    }
     parts
+}
+
+/// Whether an item is only a page or leaf range: "p. 5", "pp. 12-15", "ll. 88-93", "l. 3ob.".
+fn is_page_range(item: &str) -> bool {
+    let item = item.trim();
+    ["pp.", "p.", "ll.", "l.", "pages", "page", "leaves", "listy", "list"].iter().any(|prefix| {
+        item.strip_prefix(prefix).is_some_and(|rest| {
+            let rest = rest.trim();
+            !rest.is_empty()
+                && rest.chars().all(|c| {
+                    c.is_ascii_digit() || matches!(c, '-' | '–' | ',' | ' ' | 'o' | 'b' | '.')
+                })
+                && rest.chars().any(|c| c.is_ascii_digit())
+        })
+    })
 }
 
 fn is_date(text: &str) -> bool {
@@ -179,7 +203,8 @@ mod tests {
              op. 30, d. 116, ll. 1-5. Translated by Mark H. Doctoroff. \
              https://digitalarchive.wilsoncenter.org/document/123",
         );
-        assert_eq!(parts.archive.as_deref(), Some("RGANI"));
+        // Filed under the repository's one name; the citation keeps the printed "RGANI".
+        assert_eq!(parts.archive.as_deref(), Some("Russian State Archive of Contemporary History"));
         assert_eq!(parts.fonds.as_deref(), Some("f. 5"));
         assert_eq!(parts.signature.as_deref(), Some("op. 30, d. 116, ll. 1-5"));
         assert_eq!(parts.translator.as_deref(), Some("Mark H. Doctoroff"));
@@ -187,6 +212,18 @@ mod tests {
             parts.source_url.as_deref(),
             Some("https://digitalarchive.wilsoncenter.org/document/123")
         );
+    }
+
+    #[test]
+    fn a_page_range_is_no_signature_and_marks_are_no_archives() {
+        let parts = parse(
+            "\"Memorandum\", 1955, Wilson Center Digital Archive, Russian State Archive of Contemporary History (RGANI), pp. 12-15.",
+        );
+        assert_eq!(parts.archive.as_deref(), Some("Russian State Archive of Contemporary History"));
+        assert_eq!(parts.signature, None);
+        let marked = parse("[Extract.], Arhiv Jugoslavije, KPR I-1/1955");
+        assert_eq!(marked.archive.as_deref(), Some("Arhiv Jugoslavije"));
+        assert_eq!(marked.signature.as_deref(), Some("KPR I-1/1955"));
     }
 
     #[test]

@@ -130,6 +130,76 @@ fn range(text: &str) -> Option<Edtf> {
     None
 }
 
+/// A phrase that names a month, and maybe a day, but no year ("April 8", "8 April", "November"):
+/// (month, day). Printed dates without their year, and titles ending "…, November 5", read so.
+pub fn month_and_day(printed: &str) -> Option<(u8, Option<u8>)> {
+    let text = printed.trim().trim_end_matches(['.', ',']).trim().to_lowercase();
+    let parts = partial(&text)?;
+    (parts.year.is_none()).then_some(())?;
+    let month = parts.month?;
+    if let Some(day) = parts.day {
+        // A day the month does not have (February 30) is no date.
+        EdtfDate::day(2000, month, day).ok()?;
+    }
+    Some((month, parts.day))
+}
+
+/// A date as a reader would print it: `November 5, 1962`, `November 1962`, `1962`; an interval
+/// `June 8–12, 1955`, `June 8 – July 2, 1955`, `1955–1956`; approximate dates with `c.`, uncertain
+/// ones with `?`.
+pub fn format(edtf: &Edtf) -> String {
+    fn month_name(month: u8) -> String {
+        let name = MONTHS[usize::from(month - 1)];
+        let mut chars = name.chars();
+        chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+    }
+    fn one(date: &EdtfDate, with_year: bool) -> String {
+        let year = if date.unspecified_year_digits == 1 {
+            format!("{}s", date.year)
+        } else {
+            date.year.to_string()
+        };
+        let text = match (date.month, date.day, with_year) {
+            (Some(month), Some(day), true) => format!("{} {day}, {year}", month_name(month)),
+            (Some(month), Some(day), false) => format!("{} {day}", month_name(month)),
+            (Some(month), None, true) => format!("{} {year}", month_name(month)),
+            (Some(month), None, false) => month_name(month),
+            (None, _, _) => year,
+        };
+        match date.qualifier {
+            Qualifier::None => text,
+            Qualifier::Approximate => format!("c. {text}"),
+            Qualifier::Uncertain => format!("{text}?"),
+            Qualifier::UncertainApproximate => format!("c. {text}?"),
+        }
+    }
+    match edtf {
+        Edtf::Date(date) => one(date, true),
+        Edtf::Interval { start: IntervalEnd::Date(a), end: IntervalEnd::Date(b) } => {
+            if a.year == b.year
+                && a.month.is_some()
+                && a.month == b.month
+                && a.day.is_some()
+                && b.day.is_some()
+                && a.qualifier == b.qualifier
+            {
+                let day_a = a.day.unwrap_or(1);
+                let day_b = b.day.unwrap_or(1);
+                format!("{} {day_a}–{day_b}, {}", month_name(a.month.unwrap_or(1)), a.year)
+            } else if a.month.is_none() && b.month.is_none() {
+                format!("{}–{}", one(a, true), one(b, true))
+            } else if a.year == b.year && a.month.is_some() && b.month.is_some() {
+                format!("{} – {}", one(a, false), one(b, true))
+            } else {
+                format!("{} – {}", one(a, true), one(b, true))
+            }
+        }
+        Edtf::Interval { start: IntervalEnd::Date(a), .. } => format!("{} or after", one(a, true)),
+        Edtf::Interval { end: IntervalEnd::Date(b), .. } => format!("{} or before", one(b, true)),
+        Edtf::Interval { .. } => "Undated".to_string(),
+    }
+}
+
 /// The parts of a date a phrase names, any of which may be missing.
 #[derive(Default)]
 struct Partial {
@@ -276,6 +346,32 @@ mod tests {
         }
         for undated in ["undated", "n.d.", "No date", "[Undated]"] {
             assert_eq!(normalize(undated), Ok(None), "{undated}");
+        }
+    }
+
+    #[test]
+    fn months_and_days_without_a_year() {
+        assert_eq!(month_and_day("April 8"), Some((4, Some(8))));
+        assert_eq!(month_and_day("8 April."), Some((4, Some(8))));
+        assert_eq!(month_and_day("November"), Some((11, None)));
+        assert_eq!(month_and_day("November 5, 1962"), None, "it has its year");
+        assert_eq!(month_and_day("February 30"), None);
+        assert_eq!(month_and_day("Washington"), None);
+    }
+
+    #[test]
+    fn dates_print_as_readers_write_them() {
+        for (edtf, printed) in [
+            ("1962-11-05", "November 5, 1962"),
+            ("1962-11", "November 1962"),
+            ("1962", "1962"),
+            ("1955-06-08/1955-06-12", "June 8–12, 1955"),
+            ("1955-06-08/1955-07-02", "June 8 – July 2, 1955"),
+            ("1955-12-30/1956-01-02", "December 30, 1955 – January 2, 1956"),
+            ("1955/1956", "1955–1956"),
+            ("1954-08~", "c. August 1954"),
+        ] {
+            assert_eq!(format(&edtf.parse().unwrap()), printed, "{edtf}");
         }
     }
 

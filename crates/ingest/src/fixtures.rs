@@ -29,6 +29,9 @@ pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
         for diagnostic in &parsed.diagnostics {
             actual.push_str(&format!("{diagnostic}\n"));
         }
+        if let Some(tally) = &parsed.tally {
+            actual.push_str(&format!("# tally\n{tally}\n"));
+        }
         actual.push_str("# records\n");
         for record in &parsed.records {
             let written = text::write(record);
@@ -38,7 +41,8 @@ pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
                 if let Some(tei) = &record.tei {
                     actual.push_str("## as HTML\n");
                     actual.push_str(
-                        &crate::tei::to_html(tei).unwrap_or_else(|e| format!("ERROR {e}")),
+                        &crate::tei::to_html(tei, &links(record))
+                            .unwrap_or_else(|e| format!("ERROR {e}")),
                     );
                     actual.push('\n');
                 }
@@ -83,4 +87,13 @@ pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
         }
     }
     failures
+}
+
+/// How a record page links a fixture record's references and shows its source note.
+fn links(record: &chancery_model::record::Record) -> crate::tei::Links<'_> {
+    crate::tei::Links {
+        volume: record.id.as_str().split('/').next().unwrap_or_default(),
+        records: "/records/",
+        source_note_apart: record.source_note.is_some(),
+    }
 }

@@ -138,6 +138,54 @@ pub struct Parsed {
     pub collections: Vec<Collection>,
     /// Errors and warnings, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a TEI volume, what it held and what became of each part.
+    pub tally: Option<Box<Tally>>,
+}
+
+/// What a volume held and what became of each part: the import summary prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Documents kept as records.
+    pub documents: usize,
+    /// Documents printed as catalogue entries only, kept as calendar-entry records.
+    pub calendar_entries: usize,
+    /// Front and back matter kept as pages of their own (front-matter records).
+    pub pages: usize,
+    /// Document divisions without an id nested in another (enclosures), kept as part of the
+    /// text of the record that holds them.
+    pub enclosures: usize,
+    /// What was left out, each with the reason.
+    pub left_out: Vec<String>,
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut kept = vec![count(self.documents, "document", "documents")];
+        if self.calendar_entries > 0 {
+            kept.push(count(self.calendar_entries, "calendar entry", "calendar entries"));
+        }
+        if self.pages > 0 {
+            kept.push(count(
+                self.pages,
+                "page of front or back matter",
+                "pages of front and back matter",
+            ));
+        }
+        if self.enclosures > 0 {
+            kept.push(format!(
+                "{} in the text of the record that holds {}",
+                count(self.enclosures, "enclosure without an id", "enclosures without an id"),
+                if self.enclosures == 1 { "it" } else { "them" }
+            ));
+        }
+        write!(f, "kept {}", kept.join(", "))?;
+        if !self.left_out.is_empty() {
+            write!(f, "; left out {}", self.left_out.join("; "))?;
+        }
+        Ok(())
+    }
 }
 
 impl Parsed {

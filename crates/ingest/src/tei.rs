@@ -1,47 +1,65 @@
 //! TEI P5 volumes (as the Office of the Historian publishes FRUS): one record per
-//! `div[@type='document']`.
+//! `div[@type='document']`, and one per page of front and back matter.
 //!
 //! For each document:
-//! - **id** `<volume>/<xml:id>` as the edition spells them, the volume being the root `@xml:id`, else
-//!   `idno[@type='frus']`, else the file name; the permalink is
+//! - **id** `<volume>/<xml:id>` as the edition spells them, the volume being the root `@xml:id`,
+//!   else `idno[@type='frus']`, else the file name; a document division without an `xml:id` is
+//!   kept under a derived id (`<volume>/anon<n>`, n its place among the volume's document
+//!   divisions) with a warning; the permalink is
 //!   `https://history.state.gov/historicaldocuments/<volume>/<xml:id>`;
 //! - **title** the `head` without its notes, whitespace collapsed, without the number prefix
 //!   ("249. "), which becomes the document **number** (or `@n`);
-//! - **date** from `@frus:doc-dateTime-min/max` on the div, else the first `date` of a
-//!   `dateline` (`@when`, `@from`/`@to` as an interval, `@notBefore`/`@notAfter`), else the first
-//!   `date` in the head; printed as its text; the time of day and the dateline's `placeName` kept;
-//! - **authors/recipients** from head elements with `@type='from'`/`'to'`, else from the title;
-//! - **citation** the source note (`note[@type='source']`) read into archive, fonds, signature and
-//!   classification, with the volume as publisher and the permalink;
-//! - **text** (English) rendered to plain text: paragraphs and block elements separated by blank
-//!   lines, lines (`item`, `row`, `signed`, `lb`…) by line breaks, table cells by " | ", inline
-//!   source notes in place; footnotes lifted out with their anchor offsets; page breaks (`pb`)
-//!   kept as offsets without adding a space, so words split across pages rejoin;
+//! - **date** as the edition prints it, else supplied and marked so ([`dates`]);
+//! - **authors/recipients** from head elements with `@type='from'`/`'to'`, each named as the
+//!   volume's persons list names the person it refers to ([`people`]), else from the title; in a
+//!   memorandum of conversation they are its **participants**;
+//! - **source note** (`note[@type='source']`, or the head's note that starts "Source:") kept
+//!   verbatim, out of the text, and read into archive, fonds, file and classification
+//!   ([`source`]); a bracketed editorial mark marked as a source ("[Telegram]") is text;
+//! - **citation** the edition's: the document's title and date, in the series, volume, editors,
+//!   place, publisher and year of the volume's TEI header, its number and permalink;
+//! - **text** rendered to plain text with its structure ([`render`]); a translation where a note
+//!   says the edition prints one ("The source text is a translation…", "[Translation]"), from the
+//!   language it names, which becomes the record's original language;
 //! - **collections** the volume title and the heads of the enclosing compilation, chapter and
 //!   subchapter divs, outermost first;
 //! - **tei** the document's XML, verbatim.
 //!
 //! A nested document with its own `xml:id` is a record of its own and left out of its parent's
-//! text. Malformed XML is an error with line and column; a duplicated `xml:id` and a byte-order
-//! mark are warnings.
+//! text; one without (an enclosure) is part of the text of the record that holds it. A document
+//! that is only a catalogue entry is a calendar entry ([`calendar`]). The front and back matter's
+//! divisions with an `xml:id` (preface, sources, abbreviations, persons, appendixes…) are records
+//! of kind front matter, `<volume>/<xml:id>`; the table of contents and the index are left out,
+//! and [`Tally`] says so. Malformed XML is an error with line and column; a duplicated `xml:id`
+//! and a byte-order mark are warnings.
 
 use std::collections::HashMap;
 
 use chancery_model::agents::Correspondents;
-use chancery_model::authority::{Authority, AuthorityKind, Collection};
-use chancery_model::date::{DocDate, Edtf, EdtfDate, IntervalEnd};
+use chancery_model::authority::{Authority, Collection};
+use chancery_model::date::DocDate;
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
-use chancery_model::record::{Citation, CitationParts, Note, PageBreak, Record, Text, TextKind};
+use chancery_model::record::{Citation, CitationParts, Record, RecordKind, Text, TextKind};
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::limits::{self, MAX_XML_DEPTH};
-use crate::{Diagnostic, Format, Parsed, Severity, Source, date_phrase};
+use chancery_model::archives;
 
+use crate::{Diagnostic, Format, Parsed, Severity, Source, Tally};
+
+mod calendar;
+pub mod dates;
 mod html;
+mod people;
+mod render;
+mod source;
+mod volume;
 
-pub use html::{check_fragment, to_html};
+pub use html::{Links, check_fragment, to_html};
+use render::{Render, Rendered};
+use volume::{Volume, authorities};
 
 const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -74,8 +92,15 @@ const PARAGRAPHS: &[&str] = &[
 ];
 /// Elements whose content stands on a line of its own.
 const LINES: &[&str] = &["item", "row", "signed", "salute", "l", "bibl", "addrLine", "speaker"];
-/// Elements that are not text of the document.
-const SKIP: &[&str] = &["graphic", "figDesc", "fw"];
+/// Elements that are not text of the document: images, page furniture, and a calendar entry's
+/// page count and page images (kept as the record's page count and images).
+const SKIP: &[&str] =
+    &["graphic", "figDesc", "fw", "page-count-according-to-citation", "file", "pdf"];
+/// Front and back matter the archive does not keep as pages, and why.
+const LEFT_OUT: &[(&str, &str)] = &[
+    ("toc", "the table of contents (the archive lists the volume's chapters and documents itself)"),
+    ("index", "the index (it refers to the printed volume's pages; search the archive instead)"),
+];
 
 /// Parses a TEI volume.
 pub fn parse(source: &Source<'_>) -> Parsed {
@@ -149,21 +174,32 @@ pub fn parse(source: &Source<'_>) -> Parsed {
         volume: &volume,
         provenance,
         records: Vec::new(),
+        tally: Tally::default(),
         diagnostics,
     };
     reader.check_ids();
-    if let Some(body) = child(root, "text").and_then(|t| child(t, "body")) {
+    let text_node = child(root, "text");
+    if let Some(front) = text_node.and_then(|t| child(t, "front")) {
+        reader.matter(front, &volume_id);
+    }
+    if let Some(body) = text_node.and_then(|t| child(t, "body")) {
         let mut path = Vec::new();
         reader.walk(body, &mut path, &volume_id);
     }
+    if let Some(back) = text_node.and_then(|t| child(t, "back")) {
+        reader.matter(back, &volume_id);
+    }
+    reader.finish();
     let mut parsed = Parsed {
-        records: reader.records,
+        records: reader.records.into_iter().map(|(record, _)| record).collect(),
         authorities: reader.authorities.into_values().collect(),
         collections: reader.collections,
         diagnostics: reader.diagnostics,
+        tally: Some(Box::new(reader.tally)),
     };
     parsed.authorities.sort_by(|a, b| a.key.cmp(&b.key));
-    if parsed.records.is_empty() && !parsed.has_errors() {
+    let has_documents = parsed.records.iter().any(|r| r.kind != RecordKind::FrontMatter);
+    if !has_documents && !parsed.has_errors() {
         parsed.diagnostics.push(Diagnostic {
             severity: Severity::Error,
             path: source.path.to_string(),
@@ -255,85 +291,10 @@ fn plain(node: Node<'_, '_>) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// What the volume says about itself.
-struct Volume {
-    id: String,
-    title: String,
-    editors: Vec<String>,
-    published: Option<String>,
-}
-
-impl Volume {
-    fn read(root: Node<'_, '_>, path: &str) -> Volume {
-        let header = child(root, "teiHeader");
-        let find = |name: &str, attribute: (&str, &str)| {
-            header.and_then(|h| {
-                h.descendants()
-                    .find(|n| is(*n, name) && n.attribute(attribute.0) == Some(attribute.1))
-                    .map(plain)
-            })
-        };
-        let stem = std::path::Path::new(path)
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let id = xml_id(root)
-            .map(str::to_string)
-            .or_else(|| find("idno", ("type", "frus")))
-            .unwrap_or(stem);
-        let title = find("title", ("type", "complete"))
-            .or_else(|| header.and_then(|h| h.descendants().find(|n| is(*n, "title")).map(plain)))
-            .unwrap_or_else(|| id.clone());
-        let editors = header
-            .map(|h| {
-                h.descendants()
-                    .filter(|n| is(*n, "editor"))
-                    .map(plain)
-                    .filter(|e| !e.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let published = header
-            .and_then(|h| h.descendants().find(|n| is(*n, "publicationStmt")))
-            .and_then(|p| child(p, "date"))
-            .map(plain)
-            .filter(|d| !d.is_empty());
-        Volume { id, title, editors, published }
-    }
-}
-
-/// The persons (`list[@type='names']`) and terms (`list[@type='terms']`) of a volume's front
-/// matter: each item's `persName` or `term` with an `xml:id` names the entry; the rest of the
-/// item describes it.
-fn authorities(root: Node<'_, '_>, volume: &str) -> HashMap<String, Authority> {
-    let mut out = HashMap::new();
-    let Some(front) = child(root, "text").and_then(|t| child(t, "front")) else { return out };
-    for list in front.descendants().filter(|n| is(*n, "list")) {
-        let (kind, element) = match list.attribute("type") {
-            Some("names") => (AuthorityKind::Person, "persName"),
-            Some("terms") => (AuthorityKind::Term, "term"),
-            _ => continue,
-        };
-        for item in list.children().filter(|n| is(*n, "item")) {
-            let Some(name_node) =
-                item.descendants().find(|n| is(*n, element) && xml_id(*n).is_some())
-            else {
-                continue;
-            };
-            let id = xml_id(name_node).expect("found by its xml:id");
-            let name = plain(name_node);
-            let full = plain(item);
-            let description = full
-                .strip_prefix(&name)
-                .unwrap_or(&full)
-                .trim_start_matches([',', ' '])
-                .trim()
-                .to_string();
-            let key = format!("{}#{id}", volume.to_lowercase());
-            out.entry(key.clone()).or_insert(Authority { key, kind, name, description });
-        }
-    }
-    out
+/// Whether `node` is `div`'s own, not an enclosure's: the nearest document division around it,
+/// with an id or without, is `div`.
+fn directly_in(node: Node<'_, '_>, div: Node<'_, '_>) -> bool {
+    node.ancestors().skip(1).find(|a| is_document(*a)) == Some(div)
 }
 
 struct Reader<'a, 'input> {
@@ -344,13 +305,24 @@ struct Reader<'a, 'input> {
     volume: &'a Volume,
     /// Computed once: hashing the volume per document would cost more than parsing it.
     provenance: chancery_model::record::Provenance,
-    records: Vec<Record>,
+    /// The records, each with the line it starts on.
+    records: Vec<(Record, usize)>,
+    tally: Tally,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
     fn line(&self, node: Node<'_, '_>) -> usize {
         self.document.text_pos_at(node.range().start).row as usize
+    }
+
+    fn error(&mut self, line: usize, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            path: self.source.path.to_string(),
+            line: Some(line),
+            message,
+        });
     }
 
     fn check_ids(&mut self) {
@@ -381,16 +353,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         for element in node.children().filter(|n| n.is_element()) {
             if is_document(element) {
                 self.document_div(element, path, parent);
-                // Documents nested in it (enclosures) with their own id are records too, in
-                // document order; the parent's text leaves them out.
-                let nested: Vec<Node<'a, 'input>> = element
-                    .descendants()
-                    .skip(1)
-                    .filter(|n| is_document(*n) && xml_id(*n).is_some())
-                    .collect();
-                for document in nested {
-                    self.document_div(document, path, parent);
-                }
+                self.nested_documents(element, path, parent);
             } else if is(element, "div") {
                 let head = child(element, "head").map(plain).filter(|h| !h.is_empty());
                 let Some(head) = head else {
@@ -418,48 +381,79 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
     }
 
-    fn document_div(&mut self, div: Node<'a, 'input>, path: &[String], collection: &str) {
-        let doc_xml_id = match xml_id(div) {
-            Some(id) => id.to_string(),
-            None => {
-                let position = self
-                    .document
-                    .descendants()
-                    .filter(|n| is_document(*n))
-                    .position(|n| n == div)
-                    .unwrap_or(0)
-                    + 1;
-                format!("anon{position}")
+    /// The documents nested in `element` (enclosures): those with their own id are records, in
+    /// document order; those without are part of the text that holds them, and counted.
+    fn nested_documents(&mut self, element: Node<'a, 'input>, path: &[String], parent: &str) {
+        let nested: Vec<Node<'a, 'input>> =
+            element.descendants().skip(1).filter(|n| is_document(*n)).collect();
+        for document in nested {
+            if xml_id(document).is_some() {
+                self.document_div(document, path, parent);
+            } else {
+                self.tally.enclosures += 1;
             }
-        };
-        // The edition's own spelling (`frus1917-72PubDip/d1`): ids ignore case, but keep it.
-        let id_text = format!("{}/{}", self.volume.id, doc_xml_id);
-        let id = match RecordId::parse(&id_text) {
-            Ok(id) => id,
-            Err(error) => {
-                let line = self.line(div);
-                self.diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    path: self.source.path.to_string(),
-                    line: Some(line),
-                    message: format!("cannot make a record id from `{id_text}`: {error}"),
-                });
-                return;
-            }
-        };
-        let head = child(div, "head");
-        let full_title = head.map(plain).unwrap_or_default();
-        let (number, title) = split_number(&full_title);
-        let number = div.attribute("n").map(str::to_string).or(number);
-        let title = if title.is_empty() {
-            format!("Document {}", number.as_deref().unwrap_or(&doc_xml_id))
-        } else {
-            title
-        };
+        }
+    }
 
-        let mut render = Render::default();
-        // The page the document starts on: the last page break before it, unless it opens with
-        // one of its own.
+    /// The front or back matter: each division with an `xml:id` is a page of its own (a record
+    /// of kind front matter), except those in [`LEFT_OUT`].
+    fn matter(&mut self, matter: Node<'a, 'input>, volume_id: &str) {
+        for div in matter.children().filter(|n| is(*n, "div")) {
+            let Some(local) = xml_id(div) else {
+                // A division without an id holds divisions that have one, or nothing to show.
+                self.matter(div, volume_id);
+                continue;
+            };
+            let left_out = LEFT_OUT.iter().find(|(id, _)| {
+                local.eq_ignore_ascii_case(id) || div.attribute("type") == Some(id)
+            });
+            if let Some((_, why)) = left_out {
+                self.tally.left_out.push((*why).to_string());
+                continue;
+            }
+            let line = self.line(div);
+            let Some(id) = self.record_id(local, line) else { continue };
+            let head = child(div, "head");
+            let title =
+                head.map(plain).filter(|t| !t.is_empty()).unwrap_or_else(|| local.to_string());
+            let skipped = head.map(|h| vec![h.id()]).unwrap_or_default();
+            let Rendered { body, notes, pages, spans } = self.render(div, skipped);
+            let mut record = Record::new(id, title, DocDate::new("Undated".into(), None));
+            record.kind = RecordKind::FrontMatter;
+            let mut text = Text::new(
+                TextKind::Original,
+                Language::from_code("eng"),
+                "Original - English".into(),
+                body,
+            );
+            (text.notes, text.pages, text.spans) = (notes, pages, spans);
+            if !text.body.is_empty() {
+                record.texts.push(text);
+            }
+            self.finish_record(&mut record, div, &[], volume_id, local);
+            self.tally.pages += 1;
+            self.records.push((record, line));
+            self.nested_documents(div, &[], volume_id);
+        }
+    }
+
+    /// A record id `<volume>/<local>`, or an error.
+    fn record_id(&mut self, local: &str, line: usize) -> Option<RecordId> {
+        // The edition's own spelling (`frus1917-72PubDip/d1`): ids ignore case, but keep it.
+        let text = format!("{}/{local}", self.volume.id);
+        match RecordId::parse(&text) {
+            Ok(id) => Some(id),
+            Err(error) => {
+                self.error(line, format!("cannot make a record id from `{text}`: {error}"));
+                None
+            }
+        }
+    }
+
+    /// Renders a division's text, leaving out `skipped` nodes and documents with their own id.
+    fn render(&self, div: Node<'_, '_>, skipped: Vec<roxmltree::NodeId>) -> Rendered {
+        let mut render = Render::new(&self.volume.id, skipped);
+        // The page it starts on: the last page break before it, unless it opens with one.
         let opens_with_page = div
             .children()
             .filter(|n| n.is_element())
@@ -468,57 +462,43 @@ impl<'a, 'input> Reader<'a, 'input> {
         if !opens_with_page && let Some(page) = page_before(div) {
             render.pending_pages.push(page_label(page));
         }
-        if let Some(head) = head {
-            // The head's notes (the source note, usually) are notes on the title.
-            for note in head
-                .descendants()
-                .filter(|n| is(*n, "note") && n.attribute("rend") != Some("inline"))
-            {
-                render.note(note, None);
-            }
-        }
         for element in div.children() {
-            if Some(element) == head {
-                continue;
-            }
-            if is_document(element) && xml_id(element).is_some() {
-                continue;
-            }
             render.node(element);
         }
-        let (body, notes, pages) = render.finish();
+        render.finish()
+    }
 
-        let date = self.date(div, head);
-        let mut record = Record::new(id, title, date.printed_date);
-        record.number = number;
-        record.place = date.place;
-        record.time = date.time;
-        record.doc_type = DocType::from_title(&record.title);
-        let (authors, recipients) = correspondents(head);
-        let derived = Correspondents::from_title(&record.title);
-        record.authors = if authors.is_empty() { derived.authors } else { authors };
-        record.recipients = if recipients.is_empty() { derived.recipients } else { recipients };
-        let own_notes = || div.descendants().filter(|n| is(*n, "note") && belongs_to(*n, div));
-        // Some volumes leave the type off: then the head's note that starts "Source:" is it.
-        let source_note = own_notes()
-            .find(|n| n.attribute("type") == Some("source"))
-            .or_else(|| {
-                own_notes().find(|n| {
-                    head.is_some_and(|h| n.ancestors().any(|a| a == h))
-                        && plain(*n).to_ascii_lowercase().starts_with("source:")
-                })
-            })
-            .map(plain);
-        let permalink = format!(
-            "https://history.state.gov/historicaldocuments/{}/{}",
-            self.volume.id, doc_xml_id
-        );
-        record.citation =
-            Some(citation(source_note, &self.volume.title, record.number.as_deref(), permalink));
+    /// What every record of the volume gets: edition, collections, entities, verbatim TEI and
+    /// provenance.
+    fn finish_record(
+        &self,
+        record: &mut Record,
+        div: Node<'_, '_>,
+        path: &[String],
+        collection: &str,
+        local: &str,
+    ) {
+        record.edition = self.volume.edition.clone();
         record.collections =
             std::iter::once(self.volume.title.clone()).chain(path.iter().cloned()).collect();
         record.collection_id = Some(collection.to_string());
-        // The persons and terms the document refers to (`corresp`, `target`), first mention first.
+        let permalink =
+            format!("https://history.state.gov/historicaldocuments/{}/{local}", self.volume.id);
+        let parts = record.citation.take().map(|c| c.parts).unwrap_or_default();
+        record.citation = Some(Citation {
+            // The text waits for the date, which may be supplied once the volume is read.
+            text: permalink.clone(),
+            parts: CitationParts {
+                // The edition's publisher; a volume whose header names no series is its own.
+                publisher: match &self.volume.edition {
+                    Some(edition) => edition.publisher.clone(),
+                    None => Some(self.volume.title.clone()),
+                },
+                source_url: Some(permalink),
+                ..parts
+            },
+        });
+        // The persons and terms it refers to (`corresp`, `target`), first mention first.
         for node in div.descendants().filter(|n| n.is_element() && belongs_to(*n, div)) {
             for reference in
                 [node.attribute("corresp"), node.attribute("target")].into_iter().flatten()
@@ -531,108 +511,243 @@ impl<'a, 'input> Reader<'a, 'input> {
                 }
             }
         }
-        let mut text = Text::new(
-            TextKind::Original,
-            Language::from_code("eng"),
-            "Original - English".into(),
-            body,
-        );
-        text.notes = notes;
-        text.pages = pages;
-        record.texts.push(text);
         record.tei = Some(self.document.input_text()[div.range()].to_string());
         record.provenance = Some(self.provenance.clone());
-        if let Some(problem) = limits::record_problem(&record) {
-            let line = self.line(div);
-            self.diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                path: self.source.path.to_string(),
-                line: Some(line),
-                message: format!("document `{}`: {}", record.id, problem.message),
-            });
+    }
+
+    fn document_div(&mut self, div: Node<'a, 'input>, path: &[String], collection: &str) {
+        let line = self.line(div);
+        let local = match xml_id(div) {
+            Some(id) => id.to_string(),
+            None => {
+                let position = self
+                    .document
+                    .descendants()
+                    .filter(|n| is_document(*n))
+                    .position(|n| n == div)
+                    .unwrap_or(0)
+                    + 1;
+                let derived = format!("anon{position}");
+                self.diagnostics.push(warning(
+                    self.source.path,
+                    Some(line),
+                    format!("a <div type=\"document\"> without an xml:id: kept as `{}/{derived}`; give it an xml:id so that its id is the edition's", self.volume.id),
+                ));
+                derived
+            }
+        };
+        let Some(id) = self.record_id(&local, line) else { return };
+        let head = child(div, "head");
+        let full_title = head.map(plain).unwrap_or_default();
+        let (number, title) = split_number(&full_title);
+        let number = div.attribute("n").map(str::to_string).or(number);
+        if calendar::is_entry(div) {
+            let record = self.calendar_entry(id, div, path, collection, &local, number, &title);
+            self.tally.calendar_entries += 1;
+            self.records.push((record, line));
             return;
         }
-        self.records.push(record);
-    }
+        let title = if title.is_empty() {
+            format!("Document {}", number.as_deref().unwrap_or(&local))
+        } else {
+            title
+        };
 
-    fn date(&mut self, div: Node<'_, '_>, head: Option<Node<'_, '_>>) -> FoundDate {
-        let attribute =
-            |name: &str| div.attributes().find(|a| a.name() == name).map(|a| a.value().to_string());
-        let own = |n: &Node<'_, '_>| {
-            belongs_to(*n, div)
-                && !n.ancestors().skip(1).take_while(|a| *a != div).any(|a| is(a, "note"))
-        };
-        // The first dateline date with a date attribute (some volumes mark a place as a date,
-        // "<date>Washington</date>", before the real one), else the first dateline date.
-        let has_attribute = |n: &Node<'_, '_>| {
-            ["when", "from", "notBefore", "to"].iter().any(|a| n.attribute(*a).is_some())
-        };
-        let dateline_dates: Vec<Node<'_, '_>> = div
-            .descendants()
-            .filter(|n| is(*n, "date") && own(n) && n.ancestors().any(|a| is(a, "dateline")))
+        // The source note: marked so (a bracketed editorial mark is text, not a source), else
+        // the head's note that starts "Source:".
+        let own_notes: Vec<Node<'_, '_>> =
+            div.descendants().filter(|n| is(*n, "note") && directly_in(*n, div)).collect();
+        let mut source_nodes: Vec<Node<'_, '_>> = own_notes
+            .iter()
+            .filter(|n| {
+                n.attribute("type") == Some("source") && !archives::is_editorial_mark(&plain(**n))
+            })
+            .copied()
             .collect();
-        let dateline_date =
-            dateline_dates.iter().find(|n| has_attribute(n)).or(dateline_dates.first()).copied();
-        let head_date = head.and_then(|h| {
-            let dates: Vec<Node<'_, '_>> =
-                h.descendants().filter(|n| is(*n, "date") && own(n)).collect();
-            dates.iter().find(|n| has_attribute(n)).or(dates.first()).copied()
-        });
-        let date_node = dateline_date.or(head_date);
-        let place = div
-            .descendants()
-            .find(|n| is(*n, "placeName") && own(n) && n.ancestors().any(|a| is(a, "dateline")))
-            .map(plain);
-        let printed = date_node.map(plain).filter(|p| !p.is_empty());
-        let from_min =
-            attribute("doc-dateTime-min").map(|min| (min, attribute("doc-dateTime-max")));
-        let from_node = date_node.and_then(|n| {
-            let get = |name: &str| n.attribute(name).map(str::to_string);
-            get("when")
-                .map(|when| (when, None))
-                .or_else(|| get("from").map(|from| (from, get("to"))))
-                .or_else(|| get("notBefore").map(|from| (from, get("notAfter"))))
-                .or_else(|| get("to").map(|to| (to.clone(), Some(to))))
-        });
-        let attributes = from_min.or(from_node);
-        let mut time = None;
-        let edtf = match &attributes {
-            Some((start, end)) => {
-                time = time_of(start);
-                let start_date = day_of(start);
-                let end_date = end.as_deref().and_then(day_of);
-                match (start_date, end_date) {
-                    // Found by fuzzing: an interval that ends before it starts is no date.
-                    (Some(start), Some(end)) if start.earliest() > end.latest() => {
-                        let line = date_node.map_or(self.line(div), |n| self.line(n));
-                        self.diagnostics.push(warning(self.source.path, Some(line), format!("the date attributes end ({end}) before they start ({start}); the date is read from its printed form")));
-                        printed.as_deref().and_then(|p| date_phrase::normalize(p).ok().flatten())
-                    }
-                    (Some(start), Some(end)) if end != start => Some(Edtf::Interval {
-                        start: IntervalEnd::Date(start),
-                        end: IntervalEnd::Date(end),
-                    }),
-                    (Some(start), _) => Some(Edtf::Date(start)),
-                    (None, _) => {
-                        let line = date_node.map_or(self.line(div), |n| self.line(n));
-                        self.diagnostics.push(warning(self.source.path, Some(line), format!("date attribute `{start}` is not ISO 8601; the date is kept as printed")));
-                        None
-                    }
-                }
-            }
-            None => printed.as_deref().and_then(|p| date_phrase::normalize(p).ok().flatten()),
-        };
-        let printed = printed
-            .or_else(|| edtf.map(|e| e.to_string()))
-            .unwrap_or_else(|| "Undated".to_string());
-        FoundDate { printed_date: DocDate::new(printed, edtf), place, time }
-    }
-}
+        if source_nodes.is_empty() {
+            source_nodes.extend(own_notes.iter().copied().find(|n| {
+                head.is_some_and(|h| n.ancestors().any(|a| a == h))
+                    && plain(*n).to_ascii_lowercase().starts_with("source:")
+            }));
+        }
+        let source_text: Vec<String> =
+            source_nodes.iter().map(|n| self.note_text(*n)).filter(|t| !t.is_empty()).collect();
+        let source_note = (!source_text.is_empty()).then(|| source_text.join("\n\n"));
 
-struct FoundDate {
-    printed_date: DocDate,
-    place: Option<String>,
-    time: Option<String>,
+        let mut skipped: Vec<roxmltree::NodeId> = source_nodes.iter().map(|n| n.id()).collect();
+        skipped.extend(head.map(|h| h.id()));
+        let mut render = Render::new(&self.volume.id, skipped);
+        let opens_with_page = div
+            .children()
+            .filter(|n| n.is_element())
+            .find(|n| !is(*n, "head"))
+            .is_some_and(|n| is(n, "pb"));
+        if !opens_with_page && let Some(page) = page_before(div) {
+            render.pending_pages.push(page_label(page));
+        }
+        if let Some(head) = head {
+            // The head's other notes are notes on the title.
+            for note in head.descendants().filter(|n| {
+                is(*n, "note") && n.attribute("rend") != Some("inline") && !source_nodes.contains(n)
+            }) {
+                render.note(note, None);
+            }
+        }
+        for element in div.children() {
+            render.node(element);
+        }
+        let Rendered { body, notes, pages, spans } = render.finish();
+
+        let found = self.date(div, head);
+        let mut record = Record::new(id, title, found.date);
+        record.number = number;
+        record.place = found.place;
+        record.time = found.time;
+        record.doc_type = DocType::from_title(&record.title);
+        let (from, to) = people::from_and_to(head, &self.volume.id, &self.authorities);
+        if record.doc_type == Some(DocType::RecordOfConversation) {
+            // The edition marks who spoke, not who wrote to whom.
+            record.participants = from.into_iter().chain(to).fold(Vec::new(), |mut all, name| {
+                if !all.contains(&name) {
+                    all.push(name);
+                }
+                all
+            });
+        } else {
+            let derived = Correspondents::from_title(&record.title);
+            record.authors = if from.is_empty() { derived.authors } else { from };
+            record.recipients = if to.is_empty() { derived.recipients } else { to };
+        }
+        if let Some(note) = &source_note {
+            let read = source::read(note);
+            record.source_note = Some(read.text);
+            record.citation = Some(Citation { text: String::new(), parts: read.parts });
+        }
+
+        // What the edition says of the text's language: in its source note, an editorial mark,
+        // or a note on the title.
+        let mut sayings: Vec<String> = source_note.iter().cloned().collect();
+        for note in &own_notes {
+            let marked = note.attribute("type") == Some("source")
+                || head.is_some_and(|h| note.ancestors().any(|a| a == h));
+            if marked && !source_nodes.contains(note) {
+                sayings.push(plain(*note));
+            }
+        }
+        let translation = sayings.iter().find_map(|s| source::translation(s));
+        let mut text = match &translation {
+            Some(translation) => {
+                record.original_languages.extend(translation.from.clone());
+                Text::new(
+                    TextKind::Translation,
+                    Language::from_code("eng"),
+                    "Translation - English".into(),
+                    body,
+                )
+            }
+            None => {
+                record.original_languages.extend(Language::from_code("eng"));
+                Text::new(
+                    TextKind::Original,
+                    Language::from_code("eng"),
+                    "Original - English".into(),
+                    body,
+                )
+            }
+        };
+        (text.notes, text.pages, text.spans) = (notes, pages, spans);
+        record.texts.push(text);
+        self.finish_record(&mut record, div, path, collection, &local);
+        self.tally.documents += 1;
+        self.records.push((record, line));
+    }
+
+    /// A calendar entry: its parts read from its head ([`calendar`]).
+    #[allow(clippy::too_many_arguments)]
+    fn calendar_entry(
+        &mut self,
+        id: RecordId,
+        div: Node<'_, '_>,
+        path: &[String],
+        collection: &str,
+        local: &str,
+        number: Option<String>,
+        head: &str,
+    ) -> Record {
+        let entry = calendar::read(head);
+        let title = if entry.description.is_empty() {
+            format!("Document {}", number.as_deref().unwrap_or(local))
+        } else {
+            entry.description.clone()
+        };
+        let date = match entry.date.as_deref() {
+            Some(printed) => DocDate::new(
+                printed.to_string(),
+                crate::date_phrase::normalize(printed).ok().flatten(),
+            ),
+            None => DocDate::new("Undated".into(), None),
+        };
+        let mut record = Record::new(id, title, date);
+        record.kind = RecordKind::CalendarEntry;
+        record.number = number;
+        record.doc_type = DocType::from_title(&entry.description);
+        let derived = Correspondents::from_title(&entry.description);
+        (record.authors, record.recipients) = (derived.authors, derived.recipients);
+        record.summary = Some(head.trim().to_string()).filter(|s| !s.is_empty());
+        record.page_count = calendar::page_count(div).or(entry.pages);
+        record.page_images = calendar::page_images(div);
+        if let Some(source) = &entry.source {
+            let read = source::read(source);
+            record.source_note = Some(read.text);
+            record.citation = Some(Citation { text: String::new(), parts: read.parts });
+        }
+        if let Some(citation) = record.citation.as_mut() {
+            citation.parts.classification = entry.classification.clone();
+        } else if entry.classification.is_some() {
+            record.citation = Some(Citation {
+                text: String::new(),
+                parts: CitationParts {
+                    classification: entry.classification.clone(),
+                    ..CitationParts::default()
+                },
+            });
+        }
+        self.finish_record(&mut record, div, path, collection, local);
+        record
+    }
+
+    /// A note's text, paragraphs kept.
+    fn note_text(&self, note: Node<'_, '_>) -> String {
+        let mut render = Render::new(&self.volume.id, Vec::new());
+        for child in note.children() {
+            render.node(child);
+        }
+        render.finish().body
+    }
+
+    /// Once every record is read: dates supplied, citations written, limits checked.
+    fn finish(&mut self) {
+        let mut records: Vec<Record> = self.records.iter().map(|(r, _)| r.clone()).collect();
+        let volume = dates::VolumeDates {
+            title: &self.volume.title,
+            published: self.volume.published.as_deref(),
+        };
+        dates::supply(&mut records, &volume);
+        let lines: Vec<usize> = self.records.iter().map(|(_, line)| *line).collect();
+        let mut kept = Vec::with_capacity(records.len());
+        for (mut record, line) in records.into_iter().zip(lines) {
+            let text = self.volume.cite(&record);
+            if let Some(citation) = record.citation.as_mut() {
+                citation.text = text;
+            }
+            if let Some(problem) = limits::record_problem(&record) {
+                self.error(line, format!("document `{}`: {}", record.id, problem.message));
+                continue;
+            }
+            kept.push((record, line));
+        }
+        self.records = kept;
+    }
 }
 
 /// A page break's label (`@n`, else its id), as a text-format page mark can hold it.
@@ -666,17 +781,6 @@ fn page_before<'a, 'input>(node: Node<'a, 'input>) -> Option<Node<'a, 'input>> {
     }
 }
 
-/// The date part of an ISO 8601 value (`1955-06-08T15:50:00` → 1955-06-08).
-fn day_of(value: &str) -> Option<EdtfDate> {
-    let date = value.split('T').next().unwrap_or(value);
-    date.parse().ok().filter(|d: &EdtfDate| d.qualifier == chancery_model::date::Qualifier::None)
-}
-
-/// The time part of an ISO 8601 value, if any.
-fn time_of(value: &str) -> Option<String> {
-    value.split_once('T').map(|(_, time)| time.to_string()).filter(|t| !t.is_empty())
-}
-
 /// "249. Memorandum…" (or "59.Intelligence…") → ("249", "Memorandum…").
 fn split_number(title: &str) -> (Option<String>, String) {
     let digits: String = title.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -687,267 +791,6 @@ fn split_number(title: &str) -> (Option<String>, String) {
         return (Some(digits), rest.trim().to_string());
     }
     (None, title.to_string())
-}
-
-fn correspondents(head: Option<Node<'_, '_>>) -> (Vec<String>, Vec<String>) {
-    let Some(head) = head else { return (Vec::new(), Vec::new()) };
-    let mut authors = Vec::new();
-    let mut recipients = Vec::new();
-    for node in
-        head.descendants().filter(|n| n.is_element() && !n.ancestors().any(|a| is(a, "note")))
-    {
-        let list = match node.attribute("type") {
-            Some("from") => &mut authors,
-            Some("to") => &mut recipients,
-            _ => continue,
-        };
-        let name = plain(node);
-        if !name.is_empty() && !list.contains(&name) {
-            list.push(name);
-        }
-    }
-    (authors, recipients)
-}
-
-const CLASSIFICATIONS: &[&str] = &[
-    "Top Secret",
-    "Secret",
-    "Confidential",
-    "Limited Official Use",
-    "Official Use Only",
-    "Restricted",
-    "Unclassified",
-    "Eyes Only",
-];
-
-/// The citation of a FRUS document: the source note read into its parts.
-fn citation(
-    source_note: Option<String>,
-    volume: &str,
-    number: Option<&str>,
-    permalink: String,
-) -> Citation {
-    let edition = match number {
-        Some(number) => format!("{volume}, Document {number}"),
-        None => volume.to_string(),
-    };
-    let mut parts = CitationParts {
-        publisher: Some(volume.to_string()),
-        source_url: Some(permalink.clone()),
-        ..CitationParts::default()
-    };
-    let Some(note) = source_note else {
-        return Citation { text: format!("{edition}. {permalink}"), parts };
-    };
-    let body = note.trim();
-    let body = ["Source:", "source:", "Source :"]
-        .iter()
-        .find_map(|p| body.strip_prefix(p))
-        .unwrap_or(body)
-        .trim();
-    let sentences = sentences(body);
-    if let Some(first) = sentences.first() {
-        let first = first.trim_end_matches('.');
-        if let Some(file) =
-            first.strip_prefix("File No.").or_else(|| first.strip_prefix("File Nos."))
-        {
-            parts.signature = Some(file.trim().to_string());
-        } else {
-            let items: Vec<&str> =
-                first.split(", ").map(str::trim).filter(|i| !i.is_empty()).collect();
-            match items.as_slice() {
-                [] => {}
-                [archive] => parts.archive = Some((*archive).to_string()),
-                [archive, signature] => {
-                    parts.archive = Some((*archive).to_string());
-                    parts.signature = Some((*signature).to_string());
-                }
-                [archive, fonds, rest @ ..] => {
-                    parts.archive = Some((*archive).to_string());
-                    parts.fonds = Some((*fonds).to_string());
-                    parts.signature = Some(rest.join(", "));
-                }
-            }
-        }
-    }
-    parts.classification = sentences
-        .iter()
-        .skip(1)
-        .map(|s| s.trim_end_matches(['.', ';', ',']).trim())
-        .find(|s| CLASSIFICATIONS.iter().any(|c| s.starts_with(c)))
-        .map(|s| s.split([';', ',']).next().unwrap_or(s).trim().to_string());
-    Citation { text: format!("{edition}. Source: {body} {permalink}"), parts }
-}
-
-/// Splits at ". " after a word that is not an abbreviation.
-fn sentences(text: &str) -> Vec<&str> {
-    const ABBREVIATIONS: &[&str] = &[
-        "No", "Nos", "Vol", "p", "pp", "Dept", "Doc", "Box", "ff", "f", "op", "d", "Mr", "Mrs",
-        "Dr", "Gen", "St",
-    ];
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (at, _) in text.match_indices(". ") {
-        let word = text[start..at].rsplit([' ', '(']).next().unwrap_or_default();
-        let initial = word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase());
-        if ABBREVIATIONS.contains(&word) || initial {
-            continue;
-        }
-        out.push(&text[start..=at]);
-        start = at + 2;
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
-}
-
-/// How much space is owed before the next text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-enum Break {
-    #[default]
-    None,
-    Space,
-    Line,
-    Paragraph,
-}
-
-/// Plain-text rendering of a document's body (see the module docs).
-#[derive(Default)]
-struct Render {
-    body: String,
-    pending: Break,
-    pending_pages: Vec<String>,
-    notes: Vec<Note>,
-    pages: Vec<PageBreak>,
-    /// Open table cells in the current row.
-    cell_open: bool,
-    /// Elements open around the current node (bounded by [`MAX_XML_DEPTH`], which the reader
-    /// has checked, so that rendering never recurses without a bound).
-    depth: usize,
-}
-
-impl Render {
-    fn push_text(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_whitespace() {
-                self.pending = self.pending.max(Break::Space);
-                continue;
-            }
-            if !self.body.is_empty() {
-                match self.pending {
-                    Break::Paragraph => self.body.push_str("\n\n"),
-                    Break::Line => self.body.push('\n'),
-                    Break::Space => self.body.push(' '),
-                    Break::None => {}
-                }
-            }
-            self.pending = Break::None;
-            for label in self.pending_pages.drain(..) {
-                self.pages.push(PageBreak { label, offset: self.body.len() });
-            }
-            self.body.push(c);
-        }
-    }
-
-    fn block(&mut self, kind: Break) {
-        self.pending = self.pending.max(kind);
-    }
-
-    fn node(&mut self, node: Node<'_, '_>) {
-        if node.is_text() {
-            self.push_text(node.text().unwrap_or_default());
-            return;
-        }
-        if !node.is_element() {
-            return;
-        }
-        let name = node.tag_name().name();
-        if SKIP.contains(&name) || (is_document(node) && xml_id(node).is_some()) {
-            return;
-        }
-        match name {
-            "pb" => {
-                let label = page_label(node);
-                self.pending_pages.push(label);
-                return;
-            }
-            "lb" => {
-                self.block(Break::Line);
-                return;
-            }
-            "note" if node.attribute("rend") != Some("inline") => {
-                let anchor = self.body.len();
-                self.note(node, Some(anchor));
-                return;
-            }
-            "cell" => {
-                if self.cell_open {
-                    self.pending = self.pending.max(Break::Space);
-                    self.push_text("|");
-                    self.pending = Break::Space;
-                }
-                self.cell_open = true;
-            }
-            _ => {}
-        }
-        let kind = if PARAGRAPHS.contains(&name) || name == "note" {
-            Break::Paragraph
-        } else if LINES.contains(&name) {
-            Break::Line
-        } else {
-            Break::None
-        };
-        if name == "row" {
-            self.cell_open = false;
-        }
-        self.block(kind);
-        if self.depth < MAX_XML_DEPTH {
-            self.depth += 1;
-            for child in node.children() {
-                self.node(child);
-            }
-            self.depth -= 1;
-        }
-        self.block(kind);
-        if name == "label" {
-            self.block(Break::Space);
-        }
-    }
-
-    /// Renders a footnote's text on its own and records it.
-    fn note(&mut self, node: Node<'_, '_>, anchor: Option<usize>) {
-        let mut inner = Render { depth: self.depth + 1, ..Render::default() };
-        if inner.depth <= MAX_XML_DEPTH {
-            for child in node.children() {
-                inner.node(child);
-            }
-        }
-        let (text, nested, _) = inner.finish();
-        // Labels must stand in a text-format mark: no white space or brackets.
-        let label: String = node
-            .attribute("n")
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '[' | ']' | '{' | '}'))
-            .take(24)
-            .collect();
-        let label = if label.is_empty() { (self.notes.len() + 1).to_string() } else { label };
-        let kind = node.attribute("type").map(str::to_string);
-        self.notes.push(Note { label, kind, anchor, text: text.replace("\n\n", "\n") });
-        // A note within a note (rare) becomes a note of its own, anchored where its parent is.
-        for note in nested {
-            self.notes.push(Note { anchor, ..note });
-        }
-    }
-
-    fn finish(mut self) -> (String, Vec<Note>, Vec<PageBreak>) {
-        let end = self.body.len();
-        for label in self.pending_pages.drain(..) {
-            self.pages.push(PageBreak { label, offset: end });
-        }
-        (self.body, self.notes, self.pages)
-    }
 }
 
 #[cfg(test)]

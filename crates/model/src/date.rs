@@ -354,6 +354,9 @@ impl DocDate {
 /// How a date the document does not print was supplied, as a documentary editor would say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DateSupplied {
+    /// The document prints its day and month; the year is supplied from its chapter or the
+    /// documents printed around it ("April 8, [1918]").
+    Year,
     /// From the document's title ("…, November 5"), the year from its chapter or volume.
     Title,
     /// From the heading of the chapter or compilation that holds it ("November 1962").
@@ -363,24 +366,30 @@ pub enum DateSupplied {
     Neighbours,
     /// From the span of the volume alone.
     Volume,
+    /// Front matter (a preface, a list of sources), dated by the volume's publication.
+    Publication,
 }
 
 impl DateSupplied {
     /// Every way, in the order the reader tries them.
-    pub const ALL: [DateSupplied; 4] = [
+    pub const ALL: [DateSupplied; 6] = [
+        DateSupplied::Year,
         DateSupplied::Title,
         DateSupplied::Heading,
         DateSupplied::Neighbours,
         DateSupplied::Volume,
+        DateSupplied::Publication,
     ];
 
     /// Stable key (`title`, `heading`, `neighbours`, `volume`).
     pub fn key(self) -> &'static str {
         match self {
+            DateSupplied::Year => "year",
             DateSupplied::Title => "title",
             DateSupplied::Heading => "heading",
             DateSupplied::Neighbours => "neighbours",
             DateSupplied::Volume => "volume",
+            DateSupplied::Publication => "publication",
         }
     }
 
@@ -392,10 +401,14 @@ impl DateSupplied {
     /// What it means, for readers.
     pub fn description(self) -> &'static str {
         match self {
+            DateSupplied::Year => {
+                "its year supplied from its chapter or the documents printed around it"
+            }
             DateSupplied::Title => "supplied from the document's title",
             DateSupplied::Heading => "supplied from the heading of its chapter",
             DateSupplied::Neighbours => "supplied from the documents printed before and after it",
             DateSupplied::Volume => "supplied from the span of its volume",
+            DateSupplied::Publication => "supplied from the date of publication of its volume",
         }
     }
 }

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod agents;
+pub mod archives;
 pub mod authority;
 pub mod date;
 pub mod doc_type;

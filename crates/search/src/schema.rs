@@ -5,6 +5,7 @@
 //! revision, title, dates): texts are not, so the document store stays small enough to cache and
 //! hits cost little to read; snippets take their text from the store, the source of truth.
 
+use chancery_model::archives;
 use chancery_model::date::{CalendarDay, Edtf};
 use chancery_model::record::Record;
 use chancery_store::StoredRecord;
@@ -241,6 +242,16 @@ impl Fields {
             doc.add_text(self.recipient, recipient);
             doc.add_facet(self.facet(FacetName::Recipient), Facet::from_path([recipient.as_str()]));
         }
+        // Participants in a conversation are found by either name filter; facets keep authors
+        // and recipients for correspondence.
+        for participant in &record.participants {
+            doc.add_text(self.author, participant);
+            doc.add_text(self.recipient, participant);
+        }
+        if let Some(note) = &record.source_note {
+            // The source note as printed: the repository's own spelling, the drafter, the file.
+            doc.add_text(self.citation, note);
+        }
         for collection in &record.collections {
             doc.add_text(self.collection, collection);
             doc.add_facet(
@@ -257,6 +268,12 @@ impl Fields {
                 doc.add_text(self.archive, part);
             }
             if let Some(archive) = &parts.archive {
+                // The other names a repository goes by ("RGANI") find it too.
+                if let Some(repository) = archives::repository(archive) {
+                    for variant in repository.variants {
+                        doc.add_text(self.archive, variant);
+                    }
+                }
                 doc.add_facet(self.facet(FacetName::Archive), Facet::from_path([archive.as_str()]));
             }
             if let Some(signature) = &parts.signature {

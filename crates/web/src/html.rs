@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use chancery_model::record::Text;
+use chancery_model::record::{SpanKind, Text};
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn escape(text: &str) -> String {
@@ -64,14 +64,18 @@ pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
 }
 
 /// A text's body as HTML paragraphs: line breaks kept, note marks linked to their notes, page
-/// breaks marked. `prefix` makes the anchors unique on the page (one per text).
+/// breaks marked, its structure shown (a heading as a heading, a quotation as a block quotation,
+/// lists, tables, openers and closers as paragraphs of their class, a reference as a link to the
+/// record it names). `prefix` makes the anchors unique on the page (one per text).
 pub(crate) fn text_body(text: &Text, prefix: &str) -> String {
-    // Everything to insert, by byte offset; page breaks before note marks at the same offset.
+    let body = text.body.as_str();
+    // Everything to insert, by byte offset: a reference's end first, then page breaks, note
+    // marks, and a reference's start.
     let mut marks: Vec<(usize, u8, String)> = Vec::new();
     for page in &text.pages {
         marks.push((
             page.offset,
-            0,
+            1,
             format!(
                 "<span class=\"pb\" id=\"{prefix}-p{label}\" aria-label=\"page {label}\">[p.&nbsp;{label}]</span>",
                 label = escape(&page.label)
@@ -82,7 +86,7 @@ pub(crate) fn text_body(text: &Text, prefix: &str) -> String {
         if let Some(anchor) = note.anchor {
             marks.push((
                 anchor,
-                1,
+                2,
                 format!(
                     "<sup class=\"nref\"><a href=\"#{prefix}-n{n}\" id=\"{prefix}-r{n}\" aria-label=\"note {label}\">{label}</a></sup>",
                     label = escape(&note.label)
@@ -90,22 +94,90 @@ pub(crate) fn text_body(text: &Text, prefix: &str) -> String {
             ));
         }
     }
-    marks.sort_by_key(|(offset, order, _)| (*offset, *order));
-    let body = text.body.as_str();
-    let mut out = String::with_capacity(body.len() + body.len() / 8 + 64);
-    out.push_str("<p>");
-    let mut at = 0;
-    for (offset, _, html) in &marks {
-        let mut offset = (*offset).min(body.len()).max(at);
-        while !body.is_char_boundary(offset) {
-            offset += 1;
+    let mut blocks: Vec<(usize, &SpanKind)> = Vec::new();
+    for span in &text.spans {
+        match &span.kind {
+            SpanKind::Reference(target) => {
+                // A link within one paragraph, to a record (its page, not a place in it).
+                let inside = body.get(span.start..span.end).is_some_and(|t| !t.contains("\n\n"));
+                if inside && span.start < span.end {
+                    let record = target.split('#').next().unwrap_or(target);
+                    marks.push((
+                        span.start,
+                        3,
+                        format!("<a class=\"ref\" href=\"/records/{}\">", escape(record)),
+                    ));
+                    marks.push((span.end, 0, "</a>".to_string()));
+                }
+            }
+            kind => blocks.push((span.start, kind)),
         }
-        push_lines(&mut out, &body[at..offset]);
-        out.push_str(html);
-        at = offset;
     }
-    push_lines(&mut out, &body[at..]);
-    out.push_str("</p>");
+    marks.sort_by_key(|(offset, order, _)| (*offset, *order));
+    let mut out = String::with_capacity(body.len() + body.len() / 8 + 64);
+    let mut marks = marks.into_iter().peekable();
+    let mut at = 0;
+    let paragraphs = paragraphs(body);
+    let last = paragraphs.len().saturating_sub(1);
+    for (index, (start, end)) in paragraphs.into_iter().enumerate() {
+        let kind = blocks.iter().find(|(s, _)| *s == start).map(|(_, k)| *k);
+        let (open, close) = match kind {
+            Some(SpanKind::Heading) => ("<h4 class=\"heading\">", "</h4>"),
+            Some(SpanKind::Quote) => ("<blockquote><p>", "</p></blockquote>"),
+            Some(SpanKind::List) => ("<p class=\"list\">", "</p>"),
+            Some(SpanKind::Table) => ("<p class=\"table\">", "</p>"),
+            Some(SpanKind::Opener) => ("<p class=\"opener\">", "</p>"),
+            Some(SpanKind::Closer) => ("<p class=\"closer\">", "</p>"),
+            _ => ("<p>", "</p>"),
+        };
+        if index > 0 {
+            out.push('\n');
+        }
+        out.push_str(open);
+        at = at.max(start);
+        // A paragraph takes the marks up to its end (a note anchored after its last word, a
+        // reference ending with it), but not a reference that starts there; the last one takes
+        // every mark left.
+        while let Some((offset, order, _)) = marks.peek() {
+            let next = *offset > end || (*offset == end && *order == 3);
+            if next && index != last {
+                break;
+            }
+            let Some((offset, _, html)) = marks.next() else { break };
+            let mut offset = offset.min(end).max(at);
+            while !body.is_char_boundary(offset) {
+                offset += 1;
+            }
+            push_lines(&mut out, &body[at..offset]);
+            out.push_str(&html);
+            at = offset;
+        }
+        push_lines(&mut out, &body[at..end]);
+        at = end;
+        out.push_str(close);
+    }
+    out
+}
+
+/// A body's paragraphs, as byte ranges: text between runs of two or more line breaks.
+fn paragraphs(body: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = body.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'\n' {
+            let run = bytes[at..].iter().take_while(|&&b| b == b'\n').count();
+            if run >= 2 {
+                out.push((start, at));
+                start = at + run;
+            }
+            at += run;
+        } else {
+            at += 1;
+        }
+    }
+    out.push((start, body.len()));
     out
 }
 
@@ -174,6 +246,35 @@ mod tests {
             "<p><span class=\"pb\" id=\"t0-p&lt;9&gt;\" aria-label=\"page &lt;9&gt;\">[p.&nbsp;&lt;9&gt;]</span>To &lt;b&gt;you&lt;/b&gt;<sup class=\"nref\"><a href=\"#t0-n0\" id=\"t0-r0\" aria-label=\"note 1\">1</a></sup><br>\nline two</p>\n<p>New &amp; &quot;quoted&quot;</p>"
         );
         assert!(text_notes(&text, "t0").contains("A &lt;note&gt;"));
+    }
+
+    #[test]
+    fn structure_shows_as_headings_quotations_and_links() {
+        use chancery_model::record::Span;
+        let body = "Sir:\n\nSee Document 4 now.\n\nWe quote it.\n\nAnnex\n\nYours, Dulles";
+        let mut text = Text::new(TextKind::Original, None, "Original".into(), body.into());
+        let at = |s: &str| body.find(s).unwrap();
+        text.spans = vec![
+            Span { kind: SpanKind::Opener, start: 0, end: 4 },
+            Span {
+                kind: SpanKind::Reference("v/d4\"><script>".into()),
+                start: at("Document"),
+                end: at(" now"),
+            },
+            Span { kind: SpanKind::Quote, start: at("We"), end: at("We") + 12 },
+            Span { kind: SpanKind::Heading, start: at("Annex"), end: at("Annex") + 5 },
+            Span { kind: SpanKind::Closer, start: at("Yours"), end: body.len() },
+        ];
+        text.notes.push(Note {
+            label: "1".into(),
+            kind: None,
+            anchor: Some(at(" now")),
+            text: "n".into(),
+        });
+        assert_eq!(
+            text_body(&text, "t"),
+            "<p class=\"opener\">Sir:</p>\n<p>See <a class=\"ref\" href=\"/records/v/d4&quot;&gt;&lt;script&gt;\">Document 4</a><sup class=\"nref\"><a href=\"#t-n0\" id=\"t-r0\" aria-label=\"note 1\">1</a></sup> now.</p>\n<blockquote><p>We quote it.</p></blockquote>\n<h4 class=\"heading\">Annex</h4>\n<p class=\"closer\">Yours, Dulles</p>"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chancery_model::id::RecordId;
-use chancery_model::record::Record;
+use chancery_model::record::{Record, RecordKind};
 use chancery_search::{FacetName, SearchResults};
 use time::OffsetDateTime;
 
@@ -268,6 +268,12 @@ struct DocumentPage<'a> {
     /// The record's source URL, where it is a web address a link may point to.
     source_link: Option<String>,
     provenance: Option<ProvenanceView>,
+    /// What the record is, where it is not a document: a calendar entry, front matter.
+    kind_label: Option<&'static str>,
+    /// How its date was supplied, where the document does not print it.
+    date_supplied: Option<&'static str>,
+    /// The source note's paragraphs.
+    source_note: Vec<String>,
 }
 
 pub(crate) async fn document(
@@ -419,6 +425,13 @@ async fn render_document(
             href: Some(search_href(&phrase("recipient", recipient))),
         });
     }
+    for participant in &record.participants {
+        people.push(Field {
+            label: "Participant",
+            value: participant.clone(),
+            href: Some(search_href(&format!("\"{}\"", participant.replace('"', " ")))),
+        });
+    }
     if let Some(place) = &record.place {
         people.push(Field { label: "Place", value: place.clone(), href: None });
     }
@@ -427,6 +440,9 @@ async fn render_document(
     }
     if let Some(number) = &record.number {
         people.push(Field { label: "Number", value: number.clone(), href: None });
+    }
+    if let Some(pages) = record.page_count {
+        people.push(Field { label: "Pages", value: pages.to_string(), href: None });
     }
 
     let mut citation_parts = Vec::new();
@@ -459,7 +475,16 @@ async fn render_document(
         .as_deref()
         .map(|s| s.split("\n\n").map(str::to_string).collect())
         .unwrap_or_default();
-    let tei_html = record.tei.as_deref().and_then(|tei| chancery_ingest::tei::to_html(tei).ok());
+    let links = chancery_ingest::tei::Links {
+        volume: record.id.as_str().split('/').next().unwrap_or_default(),
+        records: "/records/",
+        source_note_apart: record.source_note.is_some(),
+    };
+    let tei_html = record
+        .tei
+        .as_deref()
+        .and_then(|tei| chancery_ingest::tei::to_html(tei, &links).ok())
+        .filter(|html| !html.trim().is_empty());
     let texts = record
         .texts
         .iter()
@@ -568,6 +593,13 @@ async fn render_document(
             sha256: p.sha256.clone(),
             imported: p.imported_at.date().to_string(),
         }),
+        kind_label: (record.kind != RecordKind::Document).then(|| record.kind.label()),
+        date_supplied: record.date.supplied.map(|s| s.description()),
+        source_note: record
+            .source_note
+            .as_deref()
+            .map(|n| n.split("\n\n").map(str::to_string).collect())
+            .unwrap_or_default(),
     };
     Ok(page.render()?)
 }

@@ -557,16 +557,22 @@ fn a_tei_volume_imports_with_notes_pages_people_and_chapters() {
     let lines = dir.json_lines(&["import", &volume, "--json"]);
     assert_eq!(
         lines.iter().map(|l| l["id"].as_str().unwrap()).collect::<Vec<_>>(),
-        ["frus-test-v1/d3", "frus-test-v1/d4", "frus-test-v1/d5"]
+        // The front matter's persons and abbreviations are pages of their own (issue 11).
+        [
+            "frus-test-v1/persons",
+            "frus-test-v1/terms",
+            "frus-test-v1/d3",
+            "frus-test-v1/d4",
+            "frus-test-v1/d5"
+        ]
     );
 
     let (text, _) = dir.check(&["show", "frus-test-v1/d3"], 0);
     assert!(text.contains("The govern{{page 652}}ment concurs.[^2]"), "{text}");
     assert!(text.contains("{{page 651}}Washington, June 8, 1955"), "{text}");
+    // The source note is a section of its own, not a note on the title (issue 11).
     assert!(
-        text.contains(
-            "[^1]@title{source}: source: Department of State, Central Files, 663.001/6–855."
-        ),
+        text.contains("**Source Note:**\n\nDepartment of State, Central Files, 663.001/6–855."),
         "{text}"
     );
     assert!(text.contains("[^2]: See Document 2."), "{text}");
@@ -599,7 +605,7 @@ fn a_tei_volume_imports_with_notes_pages_people_and_chapters() {
     }
     assert_eq!(before, after);
     assert!(
-        after["texts"][0]["notes"].as_array().unwrap().len() == 2
+        after["texts"][0]["notes"].as_array().unwrap().len() == 1
             && after["texts"][0]["pages"].as_array().unwrap().len() == 2
     );
 
@@ -649,7 +655,12 @@ fn the_frus_corpus_imports_shows_and_searches() {
     let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/frus");
     let dir = Dir::new();
     let (_, stderr) = dir.check(&["import", corpus], 0);
-    assert!(stderr.contains("imported 5008 record(s) from 17 file(s)"), "{stderr}");
+    // 5,008 documents and 78 pages of front and back matter, each volume's tally printed.
+    assert!(stderr.contains("imported 5086 record(s) from 17 file(s)"), "{stderr}");
+    assert!(
+        stderr.contains("frus1955-57v26.xml: kept 324 documents, 4 pages of front and back matter; left out the table of contents"),
+        "{stderr}"
+    );
     let (text, _) = dir.check(&["show", "frus1955-57v26/d249"], 0);
     assert!(text.contains("**Memorandum of a Conversation Between the Secretary of State and the Yugoslav Ambassador (Mates)"), "{text}");
     assert!(
@@ -661,9 +672,29 @@ fn the_frus_corpus_imports_shows_and_searches() {
         "the footnote: {text}"
     );
     assert!(
-        text.contains("[^1]@title: Source: Department of State, Central Files, 611.68/5–2355."),
-        "the source note: {text}"
+        text.contains("**Source Note:**\n\nDepartment of State, Central Files, 611.68/5–2355. Confidential. Drafted by Merchant.\n\nIn a May 18 memorandum,"),
+        "the source note, its paragraphs kept: {text}"
     );
+    assert!(
+        text.contains("“Memorandum of a Conversation Between the Secretary of State and the Yugoslav Ambassador (Mates), Department of State, Washington, May 23, 1955,” in Foreign Relations of the United States, 1955–1957, vol. XXVI, Central and Southeastern Europe, ed. Roberta L. DiGangi et al. (Washington: United States Government Printing Office, 1992), Document 249."),
+        "the edition's citation: {text}"
+    );
+    assert!(
+        text.contains("**Participants:**\n\nSecretary of State  \nLeo Mates")
+            && !text.contains("**Recipients:**"),
+        "a conversation has participants: {text}"
+    );
+    // The edition's own spelling of an id, and the translation it prints (issue 11).
+    let (public_diplomacy, _) = dir.check(&["show", "frus1917-72PubDip/d1"], 0);
+    assert!(public_diplomacy.contains("**Editorial Note**"), "{public_diplomacy}");
+    let (khrushchev, _) = dir.check(&["show", "frus1964-68v14/d21"], 0);
+    assert!(
+        khrushchev.contains("**Original Language:**\n\nRussian")
+            && khrushchev.contains("Translation - English"),
+        "{khrushchev}"
+    );
+    let (russian, _) = dir.check(&["search", "lang:Russian", "--limit", "20"], 0);
+    assert!(russian.lines().any(|l| l.starts_with("frus1964-68v14/d21")), "{russian}");
     let (hits, _) = dir.check(&["search", "Mates Secretary Belgrade triumph", "--limit", "3"], 0);
     assert!(hits.starts_with("frus1955-57v26/d249"), "{hits}");
     let (hits, _) = dir.check(&["search", "611.68/5–2355"], 0);

@@ -11,8 +11,10 @@ use std::fmt::Write as _;
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{XML_NS, is, is_document, too_deep, xml_id};
+use super::render::reference_target;
+use super::{XML_NS, is, is_document, plain, too_deep, xml_id};
 use crate::limits::MAX_XML_DEPTH;
+use chancery_model::archives;
 
 /// A document's TEI fragment (as kept in `Record::tei`) with the namespace declarations of the
 /// volume it was cut from.
@@ -44,9 +46,32 @@ fn fragment_document(wrapped: &str) -> Result<Document<'_>, String> {
     Ok(document)
 }
 
+/// What a rendering links to, and what the page around it shows apart.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Links<'a> {
+    /// The volume the document belongs to (`frus1955-57v26`), for references inside it
+    /// (`<ref target="#d241">`).
+    pub volume: &'a str,
+    /// Where record pages live (`/records/`), a reference's target appended; empty for
+    /// references without links.
+    pub records: &'a str,
+    /// Whether the page shows the source note apart, so that it is no footnote too.
+    pub source_note_apart: bool,
+}
+
+/// Whether a note is the document's source note (a bracketed editorial mark marked as a source,
+/// "[Telegram]", is text).
+fn is_source_note(note: Node<'_, '_>) -> bool {
+    let text = plain(note);
+    if note.attribute("type") == Some("source") {
+        return !archives::is_editorial_mark(&text);
+    }
+    note.ancestors().any(|a| is(a, "head")) && text.to_ascii_lowercase().starts_with("source:")
+}
+
 /// Renders one document's TEI (as kept in `Record::tei`) to HTML: the body (without the head,
 /// which pages show as the title) followed by the footnotes, the head's own notes first.
-pub fn to_html(tei: &str) -> Result<String, String> {
+pub fn to_html(tei: &str, links: &Links<'_>) -> Result<String, String> {
     let wrapped = wrap_fragment(tei);
     let document = fragment_document(&wrapped)?;
     let div = document
@@ -54,15 +79,24 @@ pub fn to_html(tei: &str) -> Result<String, String> {
         .children()
         .find(|n| n.is_element())
         .ok_or("the stored TEI is empty")?;
-    let mut html = Html::default();
-    if let Some(head) = div.children().find(|n| is(*n, "head")) {
+    let mut html = Html {
+        volume: links.volume.to_string(),
+        records: links.records.to_string(),
+        source_note_apart: links.source_note_apart,
+        ..Html::default()
+    };
+    let head = div.children().find(|n| is(*n, "head"));
+    if let Some(head) = head {
         for note in
             head.descendants().filter(|n| is(*n, "note") && n.attribute("rend") != Some("inline"))
         {
-            html.footnote(note, false);
+            if !(links.source_note_apart && is_source_note(note)) {
+                html.footnote(note, false);
+            }
         }
     }
-    for node in div.children().filter(|n| !is(*n, "head")) {
+    // The first head is the title; later ones are headings inside the document.
+    for node in div.children().filter(|n| Some(*n) != head) {
         html.node(node);
     }
     let mut out = html.out;
@@ -84,6 +118,10 @@ struct Html {
     /// Elements open around the current node; [`to_html`] has checked the whole document
     /// against [`MAX_XML_DEPTH`], and this bounds the recursion again where notes nest.
     depth: usize,
+    /// See [`Links`].
+    volume: String,
+    records: String,
+    source_note_apart: bool,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -239,11 +277,30 @@ impl Html {
                 );
             }
             "gap" => self.out.push_str("<span class=\"gap\">[…]</span>"),
+            "note" if self.source_note_apart && is_source_note(node) => {}
+            "ref" => {
+                let target =
+                    node.attribute("target").and_then(|t| reference_target(&self.volume, t));
+                match target {
+                    Some(target) if !self.records.is_empty() && target.contains('/') => {
+                        // The record, not a place in it: its page anchors are its own.
+                        let record = target.split('#').next().unwrap_or(&target);
+                        let open = format!(
+                            "<a class=\"ref\" href=\"{}{}\">",
+                            escape(&self.records),
+                            escape(record)
+                        );
+                        self.wrap(&open, "</a>", node);
+                    }
+                    _ => self.children(node),
+                }
+            }
             "note" if node.attribute("rend") == Some("inline") => {
                 self.wrap("<p class=\"inline-note\">", "</p>", node)
             }
             "note" => self.footnote(node, true),
-            "graphic" | "figDesc" | "fw" => {}
+            // Not text: images, page furniture, a calendar entry's page count and page images.
+            "graphic" | "figDesc" | "fw" | "page-count-according-to-citation" | "file" | "pdf" => {}
             _ => self.children(node),
         }
     }
@@ -268,8 +325,14 @@ impl Html {
                 escape(&label)
             );
         }
-        let mut inner =
-            Html { ids: std::mem::take(&mut self.ids), depth: self.depth, ..Html::default() };
+        let mut inner = Html {
+            ids: std::mem::take(&mut self.ids),
+            depth: self.depth,
+            volume: self.volume.clone(),
+            records: self.records.clone(),
+            source_note_apart: self.source_note_apart,
+            ..Html::default()
+        };
         inner.children(node);
         self.ids = std::mem::take(&mut inner.ids);
         let back = if anchored {

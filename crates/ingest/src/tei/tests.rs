@@ -9,28 +9,23 @@ fn fixtures() {
 
 #[test]
 fn source_notes_become_citation_parts() {
-    let citation = citation(
-        Some("source: Department of State, Central Files, 663.001/6–855. Secret. Drafted by Allen on June 6.".into()),
-        "FRUS, 1955–1957, Vol. XXVI",
-        Some("3"),
-        "https://history.state.gov/historicaldocuments/frus1955-57v26/d3".into(),
+    let read = source::read(
+        "source: Department of State, Central Files, 663.001/6–855. Secret. Drafted by Allen on June 6.",
     );
-    let parts = &citation.parts;
+    let parts = &read.parts;
     assert_eq!(parts.archive.as_deref(), Some("Department of State"));
     assert_eq!(parts.fonds.as_deref(), Some("Central Files"));
     assert_eq!(parts.signature.as_deref(), Some("663.001/6–855"));
     assert_eq!(parts.classification.as_deref(), Some("Secret"));
-    assert_eq!(parts.publisher.as_deref(), Some("FRUS, 1955–1957, Vol. XXVI"));
-    let old = citation_parts_of("File No. 861.51/135");
-    assert_eq!(old.signature.as_deref(), Some("861.51/135"));
     assert_eq!(
-        sentences("Lot 64 D 199, No. 5. Top Secret. Sent."),
+        read.text,
+        "Department of State, Central Files, 663.001/6–855. Secret. Drafted by Allen on June 6."
+    );
+    assert_eq!(source::read("File No. 861.51/135").parts.signature.as_deref(), Some("861.51/135"));
+    assert_eq!(
+        source::sentences("Lot 64 D 199, No. 5. Top Secret. Sent."),
         ["Lot 64 D 199, No. 5.", "Top Secret.", "Sent."]
     );
-}
-
-fn citation_parts_of(note: &str) -> CitationParts {
-    citation(Some(note.into()), "V", None, "https://example.org".into()).parts
 }
 
 #[test]
@@ -54,7 +49,7 @@ fn html_is_safe_whatever_the_markup() {
         <script>alert(2)</script><p onclick="alert(3)">Click</p>
         <persName corresp="javascript:alert(4)">Tito</persName><ref target="javascript:alert(5)">link</ref>
         <pb n="5&quot;&gt;&lt;b"/><note n="2" xml:id="x&quot;y">Second<hi rend="italic">ly</hi></note></div>"#;
-    let html = to_html(tei).unwrap();
+    let html = to_html(tei, &Links::default()).unwrap();
     // Text `<` is escaped, so every literal `<` starts one of our tags: inspect those.
     let tags: Vec<&str> =
         html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()).collect();
@@ -116,7 +111,7 @@ fn nesting_is_bounded_at_import_and_at_rendering() {
         let tei = ok.records[0].tei.clone().unwrap();
         let html = std::thread::Builder::new()
             .stack_size(512 * 1024)
-            .spawn(move || to_html(&tei))
+            .spawn(move || to_html(&tei, &Links::default()))
             .unwrap()
             .join()
             .unwrap();
@@ -141,13 +136,13 @@ fn nesting_is_bounded_at_import_and_at_rendering() {
 fn rendering_refuses_a_stored_fragment_past_the_limit() {
     // The wrapper `to_html` adds counts as one level.
     let at = format!("<div type=\"document\">{}</div>", nested("hi", MAX_XML_DEPTH - 2));
-    assert!(to_html(&at).is_ok());
+    assert!(to_html(&at, &Links::default()).is_ok());
     let past = format!("<div type=\"document\">{}</div>", nested("hi", MAX_XML_DEPTH - 1));
-    assert!(to_html(&past).unwrap_err().contains("MAX_XML_DEPTH"));
+    assert!(to_html(&past, &Links::default()).unwrap_err().contains("MAX_XML_DEPTH"));
     let huge = format!("<div>{}</div>", nested("note", 50_000));
     let refused = std::thread::Builder::new()
         .stack_size(256 * 1024)
-        .spawn(move || to_html(&huge).is_err())
+        .spawn(move || to_html(&huge, &Links::default()).is_err())
         .unwrap()
         .join()
         .unwrap();

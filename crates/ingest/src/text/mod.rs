@@ -47,7 +47,9 @@ pub use write::write;
 
 pub(crate) use write::default_label;
 
-pub(crate) use marks::{is_label as is_note_label, is_page_label};
+pub(crate) use marks::{
+    is_label as is_note_label, is_page_label, is_target as is_reference_target,
+};
 
 use chancery_model::agents::Correspondents;
 use chancery_model::date::{DateSupplied, DocDate};

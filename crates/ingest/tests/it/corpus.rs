@@ -1,5 +1,6 @@
 //! Every FRUS volume in `../shared/corpus/frus/` imports, and each document keeps its date,
-//! words, footnotes and pages. The TEI is read here independently of `chancery_ingest::tei`.
+//! words, footnotes, source note and pages; nearly every record has a date a reader can use. The
+//! TEI is read here independently of `chancery_ingest::tei`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -103,6 +104,38 @@ fn own<'a, 'input>(div: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'inpu
     })
 }
 
+/// Whether a note of `div` is its source note, as the edition marks it: `type="source"` and not
+/// a bracketed editorial mark ("[Telegram]"); else, where none is marked, the head's note that
+/// starts "Source:".
+fn source_notes<'a, 'input>(div: Node<'a, 'input>) -> Vec<Node<'a, 'input>> {
+    let text = |n: Node<'_, '_>| -> String {
+        n.descendants().filter(|t| t.is_text()).filter_map(|t| t.text()).collect::<String>()
+    };
+    let direct = |n: &Node<'_, '_>| n.ancestors().skip(1).find(|a| is_document(*a)) == Some(div);
+    let notes: Vec<Node<'_, '_>> =
+        div.descendants().filter(|n| is(*n, "note") && direct(n)).collect();
+    let marked: Vec<Node<'_, '_>> = notes
+        .iter()
+        .copied()
+        .filter(|n| {
+            let t = text(*n);
+            let t = t.trim();
+            n.attribute("type") == Some("source") && !(t.starts_with('[') && t.ends_with(']'))
+        })
+        .collect();
+    if !marked.is_empty() {
+        return marked;
+    }
+    notes
+        .into_iter()
+        .find(|n| {
+            n.ancestors().any(|a| is(a, "head"))
+                && text(*n).trim().to_ascii_lowercase().starts_with("source:")
+        })
+        .into_iter()
+        .collect()
+}
+
 #[test]
 fn every_frus_volume_imports_whole() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/frus");
@@ -114,6 +147,7 @@ fn every_frus_volume_imports_whole() {
     volumes.sort();
     assert_eq!(volumes.len(), 17);
     let (mut n_docs, mut n_records, mut n_dated, mut n_authorities) = (0, 0, 0, 0);
+    let (mut n_undated, mut n_front) = (0, 0);
     let mut problems = Vec::new();
     for path in volumes {
         let bytes = std::fs::read(&path).unwrap();
@@ -137,6 +171,15 @@ fn every_frus_volume_imports_whole() {
             parsed.collections.iter().map(|c| c.id.as_str()).collect();
         for record in &parsed.records {
             let id = &record.id;
+            if !tei::dates::is_dated(&record.date) {
+                n_undated += 1;
+            }
+            let printed = &record.date.printed;
+            if printed != "Undated"
+                && !printed.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_digit))
+            {
+                problems.push(format!("{id}: the printed date `{printed}` has no year"));
+            }
             if let Some(unknown) = record.entities.iter().find(|k| !keys.contains(k.as_str())) {
                 problems
                     .push(format!("{id}: refers to `{unknown}`, which the volume does not define"));
@@ -144,7 +187,9 @@ fn every_frus_volume_imports_whole() {
             if !record.collection_id.as_deref().is_some_and(|c| collection_ids.contains(c)) {
                 problems.push(format!("{id}: not placed in a collection of the volume"));
             }
-            if let Err(error) = tei::to_html(record.tei.as_deref().unwrap_or_default()) {
+            if let Err(error) =
+                tei::to_html(record.tei.as_deref().unwrap_or_default(), &tei::Links::default())
+            {
                 problems.push(format!("{id}: no HTML: {error}"));
             }
             // JSON (export, then import) gives every record back exactly.
@@ -201,8 +246,14 @@ fn every_frus_volume_imports_whole() {
         .unwrap();
         let divs: Vec<Node<'_, '_>> = document.descendants().filter(|n| is_document(*n)).collect();
         n_docs += divs.len();
-        assert_eq!(divs.len(), parsed.records.len(), "{name}: one record per document div");
-        for (div, record) in divs.iter().zip(&parsed.records) {
+        let documents: Vec<&chancery_model::record::Record> = parsed
+            .records
+            .iter()
+            .filter(|r| r.kind != chancery_model::record::RecordKind::FrontMatter)
+            .collect();
+        n_front += parsed.records.len() - documents.len();
+        assert_eq!(divs.len(), documents.len(), "{name}: one record per document div");
+        for (div, record) in divs.iter().zip(documents) {
             let id = &record.id;
             let text = &record.texts[0];
             // Dates: every document whose TEI has a date attribute gets a normalized date.
@@ -225,10 +276,20 @@ fn every_frus_volume_imports_whole() {
                     ));
                 }
             }
-            // Footnotes and pages.
+            // Footnotes and pages; the source note is a section of its own.
+            let sources = source_notes(*div);
             let n_notes = own(*div)
-                .filter(|n| is(*n, "note") && n.attribute("rend") != Some("inline"))
+                .filter(|n| {
+                    is(*n, "note") && n.attribute("rend") != Some("inline") && !sources.contains(n)
+                })
                 .count();
+            if sources.is_empty() != record.source_note.is_none() {
+                problems.push(format!(
+                    "{id}: {} source note(s) in the TEI; source note imported: {}",
+                    sources.len(),
+                    record.source_note.is_some()
+                ));
+            }
             if n_notes != text.notes.len() {
                 problems.push(format!(
                     "{id}: {n_notes} footnotes in the TEI, {} imported",
@@ -270,6 +331,23 @@ fn every_frus_volume_imports_whole() {
             for note in &text.notes {
                 ours.extend(words(&note.text));
             }
+            if let Some(note) = &record.source_note {
+                ours.extend(words(note));
+                // "Source:" opens the note in the TEI; the section leaves it out.
+                let leading = sources.first().map(|n| {
+                    n.descendants()
+                        .filter(|t| t.is_text())
+                        .filter_map(|t| t.text())
+                        .collect::<String>()
+                });
+                if let Some(first) = leading
+                    && let Some(word) = ["Source", "source"]
+                        .iter()
+                        .find(|w| first.trim_start().trim_start_matches('[').starts_with(*w))
+                {
+                    ours.push((*word).to_string());
+                }
+            }
             let (ours, theirs) = (counted(ours), counted(tei_words(*div)));
             if ours != theirs {
                 let missing: Vec<_> =
@@ -281,7 +359,11 @@ fn every_frus_volume_imports_whole() {
         }
     }
     assert_eq!(n_docs, 5008);
-    assert_eq!(n_records, 5008);
+    assert_eq!(n_records, 5008 + n_front);
+    // Front and back matter the edition publishes as pages (the shared volumes hold 78).
+    assert!(n_front >= 70, "{n_front} pages of front and back matter");
+    // At most 2% of records without a date a reader can use (none, or wider than a year).
+    assert!(n_undated * 50 <= n_records, "{n_undated} of {n_records} records undated");
     assert!(n_dated >= 4400, "{n_dated} dated documents");
     assert!(n_authorities > 3000, "{n_authorities} persons and terms");
     assert!(
