@@ -10,6 +10,7 @@ side, e.g. `bench/record-trust.py before=/tmp/before.jsonl after=/tmp/after.json
 import collections
 import datetime
 import json
+import re
 import sys
 
 MAX_DATED_SPAN_DAYS = 366
@@ -32,7 +33,8 @@ def summarize(path):
         "kinds": collections.Counter(),
         "volumes": collections.defaultdict(collections.Counter),
         "archives": set(),
-        "frus": 0,
+        "yearless": 0,
+        "dulles": collections.Counter(),
     }
     with open(path, encoding="utf-8") as lines:
         for line in lines:
@@ -51,6 +53,12 @@ def summarize(path):
                 stats["undated"] += 1
                 if kind == "document":
                     stats["undated_documents"] += 1
+            printed = record["date"]["printed"]
+            if printed != "Undated" and not re.search(r"\d{4}", printed):
+                stats["yearless"] += 1
+            for name in record.get("authors", []) + record.get("recipients", []) + record.get("participants", []):
+                if "Dulles" in name:
+                    stats["dulles"][name] += 1
             supplied = record["date"].get("supplied")
             if supplied:
                 stats["supplied"][supplied] += 1
@@ -79,6 +87,7 @@ def main(arguments):
     row("records", [s["records"] for _, s in runs])
     row("records without a usable EDTF date", [f"{s['undated']} ({100 * s['undated'] / max(s['records'], 1):.1f}%)" for _, s in runs])
     row("… of them documents", [s["undated_documents"] for _, s in runs])
+    row("printed dates without a year", [s["yearless"] for _, s in runs])
     ways = sorted({w for _, s in runs for w in s["supplied"]})
     for way in ways:
         row(f"dates supplied: {way}", [s["supplied"][way] for _, s in runs])
@@ -89,6 +98,7 @@ def main(arguments):
     for kind in kinds:
         row(f"records of kind {kind}", [s["kinds"][kind] for _, s in runs])
     row("distinct archive names", [len(s["archives"]) for _, s in runs])
+    row("“Dulles” as author, recipient or participant", ["; ".join(f"{n} {c}" for n, c in s["dulles"].most_common(4)) for _, s in runs])
     print()
     volumes = sorted({v for _, s in runs for v in s["volumes"]})
     print("| volume | " + " | ".join(f"{label}: documents / calendar entries / front matter" for label in labels) + " |")

@@ -119,8 +119,17 @@ await step("a FRUS document with notes and the people in it", async () => {
   const response = await page.goto(`${base}/records/frus1955-57v26/d249`);
   assert.equal(response.status(), 200);
   assert.ok(await page.locator(".tei").count() === 1);
+  // The source note apart from the edition's citation; the people in a conversation (issue 11).
+  assert.match(await page.locator("section.source-note").innerText(), /^Source note\s+Department of State, Central Files, 611\.68\/5–2355/);
+  assert.match(await page.locator("#citation-text").innerText(), /in Foreign Relations of the United States, 1955–1957, vol\. XXVI, Central and Southeastern Europe, ed\. Roberta L\. DiGangi et al\. .*Document 249\./);
+  assert.match(await page.locator("dl.facts").innerText(), /Participant\s+Leo Mates/);
   await page.screenshot({ path: path.join(shots, "frus-document.png"), fullPage: false });
   await accessible(page, "frus document");
+  // An editorial note dated by the documents around it says so.
+  await page.goto(`${base}/records/frus1955-57v26/d112`);
+  assert.match(await page.locator(".docdate").innerText(), /^\[May 24–26, 1957\]/);
+  assert.match(await page.locator(".date-supplied").innerText(), /supplied from the documents printed before and after it/);
+  await accessible(page, "editorial note");
 });
 
 await step("the 404 page helps", async () => {

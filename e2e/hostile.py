@@ -155,9 +155,9 @@ body["title"] = "A legacy record with 20,000 nested notes"
 body["tei"] = '<div type="document">' + nested("note", 20_000) + "</div>"
 for legacy_id in ("legacy-deep-tei",):
     database.execute(
-        "INSERT INTO records (id, title, date_printed, body, body_version, revision, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        (legacy_id, body["title"], row[1], json.dumps(body), row[3], row[5], row[5]),
+        "INSERT INTO records (id, id_key, oai_id, title, date_printed, body, body_version, revision, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        (legacy_id, legacy_id.lower(), legacy_id, body["title"], row[1], json.dumps(body), row[3], row[5], row[5]),
     )
     database.execute(
         "INSERT INTO changes (record_id, kind, revision, at) VALUES (?, 'created', 1, ?)", (legacy_id, row[5])

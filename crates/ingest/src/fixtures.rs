@@ -41,7 +41,7 @@ pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
                 if let Some(tei) = &record.tei {
                     actual.push_str("## as HTML\n");
                     actual.push_str(
-                        &crate::tei::to_html(tei, &links(record))
+                        &crate::tei::to_html(tei, &links(record, &targets(record)))
                             .unwrap_or_else(|e| format!("ERROR {e}")),
                     );
                     actual.push('\n');
@@ -90,10 +90,27 @@ pub(crate) fn check(dir: &str, ext: &str) -> Vec<String> {
 }
 
 /// How a record page links a fixture record's references and shows its source note.
-fn links(record: &chancery_model::record::Record) -> crate::tei::Links<'_> {
+fn links<'a>(
+    record: &'a chancery_model::record::Record,
+    targets: &'a [&'a str],
+) -> crate::tei::Links<'a> {
     crate::tei::Links {
         volume: record.id.as_str().split('/').next().unwrap_or_default(),
         records: "/records/",
         source_note_apart: record.source_note.is_some(),
+        targets,
     }
+}
+
+/// The records a record's texts refer to.
+fn targets(record: &chancery_model::record::Record) -> Vec<&str> {
+    record
+        .texts
+        .iter()
+        .flat_map(|t| &t.spans)
+        .filter_map(|s| match &s.kind {
+            chancery_model::record::SpanKind::Reference(target) => Some(target.as_str()),
+            _ => None,
+        })
+        .collect()
 }

@@ -41,7 +41,9 @@ use chancery_model::date::DocDate;
 use chancery_model::doc_type::DocType;
 use chancery_model::id::RecordId;
 use chancery_model::language::Language;
-use chancery_model::record::{Citation, CitationParts, Record, RecordKind, Text, TextKind};
+use chancery_model::record::{
+    Citation, CitationParts, Record, RecordKind, SpanKind, Text, TextKind,
+};
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::limits::{self, MAX_XML_DEPTH};
@@ -305,7 +307,7 @@ struct Reader<'a, 'input> {
     volume: &'a Volume,
     /// Computed once: hashing the volume per document would cost more than parsing it.
     provenance: chancery_model::record::Provenance,
-    /// The records, each with the line it starts on.
+    /// The records, each with the byte offset it starts at.
     records: Vec<(Record, usize)>,
     tally: Tally,
     diagnostics: Vec<Diagnostic>,
@@ -411,8 +413,10 @@ impl<'a, 'input> Reader<'a, 'input> {
                 self.tally.left_out.push((*why).to_string());
                 continue;
             }
-            let line = self.line(div);
-            let Some(id) = self.record_id(local, line) else { continue };
+            // Where it starts, as a byte offset: a line number costs a scan from the top of the
+            // file, so it is worked out only for a diagnostic.
+            let at = div.range().start;
+            let Some(id) = self.record_id(local, at) else { continue };
             let head = child(div, "head");
             let title =
                 head.map(plain).filter(|t| !t.is_empty()).unwrap_or_else(|| local.to_string());
@@ -432,18 +436,19 @@ impl<'a, 'input> Reader<'a, 'input> {
             }
             self.finish_record(&mut record, div, &[], volume_id, local);
             self.tally.pages += 1;
-            self.records.push((record, line));
+            self.records.push((record, at));
             self.nested_documents(div, &[], volume_id);
         }
     }
 
-    /// A record id `<volume>/<local>`, or an error.
-    fn record_id(&mut self, local: &str, line: usize) -> Option<RecordId> {
+    /// A record id `<volume>/<local>`, or an error at byte offset `at`.
+    fn record_id(&mut self, local: &str, at: usize) -> Option<RecordId> {
         // The edition's own spelling (`frus1917-72PubDip/d1`): ids ignore case, but keep it.
         let text = format!("{}/{local}", self.volume.id);
         match RecordId::parse(&text) {
             Ok(id) => Some(id),
             Err(error) => {
+                let line = line_of(self.document.input_text(), at);
                 self.error(line, format!("cannot make a record id from `{text}`: {error}"));
                 None
             }
@@ -516,7 +521,7 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 
     fn document_div(&mut self, div: Node<'a, 'input>, path: &[String], collection: &str) {
-        let line = self.line(div);
+        let at = div.range().start;
         let local = match xml_id(div) {
             Some(id) => id.to_string(),
             None => {
@@ -530,13 +535,13 @@ impl<'a, 'input> Reader<'a, 'input> {
                 let derived = format!("anon{position}");
                 self.diagnostics.push(warning(
                     self.source.path,
-                    Some(line),
+                    Some(self.line(div)),
                     format!("a <div type=\"document\"> without an xml:id: kept as `{}/{derived}`; give it an xml:id so that its id is the edition's", self.volume.id),
                 ));
                 derived
             }
         };
-        let Some(id) = self.record_id(&local, line) else { return };
+        let Some(id) = self.record_id(&local, at) else { return };
         let head = child(div, "head");
         let full_title = head.map(plain).unwrap_or_default();
         let (number, title) = split_number(&full_title);
@@ -544,7 +549,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         if calendar::is_entry(div) {
             let record = self.calendar_entry(id, div, path, collection, &local, number, &title);
             self.tally.calendar_entries += 1;
-            self.records.push((record, line));
+            self.records.push((record, at));
             return;
         }
         let title = if title.is_empty() {
@@ -659,7 +664,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         record.texts.push(text);
         self.finish_record(&mut record, div, path, collection, &local);
         self.tally.documents += 1;
-        self.records.push((record, line));
+        self.records.push((record, at));
     }
 
     /// A calendar entry: its parts read from its head ([`calendar`]).
@@ -727,24 +732,38 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     /// Once every record is read: dates supplied, citations written, limits checked.
     fn finish(&mut self) {
-        let mut records: Vec<Record> = self.records.iter().map(|(r, _)| r.clone()).collect();
+        let (mut records, offsets): (Vec<Record>, Vec<usize>) =
+            std::mem::take(&mut self.records).into_iter().unzip();
         let volume = dates::VolumeDates {
             title: &self.volume.title,
             published: self.volume.published.as_deref(),
         };
         dates::supply(&mut records, &volume);
-        let lines: Vec<usize> = self.records.iter().map(|(_, line)| *line).collect();
+        // A reference to a document of this volume that is not in it (a slip of the encoding,
+        // `#d349` in a volume of 324) stays text.
+        let keys: std::collections::HashSet<String> = records.iter().map(|r| r.id.key()).collect();
+        let prefix = format!("{}/", self.volume.id.to_ascii_lowercase());
+        for text in records.iter_mut().flat_map(|r| r.texts.iter_mut()) {
+            text.spans.retain(|span| match &span.kind {
+                SpanKind::Reference(target) => {
+                    let record = target.split('#').next().unwrap_or(target).to_ascii_lowercase();
+                    !record.starts_with(&prefix) || keys.contains(&record)
+                }
+                _ => true,
+            });
+        }
         let mut kept = Vec::with_capacity(records.len());
-        for (mut record, line) in records.into_iter().zip(lines) {
+        for (mut record, at) in records.into_iter().zip(offsets) {
             let text = self.volume.cite(&record);
             if let Some(citation) = record.citation.as_mut() {
                 citation.text = text;
             }
             if let Some(problem) = limits::record_problem(&record) {
+                let line = line_of(self.document.input_text(), at);
                 self.error(line, format!("document `{}`: {}", record.id, problem.message));
                 continue;
             }
-            kept.push((record, line));
+            kept.push((record, at));
         }
         self.records = kept;
     }

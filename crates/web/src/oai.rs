@@ -603,6 +603,12 @@ fn dublin_core(archive: &Shared, out: &mut Xml, record: &Record) {
     for recipient in &record.recipients {
         out.element("dc:description", &[], &format!("Addressed to: {recipient}"));
     }
+    for participant in &record.participants {
+        out.element("dc:contributor", &[], participant);
+    }
+    if let Some(how) = record.date.supplied {
+        out.element("dc:description", &[], &format!("Date {}.", how.description()));
+    }
     if let Some(publisher) = parts.and_then(|p| p.publisher.as_deref()) {
         out.element("dc:publisher", &[], publisher);
     }
@@ -630,6 +636,9 @@ fn dublin_core(archive: &Shared, out: &mut Xml, record: &Record) {
     }
     if let Some(citation) = &record.citation {
         out.element("dc:source", &[], &citation.text);
+    }
+    if let Some(note) = &record.source_note {
+        out.element("dc:source", &[], note);
     }
     for language in &record.original_languages {
         if language.is_determined() {

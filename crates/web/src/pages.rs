@@ -6,7 +6,7 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chancery_model::id::RecordId;
-use chancery_model::record::{Record, RecordKind};
+use chancery_model::record::{Record, RecordKind, SpanKind};
 use chancery_search::{FacetName, SearchResults};
 use time::OffsetDateTime;
 
@@ -274,6 +274,9 @@ struct DocumentPage<'a> {
     date_supplied: Option<&'static str>,
     /// The source note's paragraphs.
     source_note: Vec<String>,
+    /// Where the original is, as the source note states it (for a document of an edition, whose
+    /// citation is the edition's).
+    source_parts: Vec<Field>,
 }
 
 pub(crate) async fn document(
@@ -470,15 +473,36 @@ async fn render_document(
         }
     }
 
+    // A document of an edition is cited as the edition prints it; where its original is kept is
+    // what its source note says, and shows there.
+    let source_parts = if record.edition.is_some() {
+        let (kept, source): (Vec<Field>, Vec<Field>) =
+            citation_parts.into_iter().partition(|f| f.label == "Published by");
+        citation_parts = kept;
+        source
+    } else {
+        Vec::new()
+    };
+
     let summary = record
         .summary
         .as_deref()
         .map(|s| s.split("\n\n").map(str::to_string).collect())
         .unwrap_or_default();
+    let targets: Vec<&str> = record
+        .texts
+        .iter()
+        .flat_map(|t| &t.spans)
+        .filter_map(|s| match &s.kind {
+            SpanKind::Reference(target) => Some(target.as_str()),
+            _ => None,
+        })
+        .collect();
     let links = chancery_ingest::tei::Links {
         volume: record.id.as_str().split('/').next().unwrap_or_default(),
         records: "/records/",
         source_note_apart: record.source_note.is_some(),
+        targets: &targets,
     };
     let tei_html = record
         .tei
@@ -600,6 +624,7 @@ async fn render_document(
             .as_deref()
             .map(|n| n.split("\n\n").map(str::to_string).collect())
             .unwrap_or_default(),
+        source_parts,
     };
     Ok(page.render()?)
 }

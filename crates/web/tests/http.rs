@@ -230,6 +230,77 @@ async fn frus_documents_show_their_edition_and_the_people_in_them() {
     assert!(mates.is_some(), "{page}");
 }
 
+/// Issue 11: a record says where its date comes from, shows its source note apart from the
+/// edition's citation, its participants, its structure and cross-references, and what a calendar
+/// entry or a page of front matter is.
+#[tokio::test]
+async fn records_show_their_context_as_the_edition_gives_it() {
+    let trust = root().join("crates/ingest/test_data/tei/frus_trust.xml");
+    let site = site_with(&[trust], 100).await;
+    let page = |uri: &'static str| {
+        let app = site.app.clone();
+        async move {
+            let reply = get(&app, uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+            reply.body
+        }
+    };
+    let memorandum = page("/records/frus-trust-V9/d2").await;
+    assert!(
+        memorandum.contains("<section class=\"source-note\" aria-labelledby=\"h-source\"><h2 id=\"h-source\">Source note</h2><p>Department of State, Central Files, 762.00/6–361. Secret. Drafted by Kohler.</p><p>In a covering note, Kohler explained the purpose of the paper.</p>"),
+        "{memorandum}"
+    );
+    // Where the original is kept shows with the source note that says so.
+    assert!(
+        memorandum.contains("<dt>Holding archive</dt><dd><a href=\"/search?q=archive%3A%22Department+of+State%22\">Department of State</a></dd>"),
+        "{memorandum}"
+    );
+    assert!(!memorandum.contains("note-source"), "the source note is no footnote too");
+    assert!(memorandum.contains("“Memorandum From Secretary of State Dulles to Director of Central Intelligence Dulles,” June 3, 1961, in Foreign Relations of the United States, 1961–1963, vol. IX, Trust, ed. P. Primary and G. General (Washington: United States Government Printing Office, 1996), Document 2."));
+    assert!(
+        memorandum.contains(">John Foster Dulles</a>")
+            && memorandum.contains(">Allen W. Dulles</a>"),
+        "two brothers, two people"
+    );
+    assert!(
+        memorandum.contains("<a class=\"ref\" href=\"/records/frus-trust-V9/d4\">Document 4</a>"),
+        "{memorandum}"
+    );
+    assert!(
+        memorandum.contains("<h3 class=\"head\">Annex</h3>") && memorandum.contains("<blockquote>"),
+        "{memorandum}"
+    );
+
+    let note = page("/records/frus-trust-V9/d3").await;
+    assert!(
+        note.contains("[June 3–6, 1961]")
+            && note.contains(
+                "the archive supplied it: supplied from the documents printed before and after it."
+            ),
+        "{note}"
+    );
+    let conversation = page("/records/frus-trust-V9/d6").await;
+    assert!(
+        conversation.contains("<dt>Participant</dt>") && !conversation.contains("<dt>To</dt>"),
+        "{conversation}"
+    );
+    let letter = page("/records/frus-trust-V9/d4").await;
+    assert!(letter.contains("<h2 id=\"h-lang\">Original language</h2><p>Russian</p>"), "{letter}");
+
+    let entry = page("/records/frus-trust-V9/d8").await;
+    assert!(entry.contains("<span class=\"kind\">Calendar entry</span>"), "{entry}");
+    assert!(
+        entry.contains("<dt>Pages</dt><dd>5</dd>") && entry.contains("<code>0024/0066.tif</code>"),
+        "{entry}"
+    );
+    assert!(!entry.contains("id=\"h-contents\""), "a page count is no text: {entry}");
+    let front = page("/records/frus-trust-V9/message-of-the-president").await;
+    assert!(
+        front.contains("<span class=\"kind\">Front matter</span>") && front.contains("Schedule A."),
+        "{front}"
+    );
+}
+
 #[tokio::test]
 async fn missing_bad_and_withdrawn_records() {
     let site = site().await;

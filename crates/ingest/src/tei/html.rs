@@ -57,6 +57,9 @@ pub struct Links<'a> {
     pub records: &'a str,
     /// Whether the page shows the source note apart, so that it is no footnote too.
     pub source_note_apart: bool,
+    /// The records a reference may link to (the import kept only references to records that
+    /// exist); others stay text.
+    pub targets: &'a [&'a str],
 }
 
 /// Whether a note is the document's source note (a bracketed editorial mark marked as a source,
@@ -83,6 +86,7 @@ pub fn to_html(tei: &str, links: &Links<'_>) -> Result<String, String> {
         volume: links.volume.to_string(),
         records: links.records.to_string(),
         source_note_apart: links.source_note_apart,
+        targets: links.targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
         ..Html::default()
     };
     let head = div.children().find(|n| is(*n, "head"));
@@ -122,6 +126,7 @@ struct Html {
     volume: String,
     records: String,
     source_note_apart: bool,
+    targets: Vec<String>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -282,7 +287,10 @@ impl Html {
                 let target =
                     node.attribute("target").and_then(|t| reference_target(&self.volume, t));
                 match target {
-                    Some(target) if !self.records.is_empty() && target.contains('/') => {
+                    Some(target)
+                        if !self.records.is_empty()
+                            && self.targets.contains(&target.to_ascii_lowercase()) =>
+                    {
                         // The record, not a place in it: its page anchors are its own.
                         let record = target.split('#').next().unwrap_or(&target);
                         let open = format!(
@@ -331,6 +339,7 @@ impl Html {
             volume: self.volume.clone(),
             records: self.records.clone(),
             source_note_apart: self.source_note_apart,
+            targets: self.targets.clone(),
             ..Html::default()
         };
         inner.children(node);

@@ -42,6 +42,12 @@ const RANKS: &[&str] = &[
 /// A persons-list name in reading order: "Dulles, John Foster" → "John Foster Dulles",
 /// "Davis, Vice Admiral A.C." → "A.C. Davis"; a name without a comma stays as it is.
 pub(super) fn reading_order(name: &str) -> String {
+    // "Dulles, Allen (Ascham, Robert A.)": a name the person also went by follows the name.
+    if let Some(open) = name.find(" (")
+        && name.ends_with(')')
+    {
+        return format!("{} {}", reading_order(&name[..open]), &name[open + 1..]);
+    }
     let Some((family, given)) = name.split_once(", ") else { return name.trim().to_string() };
     let mut given = given.trim();
     // "Bohlen, Charles E., Jr."
@@ -111,5 +117,9 @@ mod tests {
         assert_eq!(reading_order("Bohlen, Charles E., Jr."), "Charles E. Bohlen, Jr.");
         assert_eq!(reading_order("Tito"), "Tito");
         assert_eq!(reading_order("Major, John"), "John Major");
+        assert_eq!(
+            reading_order("Dulles, Allen (Ascham, Robert A.)"),
+            "Allen Dulles (Ascham, Robert A.)"
+        );
     }
 }
