@@ -391,7 +391,11 @@ impl<'a> Parser<'a> {
             return languages;
         }
         for name in body.split([',', ';', '\n']).flat_map(|n| n.split(" and ")) {
-            let name = name.trim();
+            // "Russian, and German": a conjunction that opens a list item is not part of a name.
+            let mut name = name.trim();
+            while let Some(rest) = name.strip_prefix("and ") {
+                name = rest.trim_start();
+            }
             if name.is_empty() {
                 continue;
             }

@@ -468,3 +468,16 @@ fn structure_round_trips_through_the_text_format() {
     let again = parse_str("again.txt", &write(&parsed.records[0]));
     assert_eq!(&again.records[0].texts[0], text);
 }
+
+#[test]
+fn a_list_of_languages_reads_with_or_without_a_serial_comma() {
+    for body in ["Russian, and German", "Russian and German", "Russian,\nand German"] {
+        let input = format!("**1955**\n\n**T**\n\n**Original Language:**\n\n{body}\n");
+        let parsed = parse_str("l.txt", &input);
+        let names: Vec<&str> =
+            parsed.records[0].original_languages.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Russian", "German"], "{body:?}");
+        let again = parse_str("again.txt", &write(&parsed.records[0]));
+        assert_eq!(again.records[0].original_languages, parsed.records[0].original_languages);
+    }
+}
