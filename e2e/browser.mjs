@@ -132,6 +132,50 @@ await step("a FRUS document with notes and the people in it", async () => {
   await accessible(page, "editorial note");
 });
 
+await step("a volume, a chapter, a document and the next one, in the edition's order", async () => {
+  // Issue 12: home → the volumes → a volume → a chapter → a document → next.
+  await page.goto(`${base}/`);
+  await page.locator('nav[aria-label="Site"] a', { hasText: "Volumes" }).click();
+  await page.waitForURL(/\/collections$/);
+  await accessible(page, "volumes");
+  await page.locator('a[href="/collections/frus1955-57v26"]').click();
+  await page.waitForURL(/\/collections\/frus1955-57v26$/);
+  assert.match(await page.locator("h1").innerText(), /Central and Southeastern Europe/);
+  // The table of contents is in the volume's order: document 2 before document 10.
+  const numbers = await page.locator("ol.entries .number").allInnerTexts();
+  const two = numbers.indexOf("2."), ten = numbers.indexOf("10.");
+  assert.ok(two >= 0 && ten > two, `document 2 before document 10 (${two}, ${ten})`);
+  await page.screenshot({ path: path.join(shots, "volume.png"), fullPage: false });
+  await accessible(page, "volume");
+  const chapter = page.locator(".toc .part h3 a").first();
+  const chapterTitle = await chapter.innerText();
+  await chapter.click();
+  await page.waitForURL(/\/collections\/frus1955-57v26\/.+/);
+  assert.equal(await page.locator("h1").innerText(), chapterTitle);
+  await accessible(page, "chapter");
+  await page.locator("ol.entries a").first().click();
+  await page.waitForURL(/\/records\/frus1955-57v26\/d\d+$/);
+  const ordinal = await page.locator("nav.place .ordinal").innerText();
+  const [, n] = ordinal.match(/^Document (\d+) of \d+/);
+  const trail = await page.locator("nav.trail").innerText();
+  assert.ok(trail.includes(chapterTitle), `the trail names the chapter: ${trail}`);
+  await page.locator('a[rel="next"]').click();
+  await page.waitForURL(/\/records\/frus1955-57v26\/.+/);
+  const next = await page.locator("nav.place .ordinal").innerText();
+  assert.match(next, new RegExp(`^Document ${Number(n) + 1} of`));
+  await page.locator('a[rel="prev"]').click();
+  assert.equal(await page.locator("nav.place .ordinal").innerText(), ordinal);
+  await accessible(page, "document in its volume");
+  // On a phone the table of contents does not scroll sideways.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const p = await phone.newPage();
+  await p.goto(`${base}/collections/frus1955-57v26`);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+  await p.screenshot({ path: path.join(shots, "volume-phone.png"), fullPage: false });
+  await phone.close();
+});
+
 await step("the 404 page helps", async () => {
   const lost = await context.newPage();
   const response = await lost.goto(`${base}/records/no-such-record`);

@@ -104,6 +104,8 @@ struct JsonEdition {
     place: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     year: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    position: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -275,6 +277,7 @@ fn to_json(record: &Record) -> JsonRecord {
             publisher: e.publisher.clone(),
             place: e.place.clone(),
             year: e.year.clone(),
+            position: e.position,
         }),
         citation: record.citation.as_ref().map(|c| JsonCitation {
             text: c.text.clone(),
@@ -622,6 +625,7 @@ impl Reader<'_> {
                 publisher: one_line(e.publisher),
                 place: one_line(e.place),
                 year: one_line(e.year),
+                position: e.position,
             });
         }
         record.page_count = item.page_count;

@@ -192,8 +192,21 @@ pub fn parse(source: &Source<'_>) -> Parsed {
         reader.matter(back, &volume_id);
     }
     reader.finish();
+    // The records were read in the order the volume prints them.
+    let mut position = 0;
+    let records = reader
+        .records
+        .into_iter()
+        .map(|(mut record, _)| {
+            if let Some(edition) = record.edition.as_mut() {
+                position += 1;
+                edition.position = Some(position);
+            }
+            record
+        })
+        .collect();
     let mut parsed = Parsed {
-        records: reader.records.into_iter().map(|(record, _)| record).collect(),
+        records,
         authorities: reader.authorities.into_values().collect(),
         collections: reader.collections,
         diagnostics: reader.diagnostics,

@@ -168,6 +168,10 @@ pub struct Edition {
     pub place: Option<String>,
     /// When it was published ("1992").
     pub year: Option<String>,
+    /// Where the edition prints this record among everything the volume holds, from 1 (front
+    /// matter, documents and back matter in the volume's order): its table of contents and the
+    /// previous and next document follow it.
+    pub position: Option<u32>,
 }
 
 /// A citation: the text as the source prints it, and what we could read out of it.

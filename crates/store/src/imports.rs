@@ -12,6 +12,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::changes::record_change;
+use crate::editions;
 use crate::entities::{link_entities, write_entities};
 use crate::sources::{SourceFile, write_source};
 use crate::{Error, Result, Store, parse_time, stored, timestamp};
@@ -358,7 +359,7 @@ async fn write_row(
     .bind(record.id.key())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    editions::place(tx, record).await
 }
 
 fn source_path(record: &Record) -> String {

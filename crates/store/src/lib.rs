@@ -7,12 +7,14 @@
 //! an import never silently loses what a record held (see [`ImportPolicy`]).
 //!
 //! The code is split by the data each part owns: `records` (current versions, revisions,
-//! tombstones), `changes` (the change sequence), `entities` (authorities and collections),
+//! tombstones), `changes` (the change sequence), `entities` (authorities and collections), `editions` (each
+//! record's place in its volume's order),
 //! `imports` (the write path), `sources` (source bytes); `stored` is the on-disk shape of a
 //! record and `migrate` the numbered schema migrations in `migrations/sqlite/`, applied in order
 //! on open. A database written by a newer Chancery is refused rather than misread.
 
 mod changes;
+mod editions;
 mod entities;
 mod error;
 mod imports;
@@ -32,6 +34,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use crate::changes::{Change, ChangeKind};
+pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};
 pub use crate::records::{Revision, StoredRecord, Summary};

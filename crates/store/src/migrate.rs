@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ids as their sources spell them, looked up without regard to case",
         include_str!("../migrations/sqlite/0004_ids_as_given.sql"),
     ),
+    (
+        5,
+        "each record's place in its edition",
+        include_str!("../migrations/sqlite/0005_edition_places.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

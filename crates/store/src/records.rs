@@ -235,6 +235,7 @@ impl Store {
         .await?;
         let Some(deleted) = deleted else { return Ok(false) };
         let stored_id = parse_id(&deleted.try_get::<String, _>("id")?)?;
+        crate::editions::unplace(&mut tx, &stored_id).await?;
         record_change(&mut tx, &stored_id, "deleted", deleted.try_get("revision")?, &now).await?;
         tx.commit().await?;
         Ok(true)

@@ -73,6 +73,8 @@ struct StoredEdition {
     publisher: Option<String>,
     place: Option<String>,
     year: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    position: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -191,6 +193,7 @@ pub(crate) fn to_body(record: &Record) -> String {
             publisher: e.publisher.clone(),
             place: e.place.clone(),
             year: e.year.clone(),
+            position: e.position,
         }),
         page_count: record.page_count,
         page_images: record.page_images.clone(),
@@ -270,6 +273,7 @@ pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Recor
         publisher: e.publisher,
         place: e.place,
         year: e.year,
+        position: e.position,
     });
     record.page_count = body.page_count;
     record.page_images = body.page_images;

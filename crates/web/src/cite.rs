@@ -108,10 +108,10 @@ pub(crate) async fn citation(
         return Err(Problem::not_found(format!("no record `{id}`")));
     };
     if !record_id.spelled_as(&asked) {
-        return Ok(crate::pages::redirect(&format!(
+        return Ok(crate::html::chrome::redirect(&format!(
             "/api/v1/records/{}/citation?style={}",
             record_id.as_str(),
-            crate::html::query_value(format.key())
+            crate::html::markup::query_value(format.key())
         )));
     }
     let stored = archive

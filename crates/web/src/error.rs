@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
-use crate::pages::Chrome;
+use crate::html::chrome::Chrome;
 
 /// An error on a page of the site.
 #[derive(Debug)]

@@ -6,16 +6,16 @@
 //! store's change sequence once a second, whoever wrote to it.
 //!
 //! Every page is rendered by an askama template (HTML-escaped by default); the only HTML not
-//! escaped by a template is built by [`html`] (which escapes every text it is given) and by
+//! escaped by a template is built by [`html::markup`] (which escapes every text it is given) and by
 //! `chancery_ingest::tei::to_html` (which builds its HTML from parsed TEI, escaping all text).
 
 mod api;
 mod assets;
 mod cite;
+mod collections;
 mod error;
 mod html;
 mod oai;
-mod pages;
 mod search;
 mod security;
 mod server;
@@ -237,17 +237,19 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Every route of the site and the API.
 pub fn router(archive: Shared) -> Router {
     Router::new()
-        .route("/", get(pages::home))
-        .route("/search", get(pages::search_page))
-        .route("/records/{*id}", get(pages::document))
-        .route("/about", get(pages::about))
-        .route("/robots.txt", get(pages::robots))
-        .route("/sitemap.xml", get(pages::sitemap))
-        .route("/sitemaps/{name}", get(pages::sitemap_part))
+        .route("/", get(html::home::home))
+        .route("/search", get(html::search::search_page))
+        .route("/records/{*id}", get(html::document::document))
+        .route("/collections", get(html::collections::list))
+        .route("/collections/{*id}", get(html::collections::show))
+        .route("/about", get(html::site::about))
+        .route("/robots.txt", get(html::site::robots))
+        .route("/sitemap.xml", get(html::site::sitemap))
+        .route("/sitemaps/{name}", get(html::site::sitemap_part))
         .route("/static/{name}", get(assets::serve))
         .route("/oai", get(oai::handle).post(oai::handle_post))
         .nest("/api/v1", api::routes())
-        .fallback(pages::not_found)
+        .fallback(html::site::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

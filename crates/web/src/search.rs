@@ -10,8 +10,8 @@ use chancery_search::{FacetName, MatchMode, SearchRequest, SearchResults, Sort};
 use serde::Deserialize;
 
 use crate::Shared;
-use crate::html::{escape, grouped, query_value};
-use crate::pages::record_path;
+use crate::html::chrome::record_path;
+use crate::html::markup::{escape, grouped, query_value};
 
 /// Hits per page on the site.
 pub(crate) const PAGE_SIZE: usize = 20;

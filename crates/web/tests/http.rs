@@ -150,7 +150,7 @@ async fn home_says_what_the_archive_holds() {
     assert!(reply.body.contains("<html lang=\"en\">"));
     assert!(reply.body.contains(&format!("{total} primary sources")), "{}", reply.body);
     assert!(reply.body.contains("class=\"histogram\""), "the year histogram is drawn");
-    assert!(reply.body.contains("Newest records"));
+    assert!(reply.body.contains("Recently added"));
     assert!(reply.body.contains("Serbo-Croatian"), "languages are listed by name");
     assert!(reply.body.contains(&format!("<link rel=\"canonical\" href=\"{BASE}/\">")));
 }
@@ -540,6 +540,7 @@ async fn the_openapi_document_matches_the_code_and_the_checked_in_copy() {
         "/api/v1/records/{id}/citation",
         "/api/v1/search",
         "/api/v1/search/export",
+        "/api/v1/collections",
     ] {
         assert!(paths.contains_key(path), "the OpenAPI document lacks {path}");
         // Every documented path answers (with a real id where it takes one).
@@ -547,6 +548,7 @@ async fn the_openapi_document_matches_the_code_and_the_checked_in_copy() {
         let status = get(&site.app, &uri).await.status;
         assert_eq!(status, StatusCode::OK, "{uri}");
     }
+    assert!(paths.contains_key("/api/v1/collections/{id}"));
     // The checked-in copy (for readers and client generators) must be the generated one.
     let checked_in = root().join("crates/web/openapi.json");
     let generated = chancery_web::openapi_json();
@@ -1195,4 +1197,93 @@ async fn other_spellings_of_an_id_redirect() {
     )
     .await;
     assert!(xml.contains("<identifier>oai:archive.test:frus1969-76vTest/d1</identifier>"), "{xml}");
+}
+
+/// Volumes read in the edition's order (issue 12): the list of volumes, a volume's and a
+/// chapter's table of contents, a document's place with its previous and next, and the same
+/// through the API, with the volume's records and TEI to download.
+#[tokio::test]
+async fn volumes_are_read_in_the_edition_s_order() {
+    let trust = root().join("crates/ingest/test_data/tei/frus_trust.xml");
+    let site = site_with(std::slice::from_ref(&trust), 100).await;
+    let page = |uri: &'static str| {
+        let app = site.app.clone();
+        async move {
+            let reply = get(&app, uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+            reply.body
+        }
+    };
+    let volumes = page("/collections").await;
+    assert!(volumes.contains("<a href=\"/collections/frus-trust-v9\">"), "{volumes}");
+    assert!(
+        volumes.contains("Edited by G. General, P. Primary. Published 1996. 10 documents, June 1961 – December 1962."),
+        "{volumes}"
+    );
+
+    let volume = page("/collections/frus-trust-v9").await;
+    let at = |needle: &str| {
+        volume.find(needle).unwrap_or_else(|| panic!("{needle} is not on the page: {volume}"))
+    };
+    // The table of contents is the volume's order: d1 … d6, the id-less document, then d7 …;
+    // never the order of the ids as text (d1, d10, d2 …).
+    let order = [
+        "href=\"/records/frus-trust-V9/d1\"",
+        "href=\"/records/frus-trust-V9/d2\"",
+        "href=\"/records/frus-trust-V9/d6\"",
+        "href=\"/records/frus-trust-V9/anon8\"",
+        "href=\"/collections/frus-trust-v9/ch2\"",
+        "href=\"/records/frus-trust-V9/d7\"",
+        "href=\"/records/frus-trust-V9/d9\"",
+    ];
+    let positions: Vec<usize> = order.iter().map(|n| at(n)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    assert!(
+        at("<h2 id=\"h-matter\">Front and back matter</h2>") < at("/records/frus-trust-V9/persons")
+    );
+    assert!(volume.contains("<span class=\"number\">2.</span>"), "documents show their numbers");
+    assert!(volume.contains("set=frus-trust-v9\">OAI-PMH set"), "{volume}");
+    assert!(volume.contains("href=\"/api/v1/collections/frus-trust-v9/records\""));
+    assert!(volume.contains("href=\"/api/v1/collections/frus-trust-v9/tei\""));
+
+    let chapter = page("/collections/frus-trust-v9/ch1").await;
+    assert!(chapter.contains("<nav class=\"trail\" aria-label=\"Collection\"><ol><li><a href=\"/collections/frus-trust-v9\">"), "{chapter}");
+    assert!(
+        chapter.contains("/records/frus-trust-V9/d1\"")
+            && !chapter.contains("/records/frus-trust-V9/d7\"")
+    );
+    assert!(!chapter.contains("h-matter"), "front matter is the volume's");
+
+    let document = page("/records/frus-trust-V9/d2").await;
+    assert!(document.contains("Document 2 of 10</a> in the volume"), "{document}");
+    assert!(document.contains("<a href=\"/records/frus-trust-V9/d1\" rel=\"prev\">"), "{document}");
+    assert!(document.contains("<a href=\"/records/frus-trust-V9/d3\" rel=\"next\">"), "{document}");
+    assert!(document.contains("<li><a href=\"/collections/frus-trust-v9/ch1\">"), "{document}");
+
+    let unknown = get(&site.app, "/collections/frus-trust-v99").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    // The API says the same.
+    let list: serde_json::Value = serde_json::from_str(&page("/api/v1/collections").await).unwrap();
+    assert_eq!(list["collections"][0]["id"], "frus-trust-v9");
+    assert_eq!(list["collections"][0]["documents"], 10);
+    let detail: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/collections/FRUS-TRUST-V9").await).unwrap();
+    let ids: Vec<&str> =
+        detail["contents"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.first(), Some(&"frus-trust-V9/d1"));
+    assert_eq!(ids.iter().position(|i| *i == "frus-trust-V9/anon8"), Some(6));
+    assert_eq!(detail["set_spec"], "frus-trust-v9");
+    let lines = page("/api/v1/collections/frus-trust-v9/records").await;
+    let parsed = chancery_ingest::json::parse(&Source {
+        path: "volume.jsonl",
+        bytes: lines.as_bytes(),
+        imported_at: OffsetDateTime::now_utc(),
+    });
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.records.len(), ids.len() + detail["matter"].as_array().unwrap().len());
+    let tei = get(&site.app, "/api/v1/collections/frus-trust-v9/tei").await;
+    assert_eq!(tei.content_type(), "application/tei+xml");
+    assert_eq!(tei.body.as_bytes(), std::fs::read(&trust).unwrap(), "byte for byte");
+    assert_problem(&get(&site.app, "/api/v1/collections/nothing").await, StatusCode::NOT_FOUND);
 }

@@ -83,6 +83,7 @@ impl Volume {
             publisher: in_publication("publisher"),
             place: in_publication("pubPlace"),
             year: published.clone(),
+            position: None,
         });
         Volume { id, title, editors, published, edition }
     }

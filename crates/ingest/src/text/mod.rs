@@ -466,8 +466,17 @@ fn canonical_label(label: &str) -> Option<&'static str> {
 }
 
 /// The keys of an Edition section, in the order they are written (`editor` once per editor).
-pub(crate) const EDITION_KEYS: [&str; 8] =
-    ["series", "subseries", "volume", "volume title", "editor", "publisher", "place", "year"];
+pub(crate) const EDITION_KEYS: [&str; 9] = [
+    "series",
+    "subseries",
+    "volume",
+    "volume title",
+    "editor",
+    "publisher",
+    "place",
+    "year",
+    "position",
+];
 
 /// Reads `key: value` lines into an edition.
 fn edition(raw: &str) -> Result<Edition, String> {
@@ -490,6 +499,14 @@ fn edition(raw: &str) -> Result<Edition, String> {
             "publisher" => edition.publisher = Some(value),
             "place" => edition.place = Some(value),
             "year" => edition.year = Some(value),
+            "position" => {
+                edition.position = Some(value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                    format!(
+                        "edition position `{}` is not a whole number from 1: it is where the volume prints the record",
+                        clip(&value)
+                    )
+                })?);
+            }
             other => {
                 return Err(format!(
                     "unknown edition key `{}`; keys are {}",

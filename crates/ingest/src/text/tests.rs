@@ -219,6 +219,7 @@ fn arb_record() -> impl Strategy<Value = Record> {
                 publisher: (n > 2).then(|| "Government Printing Office".into()),
                 place: (n > 2).then(|| "Washington".into()),
                 year: (n > 1).then(|| "1992".into()),
+                position: (n > 2).then_some(249),
             });
             record.participants = participants;
             record.page_count = page_count;

@@ -90,6 +90,7 @@ pub fn write(record: &Record) -> String {
         {
             lines.extend(value.as_ref().map(|v| format!("{key}: {v}")));
         }
+        lines.extend(edition.position.map(|p| format!("position: {p}")));
         section(&mut out, "Edition", &lines.join("\n"));
     }
     if let Some(count) = record.page_count {

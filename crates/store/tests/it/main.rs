@@ -48,7 +48,7 @@ fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = Store::open_in_memory().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -200,7 +200,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -215,7 +215,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 4 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 5 }), "{error}");
 }
 
 #[tokio::test]
@@ -318,7 +318,7 @@ async fn migrates_from_version_1() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
     assert_eq!(old.record.summary.as_deref(), Some("Kept."));
     assert_eq!(old.record.texts[0].body, "Text.");
@@ -580,7 +580,7 @@ async fn migrates_from_version_2() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     let in_set = |changes: Vec<chancery_store::Change>| -> Vec<(String, ChangeKind)> {
         changes.iter().map(|c| (c.record_id.to_string(), c.kind)).collect()
     };
@@ -653,11 +653,30 @@ async fn migrates_from_version_3() {
             .await
             .unwrap();
     }
+    // Two documents of an edition, stored before records had a position in it.
+    for (id, number) in [("frus1955-57v26/d10", "10"), ("frus1955-57v26/d9", "9")] {
+        let body = format!(
+            r#"{{"title":"Memorandum {number}","date_printed":"1955","date_edtf":null,"doc_type":null,"authors":[],"recipients":[],"citation":null,"summary":null,"credits":null,"original_languages":[],"texts":[],"subjects":[],"places":[],"collections":[],"extra_sections":[],"number":"{number}","collection_id":"frus1955-57v26/ch1","edition":{{"series":"FRUS","subseries":null,"volume":"XXVI","volume_title":null,"editors":[],"publisher":null,"place":null,"year":null}}}}"#
+        );
+        sqlx::query(
+            "INSERT INTO records (id, title, date_printed, body, body_version, revision, created_at, updated_at, collection_id)
+             VALUES ($1, 'M', '1955', $2, 1, 1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', 'frus1955-57v26/ch1')",
+        )
+        .bind(id)
+        .bind(body)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     let id = |text: &str| RecordId::parse(text).unwrap();
+    // Placed by their numbers, 9 before 10 (not as text, where "10" < "9").
+    let contents = store.edition_contents("frus1955-57v26").await.unwrap();
+    let order: Vec<(&str, u32)> = contents.iter().map(|p| (p.id.as_str(), p.position)).collect();
+    assert_eq!(order, [("frus1955-57v26/d9", 1), ("frus1955-57v26/d10", 2)]);
     let frus = store.get(&id("frus1917-72pubdip/d1")).await.unwrap().unwrap();
     assert_eq!(frus.record.id.as_str(), "frus1917-72PubDip/d1", "spelled as the edition spells it");
     assert_eq!(frus.oai_id, "frus1917-72pubdip/d1", "the OAI-PMH identifier never changes");
@@ -699,4 +718,56 @@ async fn an_id_in_another_case_is_the_same_record() {
     twin.id = RecordId::parse("letter-A").unwrap();
     let error = store.import(&[first.clone(), twin], &[], T2).await.unwrap_err();
     assert!(matches!(error, Error::DuplicateId { .. }), "{error}");
+}
+
+/// A volume's records keep the order the volume prints them in (issue 12): its table of contents,
+/// and each record's previous and next, follow it; a deleted record leaves the order.
+#[tokio::test]
+async fn a_volume_keeps_its_order() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/test_data/tei/frus_trust.xml");
+    let bytes = std::fs::read(&path).unwrap();
+    let parsed = chancery_ingest::tei::parse(&Source {
+        path: "frus_trust.xml",
+        bytes: &bytes,
+        imported_at: T0,
+    });
+    let store = Store::open_in_memory().await.unwrap();
+    store.import(&parsed.records, &[], T0).await.unwrap();
+    let contents = store.edition_contents("FRUS-TRUST-V9").await.unwrap();
+    let ids: Vec<&str> = contents.iter().map(|p| p.id.as_str()).collect();
+    let printed: Vec<&str> = parsed.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, printed, "the volume's own order");
+    assert!(
+        ids.iter().position(|i| i.ends_with("/anon8"))
+            < ids.iter().position(|i| i.ends_with("/d7"))
+    );
+    let positions: Vec<u32> = contents.iter().map(|p| p.position).collect();
+    assert_eq!(positions, (1..=contents.len() as u32).collect::<Vec<_>>());
+
+    let id = |text: &str| RecordId::parse(text).unwrap();
+    let place = store.edition_place(&id("frus-trust-v9/d2")).await.unwrap().unwrap();
+    assert_eq!(place.volume_id, "frus-trust-v9");
+    assert_eq!(place.previous.as_ref().unwrap().id.as_str(), "frus-trust-V9/d1");
+    assert_eq!(place.next.as_ref().unwrap().id.as_str(), "frus-trust-V9/d3");
+    let documents = contents
+        .iter()
+        .filter(|p| p.kind != chancery_model::record::RecordKind::FrontMatter)
+        .count();
+    assert_eq!((place.ordinal, place.of as usize), (2, documents));
+    let first = store.edition_place(&id("frus-trust-V9/persons")).await.unwrap().unwrap();
+    assert_eq!((first.ordinal, first.previous), (0, None), "front matter is not a document");
+
+    assert!(store.delete(&id("frus-trust-V9/d2"), T1).await.unwrap());
+    let place = store.edition_place(&id("frus-trust-V9/d1")).await.unwrap().unwrap();
+    assert_eq!(place.next.unwrap().id.as_str(), "frus-trust-V9/d3");
+    assert_eq!(place.of as usize, documents - 1);
+    assert_eq!(store.edition_place(&id("frus-trust-V9/d2")).await.unwrap(), None);
+    // Brought back by an import that may undelete, it is in its place again.
+    let policy = ImportPolicy { undelete: true, ..ImportPolicy::default() };
+    let mut batch = store.begin_import(T2, policy).await.unwrap();
+    batch.add(&parsed.records, &[]).await.unwrap();
+    batch.commit().await.unwrap();
+    assert_eq!(store.edition_contents("frus-trust-v9").await.unwrap(), contents);
+    // A record with no edition has no place.
+    assert_eq!(store.edition_place(&telegram().id).await.unwrap(), None);
 }

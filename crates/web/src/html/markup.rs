@@ -219,6 +219,26 @@ pub(crate) fn text_notes(text: &Text, prefix: &str) -> String {
     out
 }
 
+/// The BCP 47 tag for an ISO 639-3 code: the two-letter code where ISO 639-1 has one.
+pub(crate) fn bcp47(code: &str) -> Option<String> {
+    if code == chancery_model::language::UNDETERMINED {
+        return None;
+    }
+    let language = isolang::Language::from_639_3(code)?;
+    Some(language.to_639_1().map_or_else(|| code.to_string(), str::to_string))
+}
+
+/// A URL a link may point to: `http:` or `https:`, nothing else (a record's source URL comes
+/// from an import and could say `javascript:`).
+pub(crate) fn web_address(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme_end = url.find(':')?;
+    let scheme = &url[..scheme_end];
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let clean = !url.chars().any(|c| c.is_control() || c.is_whitespace());
+    (web && clean && url[scheme_end..].starts_with("://")).then_some(url)
+}
+
 #[cfg(test)]
 mod tests {
     use chancery_model::record::{Note, PageBreak, TextKind};

@@ -1,207 +1,22 @@
-//! The site's pages: home, search, document, about, errors, robots.txt and the sitemap.
+//! A record's page: everything the record holds, its citation in every style, its place in its
+//! collection, and machine-readable descriptions (Highwire, Dublin Core, schema.org).
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chancery_model::id::RecordId;
 use chancery_model::record::{Record, RecordKind, SpanKind};
-use chancery_search::{FacetName, SearchResults};
+use chancery_store::Placed;
 use time::OffsetDateTime;
 
-use crate::assets::ASSETS;
-use crate::error::{PageError, PagePath, PageQuery};
-use crate::html::{escape, json_for_script, query_value, text_body, text_notes};
-use crate::search::{self, Histogram, SearchParams};
-use crate::{Shared, cite};
-
-/// What every page's frame needs: its title, the assets and the canonical URL.
-pub(crate) struct Chrome {
-    pub(crate) title: String,
-    pub(crate) css: String,
-    pub(crate) js: String,
-    pub(crate) icon: String,
-    pub(crate) canonical: Option<String>,
-    pub(crate) description: Option<String>,
-    /// The search box's current text.
-    pub(crate) query: String,
-}
-
-impl Chrome {
-    pub(crate) fn plain(title: &str) -> Chrome {
-        Chrome {
-            title: title.to_string(),
-            css: ASSETS.css(),
-            js: ASSETS.js(),
-            icon: ASSETS.icon(),
-            canonical: None,
-            description: None,
-            query: String::new(),
-        }
-    }
-}
-
-fn html_response(body: String) -> Response {
-    Html(body).into_response()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Home
-
-struct Newest {
-    href: String,
-    title: String,
-    date: String,
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    chrome: Chrome,
-    name: String,
-    total: i64,
-    total_text: String,
-    first_year: Option<String>,
-    last_year: Option<String>,
-    languages: Vec<search::FacetValue>,
-    types: Vec<search::FacetValue>,
-    histogram: Option<Histogram>,
-    newest: Vec<Newest>,
-}
-
-pub(crate) async fn home(
-    State(archive): State<Shared>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let key = format!("{}|/", OffsetDateTime::now_utc().date());
-    if let Some(page) = archive.cached_page(&key) {
-        return Ok(cached_html(page, accepts_gzip(&headers)));
-    }
-    let generation = archive.generation();
-    let html = render_home(&archive).await?;
-    Ok(keep(&archive, &key, html, accepts_gzip(&headers), generation))
-}
-
-async fn render_home(archive: &Shared) -> Result<String, PageError> {
-    let total = archive.store.count().await?;
-    let everything = search::run(archive, &SearchParams::default(), 0, false).await?;
-    let results = &everything.results;
-    let years = facet(results, FacetName::Year);
-    let first_year = years.first().map(|(y, _)| y.clone());
-    let last_year = years.last().map(|(y, _)| y.clone());
-    let last = archive.store.last_change().await?;
-    let mut newest = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for change in archive.store.changes_after((last - 200).max(0), 200).await?.iter().rev() {
-        if change.kind == chancery_store::ChangeKind::Deleted
-            || !seen.insert(change.record_id.clone())
-        {
-            continue;
-        }
-        if let Some(stored) = archive.store.get(&change.record_id).await? {
-            newest.push(Newest {
-                href: record_path(&stored.record.id),
-                title: stored.record.title.clone(),
-                date: stored.record.date.printed.clone(),
-            });
-        }
-        if newest.len() == 8 {
-            break;
-        }
-    }
-    let mut chrome = Chrome::plain(&archive.config.name);
-    chrome.canonical = Some(format!("{}/", archive.config.base_url));
-    chrome.description = Some(format!(
-        "{} primary sources of international history, searchable and citable.",
-        total
-    ));
-    let page = HomePage {
-        chrome,
-        name: archive.config.name.clone(),
-        total,
-        total_text: crate::html::grouped(total.max(0) as u64),
-        first_year,
-        last_year,
-        languages: search::facet_values(&everything, FacetName::Language, ""),
-        types: search::facet_values(&everything, FacetName::Type, ""),
-        histogram: Histogram::from_results(results, ""),
-        newest,
-    };
-    Ok(page.render()?)
-}
-
-fn facet(results: &SearchResults, name: FacetName) -> Vec<(String, u64)> {
-    results.facets.iter().find(|f| f.name == name).map(|f| f.values.clone()).unwrap_or_default()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Search
-
-#[derive(Template)]
-#[template(path = "search.html")]
-struct SearchPage {
-    chrome: Chrome,
-    q: String,
-    sort: String,
-    error: Option<String>,
-    view: Option<search::View>,
-}
-
-pub(crate) async fn search_page(
-    State(archive): State<Shared>,
-    PageQuery(params): PageQuery<SearchParams>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    // Result pages are cached like document pages (the store's next change empties the cache).
-    let key = format!(
-        "search|{}|{}|{}",
-        params.sort.as_deref().unwrap_or(""),
-        params.page.as_deref().unwrap_or(""),
-        params.q()
-    );
-    if let Some(page) = archive.cached_page(&key) {
-        return Ok(cached_html(page, accepts_gzip(&headers)));
-    }
-    let generation = archive.generation();
-    let mut chrome = Chrome::plain(
-        if params.q().is_empty() {
-            "Browse the archive".into()
-        } else {
-            format!("{} — search", params.q())
-        }
-        .as_str(),
-    );
-    chrome.query = params.q().to_string();
-    let sort = params.sort_key().to_string();
-    match search::view(&archive, &params).await {
-        Ok(view) => {
-            let page = SearchPage {
-                chrome,
-                q: params.q().to_string(),
-                sort,
-                error: None,
-                view: Some(view),
-            };
-            Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers), generation))
-        }
-        Err(search::Failure::Bad(message)) => {
-            chrome.title = "Search: the query needs fixing".into();
-            let page = SearchPage {
-                chrome,
-                q: params.q().to_string(),
-                sort,
-                error: Some(message),
-                view: None,
-            };
-            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
-        }
-        Err(search::Failure::Internal(message)) => Err(PageError::internal(&message)),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Document
+use crate::error::{PageError, PagePath};
+use crate::html::chrome::{
+    Chrome, accepts_gzip, cached_html, keep, phrase, record_path, redirect, search_href,
+};
+use crate::html::collections::collection_path;
+use crate::html::markup::{bcp47, json_for_script, text_body, text_notes, web_address};
+use crate::{Shared, cite, search};
 
 struct Link {
     href: String,
@@ -277,6 +92,22 @@ struct DocumentPage<'a> {
     /// Where the original is, as the source note states it (for a document of an edition, whose
     /// citation is the edition's).
     source_parts: Vec<Field>,
+    /// Where the record stands in its volume.
+    place: Option<PlaceView>,
+}
+
+/// A record's place in its volume: "Document 12 of 250", previous and next.
+struct PlaceView {
+    volume_href: String,
+    ordinal: u32,
+    of: u32,
+    previous: Option<Neighbour>,
+    next: Option<Neighbour>,
+}
+
+struct Neighbour {
+    href: String,
+    label: String,
 }
 
 pub(crate) async fn document(
@@ -322,85 +153,6 @@ pub(crate) async fn document(
     };
     let html = render_document(&archive, &stored, today).await?;
     Ok(keep(&archive, &key, html, gzip, generation))
-}
-
-/// Answers with a freshly rendered page and keeps it, compressed, for the next request (unless
-/// the cache is off).
-fn keep(archive: &Shared, key: &str, html: String, gzip: bool, generation: i64) -> Response {
-    if archive.config.page_cache_bytes == 0 {
-        return Html(html).into_response();
-    }
-    let gzipped = Bytes::from(gzip_bytes(html.as_bytes()));
-    archive.cache_page(key, gzipped.clone(), generation);
-    cached_html(gzipped, gzip)
-}
-
-/// Whether the client takes gzip (`Accept-Encoding: gzip` or `*`, not with `q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|value| {
-        value.split(',').any(|item| {
-            let mut parts = item.split(';').map(|p| p.trim().replace(' ', ""));
-            let coding = parts.next().unwrap_or_default();
-            let refused = parts
-                .any(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-        })
-    })
-}
-
-fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::fast(),
-    );
-    // Writing to memory cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
-}
-
-/// A cached page: as stored (gzip) for clients that take it, unpacked for the others.
-fn cached_html(gzipped: Bytes, gzip: bool) -> Response {
-    let html = (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
-    if gzip {
-        let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        return ([html, vary, encoding], gzipped).into_response();
-    }
-    let mut body = Vec::with_capacity(gzipped.len() * 4);
-    let mut decoder = flate2::read::GzDecoder::new(&gzipped[..]);
-    match std::io::Read::read_to_end(&mut decoder, &mut body) {
-        Ok(_) => ([html, vary], body).into_response(),
-        Err(error) => PageError::internal(&error).into_response(),
-    }
-}
-
-/// A permanent redirect to another address of the site.
-pub(crate) fn redirect(location: &str) -> Response {
-    let location =
-        HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/"));
-    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
-}
-
-pub(crate) fn record_path(id: &RecordId) -> String {
-    format!("/records/{}", id.as_str())
-}
-
-fn search_href(clause: &str) -> String {
-    format!("/search?q={}", query_value(clause))
-}
-
-fn phrase(field: &str, value: &str) -> String {
-    format!("{field}:\"{}\"", value.replace('"', " "))
-}
-
-/// The BCP 47 tag for an ISO 639-3 code: the two-letter code where ISO 639-1 has one.
-pub(crate) fn bcp47(code: &str) -> Option<String> {
-    if code == chancery_model::language::UNDETERMINED {
-        return None;
-    }
-    let language = isolang::Language::from_639_3(code)?;
-    Some(language.to_639_1().map_or_else(|| code.to_string(), str::to_string))
 }
 
 async fn render_document(
@@ -533,7 +285,7 @@ async fn render_document(
         match archive.store.collection(&id).await? {
             Some(collection) => {
                 trail.push(Link {
-                    href: search_href(&phrase("collection", &collection.title)),
+                    href: collection_path(&collection.id),
                     text: collection.title.clone(),
                 });
                 next = collection.parent.clone();
@@ -572,6 +324,22 @@ async fn render_document(
         })
         .collect();
 
+    let place = archive.store.edition_place(&record.id).await?.map(|place| {
+        let neighbour = |p: Placed| Neighbour {
+            href: record_path(&p.id),
+            label: match &p.number {
+                Some(number) => format!("{number}. {}", p.title),
+                None => p.title,
+            },
+        };
+        PlaceView {
+            volume_href: collection_path(&place.volume_id),
+            ordinal: place.ordinal,
+            of: place.of,
+            previous: place.previous.map(neighbour),
+            next: place.next.map(neighbour),
+        }
+    });
     let related = search::related(archive, record).await;
     let day =
         chancery_cite::Day { year: today.year(), month: today.month() as u8, day: today.day() };
@@ -625,19 +393,9 @@ async fn render_document(
             .map(|n| n.split("\n\n").map(str::to_string).collect())
             .unwrap_or_default(),
         source_parts,
+        place,
     };
     Ok(page.render()?)
-}
-
-/// A URL a link may point to: `http:` or `https:`, nothing else (a record's source URL comes
-/// from an import and could say `javascript:`).
-pub(crate) fn web_address(url: &str) -> Option<&str> {
-    let url = url.trim();
-    let scheme_end = url.find(':')?;
-    let scheme = &url[..scheme_end];
-    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
-    let clean = !url.chars().any(|c| c.is_control() || c.is_whitespace());
-    (web && clean && url[scheme_end..].starts_with("://")).then_some(url)
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -756,110 +514,4 @@ fn json_ld(record: &Record, permalink: &str, base: &str) -> serde_json::Value {
     }
     item["isPartOf"] = json!({"@type": "ArchiveOrganization", "url": format!("{base}/")});
     item
-}
-
-// ---------------------------------------------------------------------------------------------
-// About, robots, sitemap, 404
-
-#[derive(Template)]
-#[template(path = "about.html")]
-struct AboutPage {
-    chrome: Chrome,
-    base: String,
-}
-
-pub(crate) async fn about(State(archive): State<Shared>) -> Result<Response, PageError> {
-    let mut chrome = Chrome::plain("About this archive and how to search it");
-    chrome.canonical = Some(format!("{}/about", archive.config.base_url));
-    Ok(html_response(AboutPage { chrome, base: archive.config.base_url.clone() }.render()?))
-}
-
-pub(crate) async fn robots(State(archive): State<Shared>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!(
-            "User-agent: *\nAllow: /\nDisallow: /search\nDisallow: /api/\nDisallow: /oai\n\nSitemap: {}/sitemap.xml\n",
-            archive.config.base_url
-        ),
-    )
-        .into_response()
-}
-
-fn xml_response(xml: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response()
-}
-
-/// `sitemap.xml`: every record's page in one file while they fit the protocol's limit; past it,
-/// an index of numbered sitemaps (`/sitemaps/1.xml`, …) of that many records each.
-pub(crate) async fn sitemap(State(archive): State<Shared>) -> Result<Response, PageError> {
-    let base = &archive.config.base_url;
-    let per_file = u64::from(archive.config.sitemap_urls.max(1));
-    let total = archive.store.count().await?.max(0) as u64;
-    if total < per_file {
-        return sitemap_file(&archive, 0, per_file, true).await;
-    }
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for n in 1..=total.div_ceil(per_file) {
-        xml.push_str(&format!("<sitemap><loc>{}/sitemaps/{n}.xml</loc></sitemap>\n", escape(base)));
-    }
-    xml.push_str("</sitemapindex>\n");
-    Ok(xml_response(xml))
-}
-
-/// One numbered sitemap of the index.
-pub(crate) async fn sitemap_part(
-    State(archive): State<Shared>,
-    PagePath(name): PagePath<String>,
-) -> Result<Response, PageError> {
-    let per_file = u64::from(archive.config.sitemap_urls.max(1));
-    let n = name
-        .strip_suffix(".xml")
-        .and_then(|n| n.parse::<u64>().ok())
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| PageError::not_found(format!("There is no sitemap {name}.")))?;
-    let total = archive.store.count().await?.max(0) as u64;
-    if (n - 1) * per_file >= total {
-        return Err(PageError::not_found(format!("There is no sitemap {name}.")));
-    }
-    sitemap_file(&archive, (n - 1) * per_file, per_file, n == 1).await
-}
-
-async fn sitemap_file(
-    archive: &Shared,
-    offset: u64,
-    limit: u64,
-    home: bool,
-) -> Result<Response, PageError> {
-    let base = &archive.config.base_url;
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    if home {
-        xml.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
-    }
-    for summary in archive.store.summaries_at(offset, limit).await? {
-        xml.push_str(&format!(
-            "<url><loc>{}</loc></url>\n",
-            escape(&format!("{base}{}", record_path(&summary.id)))
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    Ok(xml_response(xml))
-}
-
-pub(crate) async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
-    if uri.path().starts_with("/api/") {
-        return crate::error::Problem::not_found(format!(
-            "no API route at {}; see /api/v1/openapi.json",
-            uri.path()
-        ))
-        .into_response();
-    }
-    PageError::not_found(format!(
-        "There is no page at {}. Try the search, or start from the home page.",
-        uri.path()
-    ))
-    .into_response()
 }

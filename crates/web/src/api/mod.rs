@@ -1,0 +1,81 @@
+//! The JSON API under `/api/v1`, and its OpenAPI 3.1 document, generated from these handlers'
+//! annotations and types.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use utoipa::OpenApi;
+
+mod cmif;
+mod collections;
+mod records;
+mod search;
+
+use crate::Shared;
+use crate::cite;
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Chancery API",
+        version = "1",
+        description = "Read access to the archive's records, search and citations. Errors are RFC 9457 problem documents (application/problem+json)."
+    ),
+    paths(
+        records::record,
+        records::list,
+        search::search,
+        cite::citation,
+        cite::export,
+        cmif::cmif,
+        collections::list,
+        collections::collection
+    ),
+    components(schemas(
+        Problem,
+        records::RecordList,
+        records::RecordLine,
+        search::SearchResponse,
+        search::SearchHit,
+        search::SnippetJson,
+        search::FacetValueJson,
+        collections::CollectionList,
+        collections::CollectionLine,
+        collections::CollectionDetail,
+        collections::TocEntry
+    )),
+    tags(
+        (name = "records", description = "Records in Chancery JSON"),
+        (name = "search", description = "The query language of the site and the command line"),
+        (name = "citations", description = "Citations in every style, and search results for reference managers"),
+        (name = "collections", description = "Volumes and their parts, with their contents in the volume's order")
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_string())
+}
+
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/records", get(records::list))
+        .route("/records/{*id}", get(records::record_or_citation))
+        .route("/search", get(search::search))
+        .route("/search/export", get(cite::export))
+        .route("/cmif", get(cmif::cmif))
+        .route("/collections", get(collections::list))
+        .route("/collections/{*id}", get(collections::collection_or_download))
+        .route("/openapi.json", get(openapi))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}
+
+pub(crate) fn json_response(body: String) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+}

@@ -1,0 +1,123 @@
+//! Search over the API, with the query language of the site and the command line.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use crate::Shared;
+use crate::api::json_response;
+use crate::error::{ApiQuery, Problem};
+use crate::search::{SearchParams, run_with};
+
+/// Query string of the search API.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ApiSearchParams {
+    /// The query, in the query language (see /about).
+    #[serde(default)]
+    q: Option<String>,
+    /// `relevance` or `date`.
+    #[serde(default)]
+    sort: Option<String>,
+    /// Hits to return, 0 to 100 (default 20).
+    #[serde(default)]
+    #[param(maximum = 100)]
+    limit: Option<usize>,
+    /// Hits to skip.
+    #[serde(default)]
+    offset: Option<usize>,
+}
+
+/// Search results.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct SearchResponse {
+    total: usize,
+    offset: usize,
+    hits: Vec<SearchHit>,
+    /// Counts by facet: decade, year, language, type, archive, collection, author, recipient.
+    facets: std::collections::BTreeMap<String, Vec<FacetValueJson>>,
+}
+
+/// One hit.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct SearchHit {
+    id: String,
+    title: String,
+    date: String,
+    edtf: Option<String>,
+    score: f32,
+    url: String,
+    snippet: Option<SnippetJson>,
+}
+
+/// A passage with its matches as byte ranges `[start, end)`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct SnippetJson {
+    text: String,
+    highlights: Vec<[usize; 2]>,
+}
+
+/// A facet value and how many matching records have it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct FacetValueJson {
+    value: String,
+    count: u64,
+}
+
+/// Searches the archive with the query language of the site and the command line.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    params(ApiSearchParams),
+    responses(
+        (status = 200, description = "Hits, total and facet counts", body = SearchResponse),
+        (status = 400, description = "The query does not parse, or a parameter is out of range", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "search"
+)]
+pub(super) async fn search(
+    State(archive): State<Shared>,
+    ApiQuery(params): ApiQuery<ApiSearchParams>,
+) -> Result<Response, Problem> {
+    let limit = params.limit.unwrap_or(20);
+    if limit > 100 {
+        return Err(Problem::bad_request("limit is at most 100"));
+    }
+    let offset = params.offset.unwrap_or(0);
+    let search = SearchParams { q: params.q, sort: params.sort, page: None };
+    let ran = run_with(&archive, &search, offset, limit, true).await?;
+    let hits = ran
+        .results
+        .hits
+        .into_iter()
+        .map(|hit| SearchHit {
+            url: format!("{}/records/{}", archive.config.base_url, hit.id),
+            snippet: hit.snippet.map(|s| SnippetJson {
+                highlights: s.highlights.iter().map(|r| [r.start, r.end]).collect(),
+                text: s.text,
+            }),
+            id: hit.id.to_string(),
+            title: hit.title,
+            date: hit.date_printed,
+            edtf: hit.date_edtf,
+            score: hit.score,
+        })
+        .collect();
+    let facets = ran
+        .results
+        .facets
+        .into_iter()
+        .map(|facet| {
+            let values = facet
+                .values
+                .into_iter()
+                .map(|(value, count)| FacetValueJson { value, count })
+                .collect();
+            (facet.name.key().to_string(), values)
+        })
+        .collect();
+    let body =
+        serde_json::to_string(&SearchResponse { total: ran.results.total, offset, hits, facets })
+            .map_err(|e| Problem::internal(&e))?;
+    Ok(json_response(body))
+}

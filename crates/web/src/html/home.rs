@@ -1,0 +1,99 @@
+//! The home page: what the archive holds, by year, language and kind, and its newest records.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chancery_search::{FacetName, SearchResults};
+use time::OffsetDateTime;
+
+use crate::Shared;
+use crate::error::PageError;
+use crate::html::chrome::{Chrome, accepts_gzip, cached_html, keep, record_path};
+use crate::search::{self, Histogram, SearchParams};
+
+struct Newest {
+    href: String,
+    title: String,
+    date: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    name: String,
+    total: i64,
+    total_text: String,
+    first_year: Option<String>,
+    last_year: Option<String>,
+    languages: Vec<search::FacetValue>,
+    types: Vec<search::FacetValue>,
+    histogram: Option<Histogram>,
+    newest: Vec<Newest>,
+}
+
+pub(crate) async fn home(
+    State(archive): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let key = format!("{}|/", OffsetDateTime::now_utc().date());
+    if let Some(page) = archive.cached_page(&key) {
+        return Ok(cached_html(page, accepts_gzip(&headers)));
+    }
+    let generation = archive.generation();
+    let html = render_home(&archive).await?;
+    Ok(keep(&archive, &key, html, accepts_gzip(&headers), generation))
+}
+
+async fn render_home(archive: &Shared) -> Result<String, PageError> {
+    let total = archive.store.count().await?;
+    let everything = search::run(archive, &SearchParams::default(), 0, false).await?;
+    let results = &everything.results;
+    let years = facet(results, FacetName::Year);
+    let first_year = years.first().map(|(y, _)| y.clone());
+    let last_year = years.last().map(|(y, _)| y.clone());
+    let last = archive.store.last_change().await?;
+    let mut newest = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for change in archive.store.changes_after((last - 200).max(0), 200).await?.iter().rev() {
+        if change.kind == chancery_store::ChangeKind::Deleted
+            || !seen.insert(change.record_id.clone())
+        {
+            continue;
+        }
+        if let Some(stored) = archive.store.get(&change.record_id).await? {
+            newest.push(Newest {
+                href: record_path(&stored.record.id),
+                title: stored.record.title.clone(),
+                date: stored.record.date.printed.clone(),
+            });
+        }
+        if newest.len() == 8 {
+            break;
+        }
+    }
+    let mut chrome = Chrome::plain(&archive.config.name);
+    chrome.canonical = Some(format!("{}/", archive.config.base_url));
+    chrome.description = Some(format!(
+        "{} primary sources of international history, searchable and citable.",
+        total
+    ));
+    let page = HomePage {
+        chrome,
+        name: archive.config.name.clone(),
+        total,
+        total_text: crate::html::markup::grouped(total.max(0) as u64),
+        first_year,
+        last_year,
+        languages: search::facet_values(&everything, FacetName::Language, ""),
+        types: search::facet_values(&everything, FacetName::Type, ""),
+        histogram: Histogram::from_results(results, ""),
+        newest,
+    };
+    Ok(page.render()?)
+}
+
+fn facet(results: &SearchResults, name: FacetName) -> Vec<(String, u64)> {
+    results.facets.iter().find(|f| f.name == name).map(|f| f.values.clone()).unwrap_or_default()
+}

@@ -1,0 +1,11 @@
+//! The site's HTML pages, a module per page or resource. [`chrome`] is the frame they share and
+//! [`markup`] the HTML built outside templates; both are leaves (they import no page), and no
+//! page imports another.
+
+pub(crate) mod chrome;
+pub(crate) mod collections;
+pub(crate) mod document;
+pub(crate) mod home;
+pub(crate) mod markup;
+pub(crate) mod search;
+pub(crate) mod site;
