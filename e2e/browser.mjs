@@ -176,6 +176,51 @@ await step("a volume, a chapter, a document and the next one, in the edition's o
   await phone.close();
 });
 
+await step("a person across volumes: from a document to the person and their documents elsewhere", async () => {
+  // Issue 12: a document's people link to their persons; a person's page gathers the volumes'
+  // persons-list entries and the documents of every volume that names them.
+  await page.goto(`${base}/records/frus1955-57v26/d249`);
+  await page.locator('dl.mentions a[href="/people/tito-josip-broz"]').first().click();
+  await page.waitForURL(/\/people\/tito-josip-broz$/);
+  assert.equal(await page.locator("h1").innerText(), "Josip Broz Tito");
+  const volumes = await page.locator("dl.roles dt a").allInnerTexts();
+  assert.ok(volumes.length >= 2, `Tito is in several volumes' persons lists (${volumes.length})`);
+  assert.ok((await page.locator("svg.histogram a.bar").count()) >= 5, "documents per year");
+  await page.screenshot({ path: path.join(shots, "person.png"), fullPage: false });
+  await accessible(page, "person");
+  await page.locator('a[href^="/records/frus1961-63v16/"]').first().click();
+  await page.waitForURL(/\/records\/frus1961-63v16\//);
+  assert.ok((await page.locator('dl.mentions a[href="/people/tito-josip-broz"]').count()) >= 1,
+    "the document in the other volume names the same person");
+  // The seed letter's Khrushchev is the volumes' Khrushchev.
+  await page.goto(`${base}/records/wcda-112970`);
+  await page.locator('dl.facts a[href="/people/khrushchev-nikita-sergeyevich"]').click();
+  await page.waitForURL(/\/people\/khrushchev-nikita-sergeyevich$/);
+  assert.ok((await page.locator('a[href^="/records/frus1955-57v24/"]').count()) > 0, "Khrushchev in the Soviet Union volume");
+  // Finding a person by another form of the name.
+  await page.goto(`${base}/people?q=Broz+Tito`);
+  await accessible(page, "people");
+  assert.ok((await page.locator('a[href="/people/tito-josip-broz"]').count()) === 1);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const p = await phone.newPage();
+  await p.goto(`${base}/people/tito-josip-broz`);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+  await p.screenshot({ path: path.join(shots, "person-phone.png"), fullPage: false });
+  await phone.close();
+});
+
+await step("a document prints its text, not the site around it", async () => {
+  const printed = await context.newPage();
+  await printed.goto(`${base}/records/frus1955-57v26/d249`);
+  await printed.emulateMedia({ media: "print" });
+  for (const hidden of ["header.site", "footer.site", "nav.place", "section.cite details:not([open])"]) {
+    assert.ok(await printed.locator(hidden).first().isHidden(), `${hidden} is not printed`);
+  }
+  assert.ok(await printed.locator(".tei").isVisible());
+  await printed.close();
+});
+
 await step("the 404 page helps", async () => {
   const lost = await context.newPage();
   const response = await lost.goto(`${base}/records/no-such-record`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a real Chancery server over the FRUS corpus, the demo letter and a record of script
+# Starts a real Chancery server over the FRUS corpus, the people data, the demo letter and a record of script
 # payloads, then runs the browser test (Chromium + playwright-core + axe-core) and a whole OAI-PMH
 # harvest with Sickle and schemathesis against its OpenAPI document. Stops the server it started,
 # whatever happens.
@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --data "$data/store" import "$shared/corpus/frus" demo crates/web/tests/data/xss.txt >/dev/null 2>"$data/import.log" \
+"$bin" --data "$data/store" import "$shared/corpus/frus" "$shared/corpus/hsg/people" demo crates/web/tests/data/xss.txt >/dev/null 2>"$data/import.log" \
   || { cat "$data/import.log"; exit 1; }
 
 port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -30,7 +30,7 @@ pub(crate) async fn import(
     // records, and any error anywhere means nothing is written.
     let mut batch = Some(store.begin_import(now, policy).await?);
     let mut outcomes = Vec::new();
-    let (mut n_errors, mut n_warnings, mut bad_files) = (0, 0, 0);
+    let (mut n_errors, mut n_warnings, mut bad_files, mut n_persons) = (0, 0, 0, 0);
     let mut progress = crate::progress::Progress::new("importing");
     for (file_idx, path) in files.iter().enumerate() {
         let shown = path.display().to_string();
@@ -74,6 +74,14 @@ pub(crate) async fn import(
             .add_entities(&parsed.authorities, &parsed.collections)
             .await
             .context("import failed; nothing was imported")?;
+        if !parsed.persons.is_empty() {
+            open_batch
+                .add_persons(&parsed.persons)
+                .await
+                .context("import failed; nothing was imported")?;
+            n_persons += parsed.persons.len();
+            progress.suspend(|| eprintln!("{shown}: {} person(s)", parsed.persons.len()));
+        }
         for outcome in added {
             outcomes.push((outcome, shown.clone()));
         }
@@ -136,6 +144,9 @@ pub(crate) async fn import(
         counts[1],
         counts[2]
     );
+    if n_persons > 0 {
+        eprintln!("imported {n_persons} person(s)");
+    }
     crate::fault::point("import:stored");
     follow(data, &store).await;
     store.close().await;

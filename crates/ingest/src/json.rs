@@ -367,7 +367,7 @@ pub fn file_name(path: &str) -> &str {
 pub fn parse(source: &Source<'_>) -> Parsed {
     let text = match checked_text(source.path, source.bytes, crate::MAX_JSON_LINE_BYTES) {
         Ok(text) => text,
-        Err(rejected) => return rejected,
+        Err(rejected) => return *rejected,
     };
     let mut reader = Reader { path: source.path, text, diagnostics: Vec::new(), counted: (0, 1) };
     let mut records = Vec::new();

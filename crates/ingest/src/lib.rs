@@ -14,6 +14,7 @@ pub mod date_phrase;
 mod fixtures;
 pub mod json;
 pub mod limits;
+pub mod persons;
 pub mod tei;
 pub mod text;
 
@@ -140,6 +141,8 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// For a TEI volume, what it held and what became of each part.
     pub tally: Option<Box<Tally>>,
+    /// Persons across volumes (the Office of the Historian's people data).
+    pub persons: Vec<chancery_model::person::Person>,
 }
 
 /// What a volume held and what became of each part: the import summary prints it.
@@ -237,7 +240,7 @@ pub(crate) fn checked_text<'a>(
     path: &str,
     bytes: &'a [u8],
     max_line: usize,
-) -> Result<&'a str, Parsed> {
+) -> Result<&'a str, Box<Parsed>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut line = 1;
     let mut line_start = 0;
@@ -246,29 +249,29 @@ pub(crate) fn checked_text<'a>(
             line += 1;
             line_start = idx + 1;
         } else if byte == 0 {
-            return Err(Parsed::rejected(
+            return Err(Box::new(Parsed::rejected(
                 path,
                 Some(line),
                 "binary data (a NUL byte): this is not a text record".into(),
-            ));
+            )));
         } else if idx - line_start >= max_line {
-            return Err(Parsed::rejected(
+            return Err(Box::new(Parsed::rejected(
                 path,
                 Some(line),
                 format!(
                     "the line is longer than {max_line} bytes: is this really a record? break the text into lines"
                 ),
-            ));
+            )));
         }
     }
     std::str::from_utf8(bytes).map_err(|error| {
         let valid = &bytes[..error.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        Parsed::rejected(
+        Box::new(Parsed::rejected(
             path,
             Some(line),
             format!("invalid UTF-8 at column {column}: save the file as UTF-8"),
-        )
+        ))
     })
 }

@@ -168,7 +168,7 @@ pub const REPOSITORIES: &[Repository] = &[
 
 /// Folds a name for comparison: lower case, diacritics and punctuation gone, one space between
 /// words, a parenthesized abbreviation after the name dropped.
-fn fold(name: &str) -> String {
+pub(crate) fn fold(name: &str) -> String {
     let name = match (name.find(" ("), name.ends_with(')')) {
         (Some(at), true) => &name[..at],
         _ => name,

@@ -20,4 +20,5 @@ pub mod doc_type;
 pub mod id;
 pub mod language;
 pub mod loss;
+pub mod person;
 pub mod record;

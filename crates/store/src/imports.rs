@@ -163,6 +163,15 @@ impl ImportBatch {
         write_entities(&mut self.tx, authorities, collections).await
     }
 
+    /// Adds or updates persons (see the `persons` module); returns the ids they are stored
+    /// under, in order.
+    pub async fn add_persons(
+        &mut self,
+        persons: &[chancery_model::person::Person],
+    ) -> Result<Vec<chancery_model::person::PersonId>> {
+        crate::persons::write_persons(&mut self.tx, persons, &self.now).await
+    }
+
     /// The records refused so far; a batch with any cannot be committed.
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals

@@ -8,7 +8,7 @@
 //!
 //! The code is split by the data each part owns: `records` (current versions, revisions,
 //! tombstones), `changes` (the change sequence), `entities` (authorities and collections), `editions` (each
-//! record's place in its volume's order),
+//! record's place in its volume's order), `persons` (persons across volumes, schema 6),
 //! `imports` (the write path), `sources` (source bytes); `stored` is the on-disk shape of a
 //! record and `migrate` the numbered schema migrations in `migrations/sqlite/`, applied in order
 //! on open. A database written by a newer Chancery is refused rather than misread.
@@ -19,6 +19,7 @@ mod entities;
 mod error;
 mod imports;
 mod migrate;
+mod persons;
 mod records;
 mod sources;
 mod stored;
@@ -37,6 +38,7 @@ pub use crate::changes::{Change, ChangeKind};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};
+pub use crate::persons::{MAX_PERSONS_FOUND, PersonLine};
 pub use crate::records::{Revision, StoredRecord, Summary};
 pub use crate::sources::SourceFile;
 

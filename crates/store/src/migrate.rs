@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "each record's place in its edition",
         include_str!("../migrations/sqlite/0005_edition_places.sql"),
     ),
+    (6, "persons across the archive", include_str!("../migrations/sqlite/0006_persons.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -16,6 +16,7 @@ mod collections;
 mod error;
 mod html;
 mod oai;
+mod people;
 mod search;
 mod security;
 mod server;
@@ -242,6 +243,8 @@ pub fn router(archive: Shared) -> Router {
         .route("/records/{*id}", get(html::document::document))
         .route("/collections", get(html::collections::list))
         .route("/collections/{*id}", get(html::collections::show))
+        .route("/people", get(html::people::index))
+        .route("/people/{id}", get(html::people::show))
         .route("/about", get(html::site::about))
         .route("/robots.txt", get(html::site::robots))
         .route("/sitemap.xml", get(html::site::sitemap))

@@ -94,6 +94,8 @@ pub(crate) struct Ran {
     pub(crate) q: String,
     pub(crate) sort: Sort,
     pub(crate) results: SearchResults,
+    /// The person whose names the query was widened to, if any.
+    pub(crate) expansion: Option<crate::people::Expansion>,
 }
 
 /// Parses the query and runs it: `limit` hits from `offset`, snippets when asked.
@@ -117,7 +119,10 @@ pub(crate) async fn run_with(
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(Failure::Bad(format!("a query has at most {MAX_QUERY_CHARS} characters")));
     }
-    let query = parse(q).map_err(|error| Failure::Bad(format!("{error}")))?;
+    let mut query = parse(q).map_err(|error| Failure::Bad(format!("{error}")))?;
+    let expansion = crate::people::expand(archive, &mut query)
+        .await
+        .map_err(|error| Failure::Internal(error.to_string()))?;
     let sort = params.sort().map_err(Failure::Bad)?;
     let mut request = SearchRequest::new(query, q);
     request.sort = sort;
@@ -132,7 +137,7 @@ pub(crate) async fn run_with(
         chancery_search::Error::Request(message) => Failure::Bad(message),
         other => Failure::Internal(other.to_string()),
     })?;
-    Ok(Ran { q: q.to_string(), sort, results })
+    Ok(Ran { q: q.to_string(), sort, results, expansion })
 }
 
 /// One facet value as a filter link.
@@ -182,6 +187,7 @@ pub(crate) struct View {
     pub(crate) sort_date: String,
     pub(crate) export_ris: String,
     pub(crate) export_bibtex: String,
+    pub(crate) expansion: Option<ExpansionView>,
 }
 
 /// The search page's contents for these parameters.
@@ -256,7 +262,26 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
             "/api/v1/search/export?format=bibtex&q={}&sort={sort}",
             query_value(q)
         ),
+        expansion: ran.expansion.map(|e| ExpansionView {
+            person_href: format!("/people/{}", e.person),
+            display: e.display,
+            names: e.names.join(" · "),
+            exact_href: format!(
+                "/search?q={}",
+                query_value(&format!("\"{}\"", q.replace('"', " ").trim()))
+            ),
+        }),
     })
+}
+
+/// The person a query was widened to, for the page.
+pub(crate) struct ExpansionView {
+    pub(crate) person_href: String,
+    pub(crate) display: String,
+    /// The other forms of the name searched, joined.
+    pub(crate) names: String,
+    /// The same words searched as a phrase only.
+    pub(crate) exact_href: String,
 }
 
 /// A snippet as escaped HTML with `<mark>` around each match.
@@ -354,7 +379,8 @@ pub(crate) struct Histogram {
 }
 
 impl Histogram {
-    /// A histogram of the year facet, if the results span two years or more.
+    /// A histogram of the year facet, if the results span two years or more; each bar adds or
+    /// removes its year as a filter of the query.
     pub(crate) fn from_results(results: &SearchResults, q: &str) -> Option<Histogram> {
         let years: Vec<(i32, u64)> = results
             .facets
@@ -364,6 +390,20 @@ impl Histogram {
             .iter()
             .filter_map(|(y, n)| Some((y.parse().ok()?, *n)))
             .collect();
+        Histogram::from_years(&years, "Records per year", |year| {
+            let (next, _) = toggled(q, &format!("date:{year}"));
+            format!("/search?q={}", query_value(&next))
+        })
+    }
+
+    /// A histogram of counts per year (in year order), if they span two years or more; `href`
+    /// gives each bar's link. The chart keeps its proportions (labels are never stretched) and
+    /// labels the decades.
+    pub(crate) fn from_years(
+        years: &[(i32, u64)],
+        what: &str,
+        href: impl Fn(i32) -> String,
+    ) -> Option<Histogram> {
         let first = years.first()?.0;
         let last = years.last()?.0;
         if last <= first || last - first > 400 {
@@ -378,27 +418,40 @@ impl Histogram {
         let mut svg = String::new();
         let _ = write!(
             svg,
-            "<svg class=\"histogram\" viewBox=\"0 0 {width} {total_height}\" role=\"group\" aria-label=\"Records per year, {first} to {last}; each bar filters the search to its year\" preserveAspectRatio=\"none\">",
+            "<svg class=\"histogram\" viewBox=\"0 0 {width} {total_height}\" role=\"group\" aria-label=\"{what}, {first} to {last}; each bar is a link\">",
+            what = escape(what),
             total_height = height + 18.0
         );
-        for (year, count) in &years {
+        for (year, count) in years {
             let x = (year - first) as f64 * slot + (slot - bar) / 2.0;
             let h = ((*count as f64 / max as f64) * height).max(2.0);
-            let clause = format!("date:{year}");
-            let (next, _) = toggled(q, &clause);
             let noun = if *count == 1 { "record" } else { "records" };
             let _ = write!(
                 svg,
-                "<a href=\"/search?q={href}\" aria-label=\"{year}: {count} {noun}\" class=\"bar\" data-year=\"{year}\"><rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{bar:.2}\" height=\"{h:.2}\"><title>{year}: {count} {noun}</title></rect></a>",
-                href = escape(&query_value(&next)),
+                "<a href=\"{href}\" aria-label=\"{year}: {count} {noun}\" class=\"bar\" data-year=\"{year}\"><rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{bar:.2}\" height=\"{h:.2}\"><title>{year}: {count} {noun}</title></rect></a>",
+                href = escape(&href(*year)),
                 y = height - h,
             );
         }
-        let _ = write!(
-            svg,
-            "<text x=\"0\" y=\"{ty}\" class=\"axis\">{first}</text><text x=\"{width}\" y=\"{ty}\" class=\"axis end\">{last}</text></svg>",
-            ty = height + 15.0
-        );
+        // Decades where the span is long enough to have some; the ends otherwise.
+        let decades: Vec<i32> = (first..=last).filter(|y| y % 10 == 0).collect();
+        let labels = if decades.len() >= 2 { decades } else { vec![first, last] };
+        for year in labels {
+            let x = (year - first) as f64 * slot + slot / 2.0;
+            let anchor = if year == last && year != first {
+                "end"
+            } else if year == first {
+                "start"
+            } else {
+                "middle"
+            };
+            let _ = write!(
+                svg,
+                "<text x=\"{x:.2}\" y=\"{ty}\" class=\"axis\" text-anchor=\"{anchor}\">{year}</text>",
+                ty = height + 15.0
+            );
+        }
+        svg.push_str("</svg>");
         Some(Histogram { svg, first, last })
     }
 }

@@ -44,6 +44,10 @@ async fn import(store: &Store, files: &[PathBuf]) {
         let parsed =
             chancery_ingest::parse(&Source { path: &shown, bytes: &bytes, imported_at: now });
         assert!(!parsed.has_errors(), "{shown}: {:?}", parsed.diagnostics);
+        if !parsed.persons.is_empty() {
+            batch.add_persons(&parsed.persons).await.unwrap();
+            continue;
+        }
         let provenance = parsed.records[0].provenance.clone().unwrap();
         let source = SourceFile {
             sha256: provenance.sha256,
@@ -1286,4 +1290,165 @@ async fn volumes_are_read_in_the_edition_s_order() {
     assert_eq!(tei.content_type(), "application/tei+xml");
     assert_eq!(tei.body.as_bytes(), std::fs::read(&trust).unwrap(), "byte for byte");
     assert_problem(&get(&site.app, "/api/v1/collections/nothing").await, StatusCode::NOT_FOUND);
+}
+
+/// People across volumes (issue 12): a persons-list entry reaches its cross-volume person, one
+/// person is reached from two volumes, the Dulles brothers stay apart, and the seed letter's
+/// Tito and Khrushchev are the FRUS volumes' Tito and Khrushchev.
+#[tokio::test]
+async fn people_across_volumes() {
+    let root = root();
+    let persons = root.join("crates/ingest/test_data/persons");
+    let dulles_to_tito = root.join("crates/web/tests/data/dulles-to-tito.txt");
+    let site = site_with(
+        &[
+            root.join("demo/000_5e4392f9da7ebfc5.txt"),
+            root.join("crates/ingest/test_data/tei/frus_trust.xml"),
+            persons.join("frus_second.xml"),
+            persons.join("people.xml"),
+            dulles_to_tito,
+        ],
+        100,
+    )
+    .await;
+    let page = |uri: &'static str| {
+        let app = site.app.clone();
+        async move {
+            let reply = get(&app, uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+            reply.body
+        }
+    };
+    // One person from two volumes: both persons lists' entries, both volumes' documents.
+    let khrushchev = page("/people/khrushchev-nikita-sergeyevich").await;
+    assert!(khrushchev.contains("<h1>Nikita Sergeyevich Khrushchev</h1>"), "{khrushchev}");
+    assert!(
+        khrushchev.contains("<a href=\"/collections/frus-trust-v9\">")
+            && khrushchev.contains("<a href=\"/collections/frus-second-v2\">"),
+        "{khrushchev}"
+    );
+    assert!(
+        khrushchev.contains("href=\"/records/frus-trust-V9/d6\"")
+            && khrushchev.contains("href=\"/records/frus-second-v2/d1\""),
+        "{khrushchev}"
+    );
+    assert!(khrushchev.contains("Chairman of the Council of Ministers of the Soviet Union"));
+
+    // A volume's entry links to its person; correspondents link to theirs; brothers apart.
+    let memorandum = page("/records/frus-trust-V9/d2").await;
+    assert!(
+        memorandum
+            .contains("<dt><a href=\"/people/dulles-john-foster\">Dulles, John Foster</a></dt>"),
+        "{memorandum}"
+    );
+    assert!(
+        memorandum.contains(
+            "<dt>From</dt><dd><a href=\"/people/dulles-john-foster\">John Foster Dulles</a>"
+        ),
+        "{memorandum}"
+    );
+    assert!(
+        memorandum
+            .contains("<dt>To</dt><dd><a href=\"/people/dulles-allen-w\">Allen W. Dulles</a>"),
+        "{memorandum}"
+    );
+    let resolved: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/records/frus-trust-V9/d2/people").await).unwrap();
+    assert_eq!(resolved["names"][0]["person"], "dulles-john-foster");
+    assert_eq!(resolved["names"][0]["confidence"], "high");
+    assert_eq!(resolved["names"][1]["person"], "dulles-allen-w");
+
+    // The seed letter's Tito and Khrushchev are the volumes' Tito and Khrushchev.
+    let letter: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/records/wcda-112970/people").await).unwrap();
+    let person_of = |name: &str| {
+        letter["names"].as_array().unwrap().iter().find(|n| n["name"] == name).unwrap()["person"]
+            .clone()
+    };
+    assert_eq!(person_of("Tito"), "tito-josip-broz");
+    assert_eq!(person_of("Nikita Khrushchev"), "khrushchev-nikita-sergeyevich");
+    let seed = page("/records/wcda-112970").await;
+    assert!(
+        seed.contains("<a href=\"/people/khrushchev-nikita-sergeyevich\">Nikita Khrushchev</a>"),
+        "{seed}"
+    );
+    // A surname three persons bear is left for a curator, and says so.
+    let ambiguous: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/records/letter-from-dulles-to-tito/people").await)
+            .unwrap();
+    assert_eq!(ambiguous["names"][0]["name"], "Dulles");
+    assert_eq!(ambiguous["names"][0]["person"], serde_json::Value::Null);
+    assert!(
+        ambiguous["names"][0]["rule"].as_str().unwrap().starts_with("3 persons share `dulles`")
+    );
+
+    // Words that name one person find the documents that name them otherwise: "Josip Broz"
+    // finds a letter that says only "Tito", through the authority; quoted, only the words.
+    let widened: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/search?q=Josip%20Broz").await).unwrap();
+    assert_eq!(widened["person"]["id"], "tito-josip-broz");
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(ids(&widened).contains(&"letter-from-dulles-to-tito".to_string()), "{widened}");
+    let exact: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/search?q=%22Josip%20Broz%22").await).unwrap();
+    assert_eq!(exact["person"], serde_json::Value::Null);
+    assert!(!ids(&exact).contains(&"letter-from-dulles-to-tito".to_string()), "{exact}");
+    let search_page = page("/search?q=Josip+Broz").await;
+    assert!(
+        search_page
+            .contains("Your words name <a href=\"/people/tito-josip-broz\">Josip Broz Tito</a>"),
+        "{search_page}"
+    );
+    // A surname several persons bear is not widened to any of them.
+    let dulles: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/search?q=Foster%20Dulles").await).unwrap();
+    assert_eq!(dulles["person"]["id"], "dulles-john-foster");
+    assert!(
+        !dulles["person"]["names"].as_array().unwrap().iter().any(|n| n == "Dulles"),
+        "{dulles}"
+    );
+
+    // Found by any name, in either order.
+    let found: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/people?q=Broz%20Tito").await).unwrap();
+    assert_eq!(found["people"][0]["id"], "tito-josip-broz");
+    assert!(
+        page("/people?q=Josip+Broz+Tito")
+            .await
+            .contains("<a href=\"/people/tito-josip-broz\">Tito, Josip Broz</a>")
+    );
+    let person: serde_json::Value =
+        serde_json::from_str(&page("/api/v1/people/dulles-john-foster").await).unwrap();
+    assert_eq!(
+        person["entries"],
+        serde_json::json!(["frus-second-v2#p_DJF2", "frus-trust-V9#p_DJF1"])
+    );
+    assert_eq!(person["hsg_id"], "9001");
+    assert_eq!(get(&site.app, "/people/nobody-at-all").await.status, StatusCode::NOT_FOUND);
+    assert_problem(&get(&site.app, "/api/v1/people/nobody").await, StatusCode::NOT_FOUND);
+
+    // Imported again, every person keeps its id; the second John Smith keeps his suffix.
+    let bytes = std::fs::read(persons.join("people.xml")).unwrap();
+    let parsed = chancery_ingest::parse(&Source {
+        path: "people.xml",
+        bytes: &bytes,
+        imported_at: OffsetDateTime::now_utc(),
+    });
+    let store = site.archive.store();
+    let mut batch = store
+        .begin_import(OffsetDateTime::now_utc(), chancery_store::ImportPolicy::default())
+        .await
+        .unwrap();
+    let ids = batch.add_persons(&parsed.persons).await.unwrap();
+    batch.commit().await.unwrap();
+    let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+    assert_eq!(ids[0], "dulles-john-foster");
+    assert_eq!(ids[5..], ["smith-john", "smith-john-9007"]);
 }

@@ -64,7 +64,7 @@ use crate::{Diagnostic, Format, Parsed, Severity, Source, checked_text, citation
 pub fn parse(source: &Source<'_>) -> Parsed {
     let text = match checked_text(source.path, source.bytes, crate::MAX_LINE_BYTES) {
         Ok(text) => text,
-        Err(rejected) => return rejected,
+        Err(rejected) => return *rejected,
     };
     let mut parser = Parser { path: source.path, diagnostics: Vec::new() };
     let record = parser.record(text);

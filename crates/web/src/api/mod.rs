@@ -9,6 +9,7 @@ use utoipa::OpenApi;
 
 mod cmif;
 mod collections;
+mod people;
 mod records;
 mod search;
 
@@ -31,7 +32,10 @@ use crate::error::Problem;
         cite::export,
         cmif::cmif,
         collections::list,
-        collections::collection
+        collections::collection,
+        people::list,
+        people::person,
+        people::record_people
     ),
     components(schemas(
         Problem,
@@ -41,16 +45,24 @@ use crate::error::Problem;
         search::SearchHit,
         search::SnippetJson,
         search::FacetValueJson,
+        search::ExpandedJson,
         collections::CollectionList,
         collections::CollectionLine,
         collections::CollectionDetail,
-        collections::TocEntry
+        collections::TocEntry,
+        people::PersonList,
+        people::PersonLine,
+        people::PersonDetail,
+        people::NameJson,
+        people::RecordPeople,
+        crate::people::Resolution
     )),
     tags(
         (name = "records", description = "Records in Chancery JSON"),
         (name = "search", description = "The query language of the site and the command line"),
         (name = "citations", description = "Citations in every style, and search results for reference managers"),
-        (name = "collections", description = "Volumes and their parts, with their contents in the volume's order")
+        (name = "collections", description = "Volumes and their parts, with their contents in the volume's order"),
+        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names")
     )
 )]
 struct ApiDoc;
@@ -69,6 +81,8 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/cmif", get(cmif::cmif))
         .route("/collections", get(collections::list))
         .route("/collections/{*id}", get(collections::collection_or_download))
+        .route("/people", get(people::list))
+        .route("/people/{id}", get(people::person))
         .route("/openapi.json", get(openapi))
 }
 

@@ -19,6 +19,9 @@ pub(super) async fn record_or_citation(
     if let Some(id) = rest.strip_suffix("/citation") {
         return cite::citation(&archive, id, params).await;
     }
+    if let Some(id) = rest.strip_suffix("/people") {
+        return super::people::record_people(&archive, id).await;
+    }
     record(State(archive), ApiPath(rest)).await
 }
 

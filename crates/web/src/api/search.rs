@@ -36,6 +36,17 @@ pub(super) struct SearchResponse {
     hits: Vec<SearchHit>,
     /// Counts by facet: decade, year, language, type, archive, collection, author, recipient.
     facets: std::collections::BTreeMap<String, Vec<FacetValueJson>>,
+    /// Where the query's words name one person of the archive: that person's id, and the other
+    /// forms of the name that were searched too (put the words in quotes to search only them).
+    person: Option<ExpandedJson>,
+}
+
+/// The person a query named, and the forms of the name searched besides the words as typed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct ExpandedJson {
+    id: String,
+    name: String,
+    names: Vec<String>,
 }
 
 /// One hit.
@@ -116,8 +127,17 @@ pub(super) async fn search(
             (facet.name.key().to_string(), values)
         })
         .collect();
-    let body =
-        serde_json::to_string(&SearchResponse { total: ran.results.total, offset, hits, facets })
-            .map_err(|e| Problem::internal(&e))?;
+    let body = serde_json::to_string(&SearchResponse {
+        total: ran.results.total,
+        offset,
+        hits,
+        facets,
+        person: ran.expansion.map(|e| ExpandedJson {
+            id: e.person.to_string(),
+            name: e.display,
+            names: e.names,
+        }),
+    })
+    .map_err(|e| Problem::internal(&e))?;
     Ok(json_response(body))
 }

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chancery_model::id::RecordId;
+use chancery_model::person::PersonId;
 use chancery_model::record::{Record, RecordKind, SpanKind};
 use chancery_store::Placed;
 use time::OffsetDateTime;
@@ -16,6 +17,7 @@ use crate::html::chrome::{
 };
 use crate::html::collections::collection_path;
 use crate::html::markup::{bcp47, json_for_script, text_body, text_notes, web_address};
+use crate::html::people::person_path;
 use crate::{Shared, cite, search};
 
 struct Link {
@@ -312,17 +314,38 @@ async fn render_document(
     }
 
     let keys = &record.entities[..record.entities.len().min(60)];
+    let persons = archive.store.persons_of_entries(keys).await?;
     let mentions = archive
         .store
         .authorities(keys)
         .await?
         .into_iter()
         .map(|authority| Mention {
-            href: search_href(&format!("\"{}\"", authority.name.replace('"', " "))),
+            href: match persons.get(&authority.key) {
+                Some(person) => person_path(person),
+                None => search_href(&format!("\"{}\"", authority.name.replace('"', " "))),
+            },
             name: authority.name,
             description: authority.description,
         })
         .collect();
+    // Correspondents and participants who are persons of the archive link to their pages.
+    for resolution in crate::people::resolve_record(archive, record).await? {
+        let label = match resolution.role {
+            "author" => "From",
+            "recipient" => "To",
+            _ => "Participant",
+        };
+        let Some(person) = resolution.person.as_deref().and_then(|p| PersonId::parse(p).ok())
+        else {
+            continue;
+        };
+        if let Some(field) =
+            people.iter_mut().find(|f| f.label == label && f.value == resolution.name)
+        {
+            field.href = Some(person_path(&person));
+        }
+    }
 
     let place = archive.store.edition_place(&record.id).await?.map(|place| {
         let neighbour = |p: Placed| Neighbour {

@@ -7,5 +7,6 @@ pub(crate) mod collections;
 pub(crate) mod document;
 pub(crate) mod home;
 pub(crate) mod markup;
+pub(crate) mod people;
 pub(crate) mod search;
 pub(crate) mod site;

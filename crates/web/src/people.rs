@@ -1,0 +1,185 @@
+//! Who a record's names are: its authors, recipients and participants resolved to persons of the
+//! archive, each with the rule that matched and how far to trust it, so that a wrong match can
+//! be seen and fixed; and the persons behind the persons-list entries it refers to.
+
+use chancery_model::person::{PersonId, name_keys, name_words, reading_order};
+use chancery_model::record::Record;
+use chancery_search::query::{Atom, Clause, Query, Scope};
+use serde::Serialize;
+
+use crate::Shared;
+
+/// How a name was resolved.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub(crate) struct Resolution {
+    /// The name as the record gives it.
+    pub(crate) name: String,
+    /// `author`, `recipient` or `participant`.
+    pub(crate) role: &'static str,
+    /// The person it is, where one person answers.
+    pub(crate) person: Option<String>,
+    /// The rule that matched, or why none did.
+    pub(crate) rule: String,
+    /// `high` (forename and surname), `medium` (a surname only one person bears), `none`.
+    pub(crate) confidence: &'static str,
+}
+
+/// Resolves one name: by forename and surname ("Josip Broz Tito" is the one person whose
+/// names give `josip tito`), else by a surname alone where the name gives no forename and only
+/// one person bears it ("Tito"). Several persons for a key resolve to none.
+pub(crate) async fn resolve(
+    archive: &Shared,
+    name: &str,
+    role: &'static str,
+) -> Result<Resolution, chancery_store::Error> {
+    let keys = name_keys(name);
+    let (ids, key) = archive.store.persons_named(name).await?;
+    let full = keys.len() > 1 && key.as_deref() == keys.first().map(String::as_str);
+    let surname_only = keys.len() == 1;
+    let (person, rule, confidence) = match (ids.as_slice(), key) {
+        ([], _) if chancery_cite::cmif::is_organization(name) => (
+            None,
+            "a body, not a person (organizations are not yet an authority)".to_string(),
+            "none",
+        ),
+        ([], _) => (None, "no person of the archive has this name".to_string(), "none"),
+        ([id], Some(key)) if full => {
+            (Some(id.clone()), format!("forename and surname: `{key}`"), "high")
+        }
+        ([id], Some(key)) if surname_only => (
+            Some(id.clone()),
+            format!("surname alone, which one person of the archive bears: `{key}`"),
+            "medium",
+        ),
+        ([_], Some(key)) => {
+            (None, format!("only the surname `{key}` matches, and the forename does not"), "none")
+        }
+        (many, key) => (
+            None,
+            format!(
+                "{} persons share `{}`: left for a curator",
+                many.len(),
+                key.unwrap_or_default()
+            ),
+            "none",
+        ),
+    };
+    Ok(Resolution {
+        name: name.to_string(),
+        role,
+        person: person.map(|p: PersonId| p.to_string()),
+        rule,
+        confidence,
+    })
+}
+
+/// Resolves every author, recipient and participant of a record (at most 60 names).
+pub(crate) async fn resolve_record(
+    archive: &Shared,
+    record: &Record,
+) -> Result<Vec<Resolution>, chancery_store::Error> {
+    let names = record
+        .authors
+        .iter()
+        .map(|n| (n, "author"))
+        .chain(record.recipients.iter().map(|n| (n, "recipient")))
+        .chain(record.participants.iter().map(|n| (n, "participant")))
+        .take(60);
+    let mut out = Vec::new();
+    for (name, role) in names {
+        out.push(resolve(archive, name, role).await?);
+    }
+    Ok(out)
+}
+
+/// The most name forms a query is widened by.
+const MAX_EXPANDED_NAMES: usize = 12;
+
+/// A query widened to every name of the person it names.
+#[derive(Debug, Clone)]
+pub(crate) struct Expansion {
+    pub(crate) person: PersonId,
+    /// The person's name in reading order.
+    pub(crate) display: String,
+    /// The name forms searched besides the words as typed.
+    pub(crate) names: Vec<String>,
+}
+
+/// Widens a query that names one person of the archive to every form of that person's name:
+/// the unquoted words searched everywhere (two or more, no field, no OR) that together are
+/// words of one person's names and of no other's are replaced by one clause that matches the
+/// words as typed or any form of the name ("Josip Broz" also finds "Tito", through the
+/// authority, which no spelling rule could). The surname alone is one of the forms only where
+/// no other person bears it. A quoted phrase is searched as written.
+pub(crate) async fn expand(
+    archive: &Shared,
+    query: &mut Query,
+) -> Result<Option<Expansion>, chancery_store::Error> {
+    let plain: Vec<usize> = query
+        .clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            !c.negated
+                && matches!(
+                    c.alternatives.as_slice(),
+                    [Atom::Text { scope: Scope::Any, phrase: false, .. }]
+                )
+        })
+        .map(|(n, _)| n)
+        .collect();
+    let typed: Vec<String> = plain
+        .iter()
+        .filter_map(|&n| match &query.clauses[n].alternatives[0] {
+            Atom::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let words: Vec<String> = name_words(&typed.join(" "));
+    if words.len() < 2 || words.len() != typed.len() {
+        return Ok(None);
+    }
+    let found = archive.store.persons_with_words(&words).await?;
+    let [id] = found.as_slice() else {
+        return Ok(None);
+    };
+    let Some(person) = archive.store.person(id).await? else { return Ok(None) };
+    let mut names: Vec<String> = Vec::new();
+    let typed_phrase = typed.join(" ");
+    for name in person.names() {
+        let form = reading_order(name);
+        let folded = name_words(&form).join(" ");
+        if form.is_empty()
+            || folded == name_words(&typed_phrase).join(" ")
+            || names.iter().any(|n| name_words(n).join(" ") == folded)
+        {
+            continue;
+        }
+        names.push(form);
+    }
+    // The surname alone, where it is this person's only.
+    if let Some(surname) = name_keys(&person.name).last().cloned() {
+        let (bearers, _) = archive.store.persons_named(&surname).await?;
+        if bearers.len() == 1 && !names.iter().any(|n| name_words(n).join(" ") == surname) {
+            names.push(surname_as_written(&person.name));
+        }
+    }
+    names.truncate(MAX_EXPANDED_NAMES);
+    let mut alternatives = vec![Atom::Text { scope: Scope::Any, text: typed_phrase, phrase: true }];
+    alternatives.extend(names.iter().map(|n| Atom::Text {
+        scope: Scope::Any,
+        text: n.clone(),
+        phrase: true,
+    }));
+    let first = plain[0];
+    for &n in plain.iter().rev() {
+        query.clauses.remove(n);
+    }
+    query.clauses.insert(first.min(query.clauses.len()), Clause { negated: false, alternatives });
+    Ok(Some(Expansion { person: person.id.clone(), display: person.display_name(), names }))
+}
+
+/// The surname of an inverted name as the source writes it ("Tito, Josip Broz" → "Tito").
+fn surname_as_written(name: &str) -> String {
+    name.split(',').next().unwrap_or(name).trim().to_string()
+}
