@@ -100,9 +100,12 @@ pub fn is_organization(name: &str) -> bool {
     lower.split(|c: char| !c.is_alphanumeric()).any(|word| BODY_WORDS.contains(&word))
 }
 
-fn name(text: &str) -> String {
+fn name(text: &str, authority: Option<&str>) -> String {
     let element = if is_organization(text) { "orgName" } else { "persName" };
-    format!("<{element}>{}</{element}>", escape(text))
+    match authority {
+        Some(uri) => format!("<{element} ref=\"{}\">{}</{element}>", escape(uri), escape(text)),
+        None => format!("<{element}>{}</{element}>", escape(text)),
+    }
 }
 
 fn iso(date: &EdtfDate) -> String {
@@ -182,6 +185,16 @@ impl Cmif {
     /// One `correspDesc`, or `None` if the record is not a letter CMIF can describe
     /// (see [`is_letter`]).
     pub fn letter(&self, record: &Record) -> Option<String> {
+        self.letter_with_authorities(record, &|_| None)
+    }
+
+    /// One `correspDesc` whose correspondents carry the URI of their authority entry where
+    /// `authority` gives one for the name (`<persName ref="…/people/tito-josip-broz">`).
+    pub fn letter_with_authorities(
+        &self,
+        record: &Record,
+        authority: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<String> {
         if !is_letter(record) {
             return None;
         }
@@ -194,7 +207,7 @@ impl Cmif {
         );
         out.push_str("        <correspAction type=\"sent\">\n");
         for author in &record.authors {
-            let _ = writeln!(out, "          {}", name(author));
+            let _ = writeln!(out, "          {}", name(author, authority(author).as_deref()));
         }
         if let Some(place) = &record.place {
             let _ = writeln!(out, "          <placeName>{}</placeName>", escape(place));
@@ -204,7 +217,7 @@ impl Cmif {
         }
         out.push_str("        </correspAction>\n        <correspAction type=\"received\">\n");
         for recipient in &record.recipients {
-            let _ = writeln!(out, "          {}", name(recipient));
+            let _ = writeln!(out, "          {}", name(recipient, authority(recipient).as_deref()));
         }
         out.push_str("        </correspAction>\n      </correspDesc>\n");
         Some(out)

@@ -45,6 +45,18 @@ impl Store {
         row.as_ref().map(person).transpose()
     }
 
+    /// Persons in id order after `after`, at most `limit` (for exports).
+    pub async fn persons_after(&self, after: Option<&PersonId>, limit: u32) -> Result<Vec<Person>> {
+        let rows = sqlx::query(
+            "SELECT id, hsg_id, name, body FROM persons WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.map_or("", PersonId::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(person).collect()
+    }
+
     /// How many persons the archive knows.
     pub async fn person_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT count(*) FROM persons").fetch_one(&self.pool).await?)

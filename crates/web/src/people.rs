@@ -92,6 +92,47 @@ pub(crate) async fn resolve_record(
     Ok(out)
 }
 
+/// A person as schema.org JSON-LD (`Person`: names, dates, identifiers, the page).
+pub(crate) fn json_ld(person: &chancery_model::person::Person, base: &str) -> serde_json::Value {
+    let url = format!("{base}/people/{}", person.id);
+    let mut names: Vec<&str> = person.names().collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut item = serde_json::json!({
+        "@type": "Person",
+        "@id": url,
+        "url": url,
+        "name": person.display_name(),
+        "alternateName": names,
+        "identifier": person.id.as_str(),
+    });
+    if let Some(birth) = &person.birth {
+        item["birthDate"] = serde_json::json!(birth);
+    }
+    if let Some(death) = &person.death {
+        item["deathDate"] = serde_json::json!(death);
+    }
+    if let Some(hsg) = &person.hsg_id {
+        item["sameAs"] = serde_json::json!(
+            person
+                .variants
+                .iter()
+                .flat_map(|v| &v.sources)
+                .filter(|s| s.contains("/departmenthistory/people/"))
+                .collect::<std::collections::BTreeSet<_>>()
+        );
+        item["additionalProperty"] = serde_json::json!({
+            "@type": "PropertyValue", "propertyID": "hsg-people", "value": hsg
+        });
+    }
+    if !person.remarks.is_empty() {
+        item["description"] = serde_json::json!(
+            person.remarks.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ")
+        );
+    }
+    item
+}
+
 /// The most name forms a query is widened by.
 const MAX_EXPANDED_NAMES: usize = 12;
 

@@ -1415,6 +1415,25 @@ async fn people_across_volumes() {
         "{dulles}"
     );
 
+    // CMIF names the correspondents' authority; the persons export is schema.org JSON-LD.
+    let cmif = page("/api/v1/cmif").await;
+    assert!(
+        cmif.contains("<persName ref=\"http://archive.test/people/khrushchev-nikita-sergeyevich\">Nikita Khrushchev</persName>"),
+        "{cmif}"
+    );
+    let export = get(&site.app, "/api/v1/people.jsonld").await;
+    assert_eq!(export.content_type(), "application/ld+json");
+    let graph: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+    assert_eq!(graph["@graph"].as_array().unwrap().len(), 7);
+    let foster = graph["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["identifier"] == "dulles-john-foster")
+        .unwrap();
+    assert_eq!(foster["@type"], "Person");
+    assert_eq!(foster["birthDate"], "1888");
+
     // Found by any name, in either order.
     let found: serde_json::Value =
         serde_json::from_str(&page("/api/v1/people?q=Broz%20Tito").await).unwrap();

@@ -34,7 +34,18 @@ pub(super) async fn cmif(State(archive): State<Shared>) -> Result<Response, Prob
         let Some(last) = page.last() else { break };
         after = Some(last.record.id.clone());
         for stored in &page {
-            if let Some(letter) = writer.letter(&stored.record) {
+            if !chancery_cite::cmif::is_letter(&stored.record) {
+                continue;
+            }
+            // Correspondents who are persons of the archive carry their page as authority URI.
+            let mut uris = std::collections::HashMap::new();
+            for resolution in crate::people::resolve_record(&archive, &stored.record).await? {
+                if let Some(person) = resolution.person {
+                    uris.insert(resolution.name, format!("{base}/people/{person}"));
+                }
+            }
+            let authority = |name: &str| uris.get(name).cloned();
+            if let Some(letter) = writer.letter_with_authorities(&stored.record, &authority) {
                 out.push_str(&letter);
             }
         }

@@ -35,6 +35,7 @@ use crate::error::Problem;
         collections::collection,
         people::list,
         people::person,
+        people::export,
         people::record_people
     ),
     components(schemas(
@@ -82,6 +83,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/collections", get(collections::list))
         .route("/collections/{*id}", get(collections::collection_or_download))
         .route("/people", get(people::list))
+        .route("/people.jsonld", get(people::export))
         .route("/people/{id}", get(people::person))
         .route("/openapi.json", get(openapi))
 }

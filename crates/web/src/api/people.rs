@@ -2,7 +2,7 @@
 //! documents that name it, and a record's names resolved to persons with the rule that matched.
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chancery_model::id::RecordId;
 use chancery_model::person::PersonId;
 use chancery_store::MAX_PERSONS_FOUND;
@@ -156,6 +156,32 @@ pub(super) async fn person(
         name: person.name,
     };
     Ok(json_response(serde_json::to_string(&detail).unwrap_or_default()))
+}
+
+/// Every person as schema.org JSON-LD (`Person` nodes in one `@graph`), for linked-data
+/// harvesters and for anyone who wants the authority whole.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people.jsonld",
+    responses((status = 200, description = "Every person, schema.org JSON-LD", content_type = "application/ld+json")),
+    tag = "people"
+)]
+pub(super) async fn export(State(archive): State<Shared>) -> Result<Response, Problem> {
+    let base = &archive.config.base_url;
+    let mut graph = Vec::new();
+    let mut after: Option<PersonId> = None;
+    loop {
+        let page = archive.store.persons_after(after.as_ref(), 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        graph.extend(page.iter().map(|p| crate::people::json_ld(p, base)));
+    }
+    let body = serde_json::json!({"@context": "https://schema.org", "@graph": graph});
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/ld+json")],
+        serde_json::to_string(&body).unwrap_or_default(),
+    )
+        .into_response())
 }
 
 /// A record's names resolved to persons (`/api/v1/records/{id}/people`).

@@ -228,21 +228,8 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
     };
     let base = &archive.config.base_url;
     let url = format!("{base}{}", person_path(&person.id));
-    let mut json_ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "Person",
-        "@id": url,
-        "url": url,
-        "name": display,
-        "alternateName": person.names().collect::<BTreeSet<_>>(),
-        "identifier": person.id.as_str(),
-    });
-    if let Some(birth) = &person.birth {
-        json_ld["birthDate"] = serde_json::json!(birth);
-    }
-    if let Some(death) = &person.death {
-        json_ld["deathDate"] = serde_json::json!(death);
-    }
+    let mut json_ld = crate::people::json_ld(person, base);
+    json_ld["@context"] = serde_json::json!("https://schema.org");
     let mut chrome = Chrome::plain(&display);
     chrome.canonical = Some(url);
     chrome.description = Some(format!("{display}: named in {} documents.", documents.len()));
