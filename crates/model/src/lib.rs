@@ -22,3 +22,4 @@ pub mod language;
 pub mod loss;
 pub mod person;
 pub mod record;
+pub mod romanize;

@@ -268,6 +268,12 @@ pub fn reading_order(name: &str) -> String {
     }
 }
 
+/// The keys one word of a name is matched by, in any script or romanization: its skeleton
+/// variants (`Хрущёв`, `Hruščov`, `Chruschtschow` and `Khrushchev` all give `hruscov`).
+pub fn word_keys(word: &str) -> Vec<String> {
+    crate::romanize::skeleton(&crate::romanize::fold(&crate::romanize::exact(word)))
+}
+
 /// The words of a name a query may give, folded, without titles and bracketed parts: "Tito,
 /// Marshal Josip Broz" gives `["tito", "josip", "broz"]`. One-letter initials are left out.
 pub fn name_words(name: &str) -> Vec<String> {
@@ -310,6 +316,9 @@ mod tests {
         assert_eq!(reading_order("Dulles, Allen W."), "Allen W. Dulles");
         assert_eq!(reading_order("Tito, Marshal (Josip Broz)"), "Tito");
         assert_eq!(reading_order("President Tito"), "Tito");
+        for spelling in ["Хрущёв", "Hruščov", "Chruschtschow", "Khrushchev"] {
+            assert!(word_keys(spelling).contains(&"hruscov".to_string()), "{spelling}");
+        }
         assert_eq!(name_keys("George S. Springsteen, Jr."), ["george springsteen", "springsteen"]);
         assert_eq!(
             name_keys("Springsteen, George Stoney, Jr."),

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use chancery_model::person::{NameVariant, Person, PersonId, Remark, name_keys, name_words};
+use chancery_model::person::{
+    NameVariant, Person, PersonId, Remark, name_keys, name_words, word_keys,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
@@ -105,37 +107,46 @@ impl Store {
         Ok((Vec::new(), None))
     }
 
-    /// The persons whose names together hold every one of these words (folded, as
-    /// `model::person::name_words` gives them); at most 10.
+    /// The persons whose names together hold every one of these words, in any script or
+    /// romanization (each word matched through `model::person::word_keys`); at most 10.
     pub async fn persons_with_words(&self, words: &[String]) -> Result<Vec<PersonId>> {
         if words.is_empty() || words.len() > 16 {
             return Ok(Vec::new());
         }
-        let keys: Vec<String> = words.iter().map(|w| format!("w:{w}")).collect();
+        let keys: Vec<(String, usize)> = words
+            .iter()
+            .enumerate()
+            .flat_map(|(n, w)| word_keys(w).into_iter().map(move |k| (format!("w:{k}"), n)))
+            .collect();
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT person_id FROM person_keys WHERE key IN (SELECT value FROM json_each($1))
-             GROUP BY person_id HAVING count(DISTINCT key) = $2 ORDER BY person_id LIMIT 10",
+            "SELECT k.person_id FROM person_keys k
+             JOIN (SELECT value ->> 0 AS key, value ->> 1 AS word FROM json_each($1)) q ON q.key = k.key
+             GROUP BY k.person_id HAVING count(DISTINCT q.word) = $2 ORDER BY k.person_id LIMIT 10",
         )
         .bind(serde_json::to_string(&keys).expect("strings serialize"))
-        .bind(i64::try_from(keys.len()).unwrap_or(i64::MAX))
+        .bind(i64::try_from(words.len()).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         ids.iter().map(|i| person_id(i)).collect()
     }
 
-    /// Persons whose names match a query: any of the query's keys, or a name starting with it.
+    /// Persons whose names match a query: any of the query's keys, every one of its words in
+    /// any script or romanization, or a name starting with it.
     pub async fn find_persons(&self, query: &str, limit: u32) -> Result<Vec<PersonLine>> {
         let keys = name_keys(query);
+        let by_words = self.persons_with_words(&name_words(query)).await?;
         let prefix = format!("{}%", query.trim().replace(['%', '_'], ""));
         let rows = sqlx::query(
             "SELECT DISTINCT p.id, p.name FROM persons p
              WHERE p.id IN (SELECT person_id FROM person_keys WHERE key IN (SELECT value FROM json_each($1)))
+                OR p.id IN (SELECT value FROM json_each($4))
                 OR p.name LIKE $2
              ORDER BY p.name LIMIT $3",
         )
         .bind(serde_json::to_string(&keys).expect("strings serialize"))
         .bind(prefix)
         .bind(i64::from(limit.min(MAX_PERSONS_FOUND)))
+        .bind(serde_json::to_string(&by_words.iter().map(PersonId::as_str).collect::<Vec<_>>()).expect("strings serialize"))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -256,7 +267,13 @@ pub(crate) async fn write_persons(
         // Name keys, and each word of every name as `w:<word>` (what a query's words are
         // matched against; a name key holds no `:`).
         let mut keys: Vec<String> = person.names().flat_map(name_keys).collect();
-        keys.extend(person.names().flat_map(name_words).map(|w| format!("w:{w}")));
+        keys.extend(
+            person
+                .names()
+                .flat_map(name_words)
+                .flat_map(|w| word_keys(&w))
+                .map(|k| format!("w:{k}")),
+        );
         keys.sort();
         keys.dedup();
         sqlx::query(

@@ -1434,6 +1434,23 @@ async fn people_across_volumes() {
     assert_eq!(foster["@type"], "Person");
     assert_eq!(foster["birthDate"], "1888");
 
+    // Names in any script and romanization meet in one person.
+    for spelling in ["%D0%A5%D1%80%D1%83%D1%89%D1%91%D0%B2", "Chruschtschow", "Hru%C5%A1%C4%8Dov"] {
+        let found: serde_json::Value = serde_json::from_str(
+            &get(&site.app, &format!("/api/v1/people?q={spelling}")).await.body,
+        )
+        .unwrap();
+        assert_eq!(
+            found["people"][0]["id"], "khrushchev-nikita-sergeyevich",
+            "{spelling}: {found}"
+        );
+    }
+    let cyrillic: serde_json::Value = serde_json::from_str(
+        &get(&site.app, "/api/v1/search?q=%D0%9D%D0%B8%D0%BA%D0%B8%D1%82%D0%B0%20%D0%A5%D1%80%D1%83%D1%89%D1%91%D0%B2").await.body,
+    )
+    .unwrap();
+    assert_eq!(cyrillic["person"]["id"], "khrushchev-nikita-sergeyevich", "{cyrillic}");
+
     // Found by any name, in either order.
     let found: serde_json::Value =
         serde_json::from_str(&page("/api/v1/people?q=Broz%20Tito").await).unwrap();
