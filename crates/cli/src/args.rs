@@ -26,6 +26,44 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// A curator's decision about persons, recorded with its reason and kept through reimports.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuthorityDecision {
+    /// Merge a person into another (the first id then redirects to the second), or give a
+    /// volume's persons-list entry to a person: `merge 'frus1955-57v26#p_XY1' tito-josip-broz`.
+    Merge {
+        /// The person (`dulles-john-f`) or the persons-list entry (`<volume>#<id>`) that joins.
+        #[arg(value_name = "FROM")]
+        from: String,
+        /// The person it joins.
+        #[arg(value_name = "INTO")]
+        into: String,
+        /// Why (recorded with the decision).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Split persons-list entries off a person into a new person: they were two people.
+    Split {
+        /// The person whose entries are split off.
+        #[arg(value_name = "PERSON")]
+        person: String,
+        /// An entry to move (`<volume>#<id>`); give one or more.
+        #[arg(long = "entry", value_name = "KEY", required = true)]
+        entries: Vec<String>,
+        /// The new person's id (lowercase words joined by hyphens: `smith-john-1920`).
+        #[arg(long = "into", value_name = "ID")]
+        new: String,
+        /// The new person's name, inverted as persons lists write it ("Smith, John").
+        #[arg(long)]
+        name: String,
+        /// Why (recorded with the decision).
+        #[arg(long)]
+        reason: String,
+    },
+    /// List every decision, in the order taken.
+    Decisions,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Import record files or folders (recursively) in one all-or-nothing batch.
@@ -129,11 +167,15 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show an authority entry (a person or term of an edition) and the records that refer to it.
+    /// Show an authority entry (a person or term of an edition) and the records that refer to
+    /// it; or record a curator's decision about persons (merge, split), or list the decisions.
+    #[command(args_conflicts_with_subcommands = true)]
     Authority {
         /// Its key, as `<volume>#<id>`: frus1955-57v26#p_TMJB1.
         #[arg(value_name = "KEY")]
-        key: String,
+        key: Option<String>,
+        #[command(subcommand)]
+        decision: Option<AuthorityDecision>,
     },
     /// List collections: the top-level ones (volumes), or the parts of one.
     Collections {

@@ -16,6 +16,11 @@ use crate::{EXIT_REJECTED, EXIT_USAGE, Failure};
 /// writing the search index before leaving its own changes to the next command.
 pub(crate) const INDEX_LOCK_WAIT: Duration = Duration::from_secs(120);
 
+/// A usage error (exit code 2).
+pub(crate) fn usage(message: &str) -> anyhow::Error {
+    Failure { code: EXIT_USAGE, message: message.to_string() }.into()
+}
+
 /// An error whose message is complete, with exit code 1.
 pub(crate) fn rejected(message: String) -> anyhow::Error {
     Failure { code: EXIT_REJECTED, message }.into()

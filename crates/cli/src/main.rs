@@ -101,7 +101,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             search::search(data, &query, limit, offset, sort, json).await
         }
         Command::Reindex => search::reindex(data).await,
-        Command::Authority { key } => entities::authority(data, &key).await,
+        Command::Authority { decision: Some(decision), .. } => {
+            entities::decide(data, decision).await
+        }
+        Command::Authority { key: Some(key), decision: None } => {
+            entities::authority(data, &key).await
+        }
+        Command::Authority { key: None, decision: None } => Err(crate::data::usage(
+            "give an entry key (frus1955-57v26#p_TMJB1), or merge, split or decisions",
+        )),
         Command::Collections { id } => entities::collections(data, id.as_deref()).await,
         Command::Check => search::check(data).await,
         Command::Serve {

@@ -12,13 +12,14 @@ use crate::{Error, Result, Store};
 const COLLECTION_COLUMNS: &str = "id, parent_id, kind, title, editors, published, position";
 
 impl Store {
-    /// An authority entry by key (`frus1955-57v26#p_TMJB1`).
+    /// An authority entry by key (`frus1955-57v26#p_TMJB1`, in any case).
     pub async fn authority(&self, key: &str) -> Result<Option<Authority>> {
-        let row =
-            sqlx::query("SELECT key, kind, name, description FROM authorities WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT key, kind, name, description FROM authorities WHERE lower(key) = lower($1)",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(authority).transpose()
     }
 

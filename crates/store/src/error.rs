@@ -79,6 +79,9 @@ pub enum Error {
     /// A record or revision that was asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// A curator's request the store refuses, with what to fix.
+    #[error("{0}")]
+    Rejected(String),
     /// A stored row cannot be read back; the message names the record.
     #[error("record `{id}` is stored in a form this Chancery cannot read: {message}")]
     Corrupt {

@@ -169,7 +169,10 @@ impl ImportBatch {
         &mut self,
         persons: &[chancery_model::person::Person],
     ) -> Result<Vec<chancery_model::person::PersonId>> {
-        crate::persons::write_persons(&mut self.tx, persons, &self.now).await
+        let ids = crate::persons::write_persons(&mut self.tx, persons, &self.now).await?;
+        // A curator's decisions outlive the import.
+        crate::curation::apply_decisions(&mut self.tx).await?;
+        Ok(ids)
     }
 
     /// The records refused so far; a batch with any cannot be committed.

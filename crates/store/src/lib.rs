@@ -14,6 +14,7 @@
 //! on open. A database written by a newer Chancery is refused rather than misread.
 
 mod changes;
+mod curation;
 mod editions;
 mod entities;
 mod error;
@@ -35,6 +36,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use crate::changes::{Change, ChangeKind};
+pub use crate::curation::{Decision, MAX_REASON_BYTES};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};

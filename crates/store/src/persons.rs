@@ -50,7 +50,8 @@ impl Store {
     /// Persons in id order after `after`, at most `limit` (for exports).
     pub async fn persons_after(&self, after: Option<&PersonId>, limit: u32) -> Result<Vec<Person>> {
         let rows = sqlx::query(
-            "SELECT id, hsg_id, name, body FROM persons WHERE id > $1 ORDER BY id LIMIT $2",
+            "SELECT id, hsg_id, name, body FROM persons WHERE id > $1 AND merged_into IS NULL
+             ORDER BY id LIMIT $2",
         )
         .bind(after.map_or("", PersonId::as_str))
         .bind(i64::from(limit))
@@ -59,9 +60,22 @@ impl Store {
         rows.iter().map(person).collect()
     }
 
+    /// A token that changes whenever persons change (an import of persons, a curator's
+    /// decision): what a server's caches compare, since persons are not in the change sequence.
+    pub async fn persons_version(&self) -> Result<String> {
+        Ok(sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM persons) || '/' || (SELECT coalesce(max(updated_at), '') FROM persons)
+                 || '/' || (SELECT coalesce(max(seq), 0) FROM person_decisions)",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// How many persons the archive knows.
     pub async fn person_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM persons").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM persons WHERE merged_into IS NULL")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// The persons that persons-list entries (`frus1955-57v26#p_TMJB1`, any case) belong to, by
@@ -138,9 +152,10 @@ impl Store {
         let prefix = format!("{}%", query.trim().replace(['%', '_'], ""));
         let rows = sqlx::query(
             "SELECT DISTINCT p.id, p.name FROM persons p
-             WHERE p.id IN (SELECT person_id FROM person_keys WHERE key IN (SELECT value FROM json_each($1)))
+             WHERE (p.id IN (SELECT person_id FROM person_keys WHERE key IN (SELECT value FROM json_each($1)))
                 OR p.id IN (SELECT value FROM json_each($4))
-                OR p.name LIKE $2
+                OR p.name LIKE $2)
+               AND p.merged_into IS NULL
              ORDER BY p.name LIMIT $3",
         )
         .bind(serde_json::to_string(&keys).expect("strings serialize"))

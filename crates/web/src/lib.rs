@@ -95,6 +95,8 @@ pub struct Archive {
     pub(crate) config: Config,
     /// The store change the caches reflect.
     seen: AtomicI64,
+    /// The persons the caches reflect (`Store::persons_version`).
+    persons_seen: std::sync::Mutex<String>,
     /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
     /// the store changes.
     pages: RwLock<PageCache>,
@@ -119,7 +121,9 @@ impl Archive {
         // Start from what the index has applied: if it is behind the store (another process
         // held its lock at startup), the first refresh catches it up.
         let seen = index.applied_seq()?.min(store.last_change().await?);
+        let persons_seen = std::sync::Mutex::new(store.persons_version().await?);
         Ok(Arc::new(Archive {
+            persons_seen,
             store,
             index,
             config,
@@ -171,8 +175,20 @@ impl Archive {
     /// Brings the index and caches up to date with the store; returns whether anything changed.
     pub async fn refresh(&self) -> Result<bool, Error> {
         let last = self.store.last_change().await?;
+        let persons = self.store.persons_version().await?;
+        let persons_changed = match self.persons_seen.lock() {
+            Ok(mut seen) if *seen != persons => {
+                *seen = persons;
+                true
+            }
+            _ => false,
+        };
         if last == self.seen.load(Ordering::Acquire) {
-            return Ok(false);
+            // Persons changed (an import of persons, a curator's decision): pages name them.
+            if persons_changed && let Ok(mut cache) = self.pages.write() {
+                *cache = PageCache { generation: last, ..PageCache::default() };
+            }
+            return Ok(persons_changed);
         }
         // A read-only index cannot be caught up here; it shows what its writer has committed.
         let catch_up = if self.index.is_read_only() || self.store.is_read_only() {

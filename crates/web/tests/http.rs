@@ -1488,3 +1488,99 @@ async fn people_across_volumes() {
     assert_eq!(ids[0], "dulles-john-foster");
     assert_eq!(ids[5..], ["smith-john", "smith-john-9007"]);
 }
+
+/// A curator's decisions about persons (issue 12): a merge redirects the merged id, a split moves
+/// entries to a new person, both are recorded, and an import of the people data undoes neither.
+#[tokio::test]
+async fn curators_merge_and_split_persons_and_imports_keep_it() {
+    let root = root();
+    let persons = root.join("crates/ingest/test_data/persons");
+    let site = site_with(
+        &[
+            root.join("crates/ingest/test_data/tei/frus_trust.xml"),
+            persons.join("frus_second.xml"),
+            persons.join("people.xml"),
+        ],
+        100,
+    )
+    .await;
+    let store = site.archive.store();
+    let id = |text: &str| chancery_model::person::PersonId::parse(text).unwrap();
+    let now = OffsetDateTime::now_utc();
+    // Refused with what to fix: no reason, an unknown person, an entry not the person's.
+    let refused = store.merge_persons(&id("smith-john-9007"), &id("smith-john"), " ", now).await;
+    assert!(matches!(refused, Err(chancery_store::Error::Rejected(_))));
+    let unknown = store.merge_persons(&id("nobody"), &id("smith-john"), "x", now).await;
+    assert!(unknown.unwrap_err().to_string().contains("no person `nobody`"));
+    let wrong = store
+        .split_person(
+            &id("smith-john"),
+            &["frus-second-v2#p_KNS2".into()],
+            &id("x-y"),
+            "Y, X",
+            "x",
+            now,
+        )
+        .await;
+    assert!(wrong.unwrap_err().to_string().contains("is not an entry of `smith-john`"));
+
+    store
+        .merge_persons(&id("smith-john-9007"), &id("smith-john"), "one John Smith", now)
+        .await
+        .unwrap();
+    store
+        .split_person(
+            &id("khrushchev-nikita-sergeyevich"),
+            &["frus-second-v2#p_KNS2".into()],
+            &id("khrushchev-second-volume"),
+            "Khrushchev, N. S. (second volume)",
+            "taken apart to test the split",
+            now,
+        )
+        .await
+        .unwrap();
+    let check = |when: &'static str| {
+        let app = site.app.clone();
+        let archive = site.archive.clone();
+        async move {
+            archive.refresh().await.unwrap();
+            let merged = get(&app, "/people/smith-john-9007").await;
+            assert_eq!(merged.status, StatusCode::MOVED_PERMANENTLY, "{when}");
+            assert_eq!(merged.headers["location"], "/people/smith-john", "{when}");
+            let api = get(&app, "/api/v1/people/smith-john-9007").await;
+            assert_eq!(api.headers["location"], "/api/v1/people/smith-john", "{when}");
+            let khrushchev = get(&app, "/people/khrushchev-nikita-sergeyevich").await.body;
+            assert!(khrushchev.contains("/collections/frus-trust-v9"), "{when}");
+            assert!(!khrushchev.contains("/collections/frus-second-v2"), "{when}: {khrushchev}");
+            let second = get(&app, "/people/khrushchev-second-volume").await;
+            assert_eq!(second.status, StatusCode::OK, "{when}");
+            assert!(second.body.contains("/collections/frus-second-v2"), "{when}");
+            assert!(second.body.contains("href=\"/records/frus-second-v2/d1\""), "{when}");
+            let found: serde_json::Value =
+                serde_json::from_str(&get(&app, "/api/v1/people?q=Smith").await.body).unwrap();
+            assert_eq!(
+                found["people"].as_array().unwrap().len(),
+                1,
+                "{when}: merged persons are not listed"
+            );
+        }
+    };
+    check("after the decisions").await;
+    let bytes = std::fs::read(persons.join("people.xml")).unwrap();
+    let parsed = chancery_ingest::parse(&Source {
+        path: "people.xml",
+        bytes: &bytes,
+        imported_at: OffsetDateTime::now_utc(),
+    });
+    let mut batch = store
+        .begin_import(OffsetDateTime::now_utc(), chancery_store::ImportPolicy::default())
+        .await
+        .unwrap();
+    batch.add_persons(&parsed.persons).await.unwrap();
+    batch.commit().await.unwrap();
+    check("after the people data is imported again").await;
+    let decisions = store.person_decisions().await.unwrap();
+    let kinds: Vec<(&str, &str)> =
+        decisions.iter().map(|d| (d.kind.as_str(), d.reason.as_str())).collect();
+    assert_eq!(kinds, [("merge", "one John Smith"), ("split", "taken apart to test the split")]);
+}

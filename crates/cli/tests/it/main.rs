@@ -787,3 +787,75 @@ fn serve_on_a_fresh_folder_serves_the_letter_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "a graceful shutdown exits 0, not {status:?}");
 }
+
+/// A curator's decisions about persons from the command line (issue 12): recorded with their
+/// reason, listed, kept through an import of the people data, refused with what to fix.
+#[test]
+fn authority_decisions_are_recorded_and_survive_imports() {
+    let dir = Dir::new();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/test_data");
+    let trust = format!("{data}/tei/frus_trust.xml");
+    let second = format!("{data}/persons/frus_second.xml");
+    let people = format!("{data}/persons/people.xml");
+    let (_, stderr) = dir.check(&["import", &trust, &second, &people], 0);
+    assert!(stderr.contains("imported 7 person(s)"), "{stderr}");
+    dir.check(&["authority", "merge", "smith-john-9007", "smith-john", "--reason", "one man"], 0);
+    dir.check(
+        &[
+            "authority",
+            "split",
+            "khrushchev-nikita-sergeyevich",
+            "--entry",
+            "frus-second-v2#p_KNS2",
+            "--into",
+            "khrushchev-second-volume",
+            "--name",
+            "Khrushchev, N. S.",
+            "--reason",
+            "a test",
+        ],
+        0,
+    );
+    // The entry keys of a volume's persons list can join a person too.
+    dir.check(
+        &[
+            "authority",
+            "merge",
+            "frus-trust-V9#p_KNS1",
+            "khrushchev-second-volume",
+            "--reason",
+            "x",
+        ],
+        0,
+    );
+    dir.check(&["import", &people], 0);
+    let (decisions, _) = dir.check(&["authority", "decisions"], 0);
+    let lines: Vec<&str> = decisions.lines().collect();
+    assert_eq!(lines.len(), 3, "{decisions}");
+    assert!(
+        lines[0].starts_with("1\tmerge\tsmith-john-9007 -> smith-john\t")
+            && lines[0].ends_with("\tone man")
+    );
+    assert!(lines[1].contains(
+        "split\tkhrushchev-nikita-sergeyevich -> khrushchev-second-volume [frus-second-v2#p_kns2]"
+    ));
+    assert!(
+        lines[2].contains("assign\tfrus-trust-v9#p_KNS1 -> khrushchev-second-volume"),
+        "{decisions}"
+    );
+    // The old command still shows an entry.
+    let (shown, _) = dir.check(&["authority", "frus-trust-V9#p_KNS1"], 0);
+    assert!(shown.starts_with("Khrushchev, Nikita S."), "{shown}");
+    // Refused, with what to fix.
+    let (_, stderr) =
+        dir.check(&["authority", "merge", "nobody", "smith-john", "--reason", "x"], 1);
+    assert!(stderr.contains("no person `nobody`"), "{stderr}");
+    let (_, stderr) =
+        dir.check(&["authority", "merge", "smith-john", "smith-john-9007", "--reason", "x"], 1);
+    assert!(stderr.contains("is `smith-john` already"), "{stderr}");
+    let (_, stderr) =
+        dir.check(&["authority", "merge", "Not An Id", "smith-john", "--reason", "x"], 2);
+    assert!(stderr.contains("is not a person id"), "{stderr}");
+    dir.check(&["authority", "merge", "smith-john-9007", "smith-john"], 2);
+    dir.check(&["authority"], 2);
+}

@@ -116,6 +116,7 @@ pub(super) async fn list(
     params(("id" = String, Path, description = "Person id, such as `tito-josip-broz`", pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120)),
     responses(
         (status = 200, description = "The person", body = PersonDetail),
+        (status = 301, description = "A curator merged the person into another: see `Location`"),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
     ),
     tag = "people"
@@ -126,6 +127,11 @@ pub(super) async fn person(
 ) -> Result<Response, Problem> {
     let missing = || Problem::not_found(format!("no person `{id}`; find one at /api/v1/people?q="));
     let Ok(person_id) = PersonId::parse(&id) else { return Err(missing()) };
+    if let Some(now) = archive.store.person_now(&person_id).await?
+        && now != person_id
+    {
+        return Ok(crate::html::chrome::redirect(&format!("/api/v1/people/{now}")));
+    }
     let Some(person) = archive.store.person(&person_id).await? else { return Err(missing()) };
     let documents = archive
         .store

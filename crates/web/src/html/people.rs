@@ -15,7 +15,9 @@ use serde::Deserialize;
 
 use crate::Shared;
 use crate::error::{PageError, PagePath, PageQuery};
-use crate::html::chrome::{Chrome, accepts_gzip, cached_html, html_response, keep, record_path};
+use crate::html::chrome::{
+    Chrome, accepts_gzip, cached_html, html_response, keep, record_path, redirect,
+};
 use crate::html::collections::collection_path;
 use crate::html::markup::{json_for_script, query_value};
 use crate::search::Histogram;
@@ -136,6 +138,12 @@ pub(crate) async fn show(
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }
     let generation = archive.generation();
+    // A person a curator merged into another is that other person now.
+    if let Some(now) = archive.store.person_now(&id).await?
+        && now != id
+    {
+        return Ok(redirect(&person_path(&now)));
+    }
     let Some(person) = archive.store.person(&id).await? else {
         return Err(PageError::not_found(format!(
             "There is no person `{id}`. Find people by any of their names at /people."
@@ -207,19 +215,27 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         Histogram::from_years(&counts, "Documents naming the person per year", |year| {
             format!("#y{year}")
         });
+    // The names and remarks of the persons a curator merged into this one are this one's too.
+    let merged = archive.store.merged_persons(&person.id).await?;
     let mut seen = BTreeSet::new();
     seen.insert(person.name.clone());
-    let names = person
-        .variants
-        .iter()
-        .filter(|v| seen.insert(v.name.clone()))
-        .map(|v| NameLine { name: v.name.clone(), sources: sources_text(&v.sources) })
-        .collect();
-    let remarks = person
-        .remarks
-        .iter()
-        .map(|r| NameLine { name: r.text.clone(), sources: sources_text(&r.sources) })
-        .collect();
+    let mut names = Vec::new();
+    let mut remarks = Vec::new();
+    for one in std::iter::once(person).chain(&merged) {
+        if one.id != person.id && seen.insert(one.name.clone()) {
+            names.push(NameLine { name: one.name.clone(), sources: String::new() });
+        }
+        for v in &one.variants {
+            if seen.insert(v.name.clone()) {
+                names.push(NameLine { name: v.name.clone(), sources: sources_text(&v.sources) });
+            }
+        }
+        remarks.extend(
+            one.remarks
+                .iter()
+                .map(|r| NameLine { name: r.text.clone(), sources: sources_text(&r.sources) }),
+        );
+    }
     let life = match (&person.birth, &person.death) {
         (None, None) => None,
         (birth, death) => {
