@@ -99,6 +99,7 @@ fn links<'a>(
         records: "/records/",
         source_note_apart: record.source_note.is_some(),
         targets,
+        people: &[],
     }
 }
 

@@ -1352,6 +1352,12 @@ async fn people_across_volumes() {
             .contains("<dt>To</dt><dd><a href=\"/people/dulles-allen-w\">Allen W. Dulles</a>"),
         "{memorandum}"
     );
+    // Names the TEI marks link to their persons, in the text itself.
+    let conversation = page("/records/frus-second-v2/d1").await;
+    assert!(
+        conversation.contains("<a class=\"persName\" data-ref=\"p_KNS2\" href=\"/people/khrushchev-nikita-sergeyevich\">Khrushchev</a>"),
+        "{conversation}"
+    );
     let resolved: serde_json::Value =
         serde_json::from_str(&page("/api/v1/records/frus-trust-V9/d2/people").await).unwrap();
     assert_eq!(resolved["names"][0]["person"], "dulles-john-foster");

@@ -60,6 +60,9 @@ pub struct Links<'a> {
     /// The records a reference may link to (the import kept only references to records that
     /// exist); others stay text.
     pub targets: &'a [&'a str],
+    /// Pages of the persons the volume's persons list names, by the entry's id (`p_TMJB1`,
+    /// `/people/tito-josip-broz`): a `persName` that refers to one links to it.
+    pub people: &'a [(&'a str, &'a str)],
 }
 
 /// Whether a note is the document's source note (a bracketed editorial mark marked as a source,
@@ -87,6 +90,7 @@ pub fn to_html(tei: &str, links: &Links<'_>) -> Result<String, String> {
         records: links.records.to_string(),
         source_note_apart: links.source_note_apart,
         targets: links.targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
+        people: links.people.iter().map(|(id, href)| (id.to_string(), href.to_string())).collect(),
         ..Html::default()
     };
     let head = div.children().find(|n| is(*n, "head"));
@@ -127,6 +131,7 @@ struct Html {
     records: String,
     source_note_apart: bool,
     targets: Vec<String>,
+    people: Vec<(String, String)>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -176,6 +181,35 @@ impl Html {
         self.out.push_str(open);
         self.children(node);
         self.out.push_str(close);
+    }
+
+    /// A name or term: a link to its person where the volume's persons list entry it refers to
+    /// has one (never inside a reference, which is a link already), a marked span otherwise.
+    /// Apart from [`Html::node`] so that its locals do not grow every level of the recursion.
+    #[inline(never)]
+    fn name_element(&mut self, node: Node<'_, '_>) {
+        let target =
+            node.attribute("corresp").or_else(|| node.attribute("target")).unwrap_or_default();
+        // Only references into the volume (`#p_TMJB1`) are kept.
+        let reference = target.strip_prefix('#').map(token).unwrap_or_default();
+        let person = is(node, "persName")
+            .then(|| self.people.iter().find(|(id, _)| *id == reference))
+            .flatten()
+            .filter(|_| !node.ancestors().any(|a| is(a, "ref")));
+        if let Some((_, href)) = person {
+            let open = format!(
+                "<a class=\"persName\" data-ref=\"{reference}\" href=\"{}\">",
+                escape(href)
+            );
+            self.wrap(&open, "</a>", node);
+            return;
+        }
+        let open = if reference.is_empty() {
+            format!("<span class=\"{}\">", node.tag_name().name())
+        } else {
+            format!("<span class=\"{}\" data-ref=\"{reference}\">", node.tag_name().name())
+        };
+        self.wrap(&open, "</span>", node);
     }
 
     fn node(&mut self, node: Node<'_, '_>) {
@@ -255,20 +289,7 @@ impl Html {
                 }
             }
             "persName" | "gloss" | "placeName" | "orgName" | "term" | "name" | "rs"
-            | "geogName" => {
-                let target = node
-                    .attribute("corresp")
-                    .or_else(|| node.attribute("target"))
-                    .unwrap_or_default();
-                // Only references into the volume (`#p_TMJB1`) are kept.
-                let reference = target.strip_prefix('#').map(token).unwrap_or_default();
-                let open = if reference.is_empty() {
-                    format!("<span class=\"{}\">", node.tag_name().name())
-                } else {
-                    format!("<span class=\"{}\" data-ref=\"{reference}\">", node.tag_name().name())
-                };
-                self.wrap(&open, "</span>", node);
-            }
+            | "geogName" => self.name_element(node),
             "foreign" => self.wrap("<i class=\"foreign\">", "</i>", node),
             "lb" => self.out.push_str("<br>"),
             "pb" => {
@@ -340,6 +361,7 @@ impl Html {
             records: self.records.clone(),
             source_note_apart: self.source_note_apart,
             targets: self.targets.clone(),
+            people: self.people.clone(),
             ..Html::default()
         };
         inner.children(node);

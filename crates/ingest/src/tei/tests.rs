@@ -102,7 +102,7 @@ const VOLUME_DEPTH: usize = 4;
 /// of the page overflowed the server's stack; 20,000 levels aborted the importer.
 #[test]
 fn nesting_is_bounded_at_import_and_at_rendering() {
-    for name in ["hi", "note", "p", "quote"] {
+    for name in ["hi", "note", "p", "quote", "persName"] {
         let at_limit = volume(&nested(name, MAX_XML_DEPTH - VOLUME_DEPTH));
         let ok = parsed(&at_limit);
         assert!(!ok.has_errors(), "{name}: {:?}", ok.diagnostics);

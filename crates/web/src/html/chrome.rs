@@ -21,6 +21,8 @@ pub(crate) struct Chrome {
     pub(crate) description: Option<String>,
     /// The search box's current text.
     pub(crate) query: String,
+    /// Whether the header shows the search box (not where the page has its own).
+    pub(crate) searchbox: bool,
 }
 
 impl Chrome {
@@ -33,6 +35,7 @@ impl Chrome {
             canonical: None,
             description: None,
             query: String::new(),
+            searchbox: true,
         }
     }
 }

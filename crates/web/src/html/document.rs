@@ -252,11 +252,21 @@ async fn render_document(
             _ => None,
         })
         .collect();
+    // Names the TEI marks (`<persName corresp="#p_TMJB1">`) link to their persons.
+    let keys = &record.entities[..record.entities.len().min(60)];
+    let persons = archive.store.persons_of_entries(keys).await?;
+    let person_links: Vec<(String, String)> = persons
+        .iter()
+        .filter_map(|(key, person)| Some((key.split_once('#')?.1.to_string(), person_path(person))))
+        .collect();
+    let people_links: Vec<(&str, &str)> =
+        person_links.iter().map(|(id, href)| (id.as_str(), href.as_str())).collect();
     let links = chancery_ingest::tei::Links {
         volume: record.id.as_str().split('/').next().unwrap_or_default(),
         records: "/records/",
         source_note_apart: record.source_note.is_some(),
         targets: &targets,
+        people: &people_links,
     };
     let tei_html = record
         .tei
@@ -313,8 +323,6 @@ async fn render_document(
         });
     }
 
-    let keys = &record.entities[..record.entities.len().min(60)];
-    let persons = archive.store.persons_of_entries(keys).await?;
     let mentions = archive
         .store
         .authorities(keys)

@@ -75,6 +75,7 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
     }
     let mut chrome = Chrome::plain(&archive.config.name);
     chrome.canonical = Some(format!("{}/", archive.config.base_url));
+    chrome.searchbox = false;
     chrome.description = Some(format!(
         "{} primary sources of international history, searchable and citable.",
         total

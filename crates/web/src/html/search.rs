@@ -47,6 +47,8 @@ pub(crate) async fn search_page(
         .as_str(),
     );
     chrome.query = params.q().to_string();
+    // The page has its own search box: one is enough.
+    chrome.searchbox = false;
     let sort = params.sort_key().to_string();
     match search::view(&archive, &params).await {
         Ok(view) => {
