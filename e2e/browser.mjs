@@ -183,6 +183,8 @@ await step("a person across volumes: from a document to the person and their doc
   await page.locator('dl.mentions a[href="/people/tito-josip-broz"]').first().click();
   await page.waitForURL(/\/people\/tito-josip-broz$/);
   assert.equal(await page.locator("h1").innerText(), "Josip Broz Tito");
+  assert.ok((await page.locator('#h-corr ~ ul a[href="/records/wcda-112970"]').count()) === 1,
+    "the seed letter is among what Tito wrote");
   const volumes = await page.locator("dl.roles dt a").allInnerTexts();
   assert.ok(volumes.length >= 2, `Tito is in several volumes' persons lists (${volumes.length})`);
   assert.ok((await page.locator("svg.histogram a.bar").count()) >= 5, "documents per year");

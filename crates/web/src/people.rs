@@ -134,7 +134,7 @@ pub(crate) fn json_ld(person: &chancery_model::person::Person, base: &str) -> se
 }
 
 /// The most name forms a query is widened by.
-const MAX_EXPANDED_NAMES: usize = 12;
+pub(crate) const MAX_EXPANDED_NAMES: usize = 12;
 
 /// A query widened to every name of the person it names.
 #[derive(Debug, Clone)]
@@ -223,4 +223,122 @@ pub(crate) async fn expand(
 /// The surname of an inverted name as the source writes it ("Tito, Josip Broz" → "Tito").
 fn surname_as_written(name: &str) -> String {
     name.split(',').next().unwrap_or(name).trim().to_string()
+}
+
+/// The most documents a person's correspondence is looked for in (by the search index, then
+/// confirmed name by name).
+const MAX_CORRESPONDENCE: usize = 500;
+
+/// A document the person wrote or received.
+pub(crate) struct Letter {
+    pub(crate) id: chancery_model::id::RecordId,
+    pub(crate) title: String,
+    pub(crate) date: String,
+}
+
+/// Someone the person wrote to or heard from, and how often.
+pub(crate) struct Partner {
+    /// The partner's person, where the name resolves to one.
+    pub(crate) person: Option<PersonId>,
+    pub(crate) name: String,
+    pub(crate) count: usize,
+}
+
+/// What a person wrote and received, and with whom they corresponded most.
+#[derive(Default)]
+pub(crate) struct Correspondence {
+    pub(crate) written: Vec<Letter>,
+    pub(crate) received: Vec<Letter>,
+    pub(crate) partners: Vec<Partner>,
+}
+
+/// A person's correspondence: the records whose authors or recipients name the person (found by
+/// the search index through every form of the name, then each name resolved, so that only the
+/// records whose author or recipient *is* the person count), by date, and the others on them.
+pub(crate) async fn correspondence(
+    archive: &Shared,
+    person: &chancery_model::person::Person,
+) -> Result<Correspondence, chancery_store::Error> {
+    // Every form of the name as read, its forename and surname alone ("Nikita Khrushchev"), and
+    // the surname alone where no other person bears it ("Tito").
+    let mut forms: Vec<String> = Vec::new();
+    for form in person.names().map(reading_order) {
+        let words: Vec<&str> = form.split_whitespace().collect();
+        if let (Some(first), Some(last)) = (words.first(), words.last())
+            && words.len() > 2
+        {
+            forms.push(format!("{first} {last}"));
+        }
+        forms.push(form);
+    }
+    if let Some(surname) = name_keys(&person.name).last() {
+        let (bearers, _) = archive.store.persons_named(surname).await?;
+        if bearers.len() == 1 {
+            forms.push(surname_as_written(&person.name));
+        }
+    }
+    forms.retain(|f| !name_words(f).is_empty());
+    forms.sort();
+    forms.dedup();
+    forms.truncate(2 * MAX_EXPANDED_NAMES);
+    if forms.is_empty() {
+        return Ok(Correspondence::default());
+    }
+    let alternatives = forms
+        .iter()
+        .flat_map(|form| {
+            [Scope::Author, Scope::Recipient].map(|scope| Atom::Text {
+                scope,
+                text: form.clone(),
+                phrase: true,
+            })
+        })
+        .collect();
+    let query = Query { clauses: vec![Clause { negated: false, alternatives }] };
+    let mut request = chancery_search::SearchRequest::new(query, "");
+    request.sort = chancery_search::Sort::Date;
+    request.limit = MAX_CORRESPONDENCE;
+    request.count = false;
+    request.facets = false;
+    let Ok(results) = archive.index.search(&request) else {
+        return Ok(Correspondence::default());
+    };
+    let ids: Vec<_> = results.hits.iter().map(|h| h.id.clone()).collect();
+    let mut out = Correspondence::default();
+    let mut partners: Vec<Partner> = Vec::new();
+    // In the index's order: by date.
+    let mut records = archive.store.get_many(&ids).await?;
+    records.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
+    for stored in records {
+        let record = &stored.record;
+        let resolved = resolve_record(archive, record).await?;
+        let is_me = |r: &Resolution| r.person.as_deref() == Some(person.id.as_str());
+        let wrote = resolved.iter().any(|r| r.role == "author" && is_me(r));
+        let received = resolved.iter().any(|r| r.role == "recipient" && is_me(r));
+        if !wrote && !received {
+            continue;
+        }
+        let letter = Letter {
+            id: record.id.clone(),
+            title: record.title.clone(),
+            date: record.date.printed.clone(),
+        };
+        let other_role = if wrote { "recipient" } else { "author" };
+        for other in resolved.iter().filter(|r| r.role == other_role && !is_me(r)) {
+            let person = other.person.as_deref().and_then(|p| PersonId::parse(p).ok());
+            match partners.iter_mut().find(|p| p.name == other.name) {
+                Some(partner) => partner.count += 1,
+                None => partners.push(Partner { person, name: other.name.clone(), count: 1 }),
+            }
+        }
+        if wrote {
+            out.written.push(letter);
+        } else {
+            out.received.push(letter);
+        }
+    }
+    partners.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    partners.truncate(12);
+    out.partners = partners;
+    Ok(out)
 }

@@ -1378,6 +1378,18 @@ async fn people_across_volumes() {
         seed.contains("<a href=\"/people/khrushchev-nikita-sergeyevich\">Nikita Khrushchev</a>"),
         "{seed}"
     );
+    // A person's correspondence: what they wrote and received, and with whom.
+    let foster = page("/people/dulles-john-foster").await;
+    assert!(foster.contains("<h3>Written by John Foster Dulles</h3>"), "{foster}");
+    assert!(foster.contains("href=\"/records/frus-trust-V9/d2\""), "{foster}");
+    assert!(foster.contains("<li><a href=\"/people/dulles-allen-w\">Allen W. Dulles</a> <span class=\"count\">1</span></li>"), "{foster}");
+    let khrushchev = page("/people/khrushchev-nikita-sergeyevich").await;
+    assert!(
+        khrushchev.contains("<h3>Received by Nikita Sergeyevich Khrushchev</h3>"),
+        "{khrushchev}"
+    );
+    assert!(khrushchev.contains("<a href=\"/people/tito-josip-broz\">Tito</a>"), "{khrushchev}");
+
     // A surname three persons bear is left for a curator, and says so.
     let ambiguous: serde_json::Value =
         serde_json::from_str(&page("/api/v1/records/letter-from-dulles-to-tito/people").await)

@@ -100,6 +100,12 @@ struct Year {
     documents: Vec<DocumentLine>,
 }
 
+struct Partner {
+    href: Option<String>,
+    name: String,
+    count: usize,
+}
+
 struct NameLine {
     name: String,
     sources: String,
@@ -121,6 +127,9 @@ struct PersonPage {
     shown: usize,
     names: Vec<NameLine>,
     remarks: Vec<NameLine>,
+    written: Vec<DocumentLine>,
+    received: Vec<DocumentLine>,
+    partners: Vec<Partner>,
     search_href: String,
     api: String,
     json_ld: String,
@@ -236,6 +245,20 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
                 .map(|r| NameLine { name: r.text.clone(), sources: sources_text(&r.sources) }),
         );
     }
+    let correspondence = crate::people::correspondence(archive, person).await?;
+    let letters = |letters: Vec<crate::people::Letter>| -> Vec<DocumentLine> {
+        letters
+            .into_iter()
+            .map(|l| DocumentLine { href: record_path(&l.id), title: l.title, date: l.date })
+            .collect()
+    };
+    let partners = correspondence
+        .partners
+        .into_iter()
+        .map(|p| Partner { href: p.person.as_ref().map(person_path), name: p.name, count: p.count })
+        .collect();
+    let written = letters(correspondence.written);
+    let received = letters(correspondence.received);
     let life = match (&person.birth, &person.death) {
         (None, None) => None,
         (birth, death) => {
@@ -262,6 +285,9 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         shown: documents.len(),
         names,
         remarks,
+        written,
+        received,
+        partners,
         search_href: format!(
             "/search?q={}",
             query_value(&format!("\"{}\"", display.replace('"', " ")))
