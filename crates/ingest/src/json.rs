@@ -616,6 +616,13 @@ impl Reader<'_> {
                 error(self, "field `edition.series` is empty: an edition names its series".into());
                 return None;
             }
+            if e.position == Some(0) {
+                error(
+                    self,
+                    "field `edition.position` is 0: it is where the volume prints the record, counted from 1".into(),
+                );
+                return None;
+            }
             record.edition = Some(Edition {
                 series: flat(e.series),
                 subseries: one_line(e.subseries),
@@ -876,6 +883,38 @@ mod tests {
         let mut again = parsed.records.into_iter().next().expect("one record");
         again.provenance = record.provenance.clone();
         again
+    }
+
+    /// An edition's position counts from 1 in every format: 0 is refused here as the text
+    /// format refuses it, so that no record is stored that its text form cannot read back.
+    #[test]
+    fn an_edition_position_counts_from_one() {
+        let json = |position: u32| {
+            format!(
+                r#"{{"title": "T", "date": {{"printed": "1955"}}, "edition": {{"series": "FRUS", "position": {position}}}}}"#
+            )
+        };
+        let parsed = |text: String| {
+            parse(&Source {
+                path: "e.json",
+                bytes: text.as_bytes(),
+                imported_at: OffsetDateTime::UNIX_EPOCH,
+            })
+        };
+        let zero = parsed(json(0));
+        assert!(zero.has_errors());
+        assert!(
+            zero.diagnostics[0].message.contains("`edition.position` is 0"),
+            "{:?}",
+            zero.diagnostics
+        );
+        let one = parsed(json(1));
+        assert!(!one.has_errors(), "{:?}", one.diagnostics);
+        let record = &one.records[0];
+        assert_eq!(record.edition.as_ref().unwrap().position, Some(1));
+        assert_eq!(round_trip(record).edition, record.edition);
+        let text = crate::text::write(record);
+        assert!(text.contains("position: 1"), "{text}");
     }
 
     /// Regression: parts written as `null` came back derived from the citation's text.
