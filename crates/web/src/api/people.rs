@@ -81,7 +81,7 @@ pub(super) struct RecordPeople {
     path = "/api/v1/people",
     params(PeopleParams),
     responses(
-        (status = 200, description = "The persons found (at most 500), by name", body = PersonList),
+        (status = 200, description = "The persons found (at most 100), by name", body = PersonList),
         (status = 400, description = "No query", body = Problem, content_type = "application/problem+json"),
     ),
     tag = "people"
