@@ -152,14 +152,25 @@ pub(crate) fn source_files(
     path: &str,
     bytes: Vec<u8>,
 ) -> Vec<chancery_store::SourceFile> {
+    // A source of persons holds no record to name it: its checksum is taken here, so that its
+    // bytes are kept like every other source's.
+    let persons_only = (parsed.records.is_empty() && !parsed.persons.is_empty()).then(|| {
+        let source = chancery_ingest::Source {
+            path,
+            bytes: &bytes,
+            imported_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        source.provenance(chancery_ingest::Format::Tei)
+    });
     parsed
         .records
         .first()
-        .and_then(|r| r.provenance.as_ref())
+        .and_then(|r| r.provenance.clone())
+        .or(persons_only)
         .map(|provenance| chancery_store::SourceFile {
-            sha256: provenance.sha256.clone(),
+            sha256: provenance.sha256,
             path: path.to_string(),
-            format: provenance.format.clone(),
+            format: provenance.format,
             bytes,
         })
         .into_iter()

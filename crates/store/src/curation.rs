@@ -13,6 +13,8 @@ use crate::{Error, Result, Store, timestamp};
 
 /// The longest reason a decision may give.
 pub const MAX_REASON_BYTES: usize = 4096;
+/// The longest name a split may give its new person.
+pub const MAX_SPLIT_NAME_BYTES: usize = 4096;
 
 /// A recorded decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +120,16 @@ impl Store {
         if entries.is_empty() {
             return Err(rejected("name the entries to split off (--entry)".into()));
         }
-        if name.trim().is_empty() || name.len() > 4096 {
+        if name.trim().is_empty() {
             return Err(rejected(
                 "give the new person's name (--name \"Surname, Forename\")".into(),
             ));
+        }
+        if name.len() > MAX_SPLIT_NAME_BYTES {
+            return Err(rejected(format!(
+                "the name is {} bytes; the limit is {MAX_SPLIT_NAME_BYTES} (MAX_SPLIT_NAME_BYTES)",
+                name.len()
+            )));
         }
         let mut tx = self.begin_write().await?;
         let person = current(&mut tx, person).await?;

@@ -36,11 +36,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use crate::changes::{Change, ChangeKind};
-pub use crate::curation::{Decision, MAX_REASON_BYTES};
+pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};
-pub use crate::persons::{MAX_PERSONS_FOUND, PersonLine};
+pub use crate::persons::{
+    MAX_NAME_QUERY_WORDS, MAX_PERSON_QUERY_CHARS, MAX_PERSONS_FOUND, PersonLine,
+};
 pub use crate::records::{Revision, StoredRecord, Summary};
 pub use crate::sources::SourceFile;
 

@@ -15,6 +15,10 @@ use crate::{Error, Result, Store};
 
 /// The most persons a name search returns.
 pub const MAX_PERSONS_FOUND: u32 = 100;
+/// The longest person search, in characters.
+pub const MAX_PERSON_QUERY_CHARS: usize = 200;
+/// The most words a query may have to be matched against persons' names (more name no one).
+pub const MAX_NAME_QUERY_WORDS: usize = 16;
 
 /// A person's names, dates and remarks as stored (`persons.body`).
 #[derive(Serialize, Deserialize)]
@@ -124,7 +128,7 @@ impl Store {
     /// The persons whose names together hold every one of these words, in any script or
     /// romanization (each word matched through `model::person::word_keys`); at most 10.
     pub async fn persons_with_words(&self, words: &[String]) -> Result<Vec<PersonId>> {
-        if words.is_empty() || words.len() > 16 {
+        if words.is_empty() || words.len() > MAX_NAME_QUERY_WORDS {
             return Ok(Vec::new());
         }
         let keys: Vec<(String, usize)> = words

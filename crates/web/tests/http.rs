@@ -1487,6 +1487,12 @@ async fn people_across_volumes() {
     assert_eq!(person["hsg_id"], "9001");
     assert_eq!(get(&site.app, "/people/nobody-at-all").await.status, StatusCode::NOT_FOUND);
     assert_problem(&get(&site.app, "/api/v1/people/nobody").await, StatusCode::NOT_FOUND);
+    // A person search at its limit is answered; one past it is a 400 that names the limit.
+    let at = "a".repeat(chancery_store::MAX_PERSON_QUERY_CHARS);
+    assert_eq!(get(&site.app, &format!("/api/v1/people?q={at}")).await.status, StatusCode::OK);
+    let past = get(&site.app, &format!("/api/v1/people?q={at}a")).await;
+    let problem = assert_problem(&past, StatusCode::BAD_REQUEST);
+    assert!(problem["detail"].as_str().unwrap().contains("MAX_PERSON_QUERY_CHARS"));
 
     // Imported again, every person keeps its id; the second John Smith keeps his suffix.
     let bytes = std::fs::read(persons.join("people.xml")).unwrap();
@@ -1541,6 +1547,10 @@ async fn curators_merge_and_split_persons_and_imports_keep_it() {
         )
         .await;
     assert!(wrong.unwrap_err().to_string().contains("is not an entry of `smith-john`"));
+    let long = "n".repeat(chancery_store::MAX_SPLIT_NAME_BYTES + 1);
+    let too_long =
+        store.split_person(&id("smith-john"), &["x#y".into()], &id("x-y"), &long, "x", now).await;
+    assert!(too_long.unwrap_err().to_string().contains("MAX_SPLIT_NAME_BYTES"));
 
     store
         .merge_persons(&id("smith-john-9007"), &id("smith-john"), "one John Smith", now)

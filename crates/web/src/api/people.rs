@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chancery_model::id::RecordId;
 use chancery_model::person::PersonId;
-use chancery_store::MAX_PERSONS_FOUND;
+use chancery_store::{MAX_PERSON_QUERY_CHARS, MAX_PERSONS_FOUND};
 use serde::{Deserialize, Serialize};
 
 use crate::Shared;
@@ -91,8 +91,10 @@ pub(super) async fn list(
     ApiQuery(params): ApiQuery<PeopleParams>,
 ) -> Result<Response, Problem> {
     let q = params.q.trim();
-    if q.is_empty() || q.chars().count() > 200 {
-        return Err(Problem::bad_request("give `q`: a name of 1 to 200 characters"));
+    if q.is_empty() || q.chars().count() > MAX_PERSON_QUERY_CHARS {
+        return Err(Problem::bad_request(format!(
+            "give `q`: a name of 1 to {MAX_PERSON_QUERY_CHARS} characters (MAX_PERSON_QUERY_CHARS)"
+        )));
     }
     let base = &archive.config.base_url;
     let people = archive

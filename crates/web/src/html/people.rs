@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chancery_model::date::Edtf;
 use chancery_model::person::{Person, PersonId};
-use chancery_store::MAX_PERSONS_FOUND;
+use chancery_store::{MAX_PERSON_QUERY_CHARS, MAX_PERSONS_FOUND};
 use serde::Deserialize;
 
 use crate::Shared;
@@ -54,7 +54,8 @@ pub(crate) async fn index(
     State(archive): State<Shared>,
     PageQuery(params): PageQuery<PeopleParams>,
 ) -> Result<Response, PageError> {
-    let q: String = params.q.unwrap_or_default().trim().chars().take(200).collect();
+    let q: String =
+        params.q.unwrap_or_default().trim().chars().take(MAX_PERSON_QUERY_CHARS).collect();
     let found = if q.is_empty() {
         Vec::new()
     } else {
