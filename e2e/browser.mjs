@@ -212,6 +212,33 @@ await step("a person across volumes: from a document to the person and their doc
   await phone.close();
 });
 
+await step("countries and offices: a mission's telegram, its country, the chiefs of mission, the Secretary of State", async () => {
+  // Issue 12, organizations and countries: "Embassy in Yugoslavia" is the U.S. mission there and
+  // links to the country; the country lists its chiefs of mission with their dates, linked to
+  // persons; "Secretary of State" on a 1955 document is the holder of the office that day.
+  await page.goto(`${base}/countries`);
+  await accessible(page, "countries");
+  await page.locator('a[href="/countries/yugoslavia"]').click();
+  await page.waitForURL(/\/countries\/yugoslavia$/);
+  assert.equal(await page.locator("h1").innerText(), "Yugoslavia");
+  assert.match(await page.locator("p.docdate").innerText(), /no longer exists, 1918–2003/);
+  const chiefs = await page.locator("table.chiefs tbody tr").count();
+  assert.ok(chiefs >= 20, `the U.S. chiefs of mission in Yugoslavia (${chiefs})`);
+  assert.ok((await page.locator('table.chiefs a[href="/people/riddleberger-james-williams"]').count()) === 1,
+    "Ambassador Riddleberger links to his person");
+  await page.screenshot({ path: path.join(shots, "country.png"), fullPage: false });
+  await accessible(page, "country");
+  await page.locator("section", { has: page.locator("h2", { hasText: "From the U.S. mission in Yugoslavia" }) })
+    .locator("ul.hits a").first().click();
+  await page.waitForURL(/\/records\//);
+  assert.ok((await page.locator('dl.facts a[href="/countries/yugoslavia"]').count()) >= 1,
+    "the embassy links to its country");
+  await page.goto(`${base}/people/dulles-john-foster`);
+  assert.match(await page.locator("ul.positions").innerText(), /Secretary of State: appointed 21 January 1953/);
+  const asSecretary = await page.locator('#h-corr ~ ul.hits a', { hasText: "Secretary of State" }).count();
+  assert.ok(asSecretary >= 10, `what he sent and received as Secretary of State (${asSecretary})`);
+});
+
 await step("a document prints its text, not the site around it", async () => {
   const printed = await context.newPage();
   await printed.goto(`${base}/records/frus1955-57v26/d249`);

@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --data "$data/store" import "$shared/corpus/frus" "$shared/corpus/hsg/people" demo crates/web/tests/data/xss.txt >/dev/null 2>"$data/import.log" \
+"$bin" --data "$data/store" import "$shared/corpus/frus" "$shared/corpus/hsg/people" "$shared/corpus/hsg/pocom" demo crates/web/tests/data/xss.txt >/dev/null 2>"$data/import.log" \
   || { cat "$data/import.log"; exit 1; }
 
 port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -152,9 +152,10 @@ pub(crate) fn source_files(
     path: &str,
     bytes: Vec<u8>,
 ) -> Vec<chancery_store::SourceFile> {
-    // A source of persons holds no record to name it: its checksum is taken here, so that its
-    // bytes are kept like every other source's.
-    let persons_only = (parsed.records.is_empty() && !parsed.persons.is_empty()).then(|| {
+    // A source of persons or offices holds no record to name it: its checksum is taken here, so
+    // that its bytes are kept like every other source's.
+    let reference_data = !parsed.persons.is_empty() || parsed.offices.is_some();
+    let persons_only = (parsed.records.is_empty() && reference_data).then(|| {
         let source = chancery_ingest::Source {
             path,
             bytes: &bytes,

@@ -82,6 +82,17 @@ pub(crate) async fn import(
             n_persons += parsed.persons.len();
             progress.suspend(|| eprintln!("{shown}: {} person(s)", parsed.persons.len()));
         }
+        if let Some(offices) = &parsed.offices {
+            open_batch.add_offices(offices).await.context("import failed; nothing was imported")?;
+            progress.suspend(|| {
+                eprintln!(
+                    "{shown}: {} office holder(s), {} post(s) and title(s), {} appointment(s)",
+                    offices.holders.len(),
+                    offices.titles.len(),
+                    offices.positions.len()
+                )
+            });
+        }
         for outcome in added {
             outcomes.push((outcome, shown.clone()));
         }

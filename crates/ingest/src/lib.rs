@@ -14,6 +14,7 @@ pub mod date_phrase;
 mod fixtures;
 pub mod json;
 pub mod limits;
+pub mod offices;
 pub mod persons;
 pub mod tei;
 pub mod text;
@@ -143,6 +144,8 @@ pub struct Parsed {
     pub tally: Option<Box<Tally>>,
     /// Persons across volumes (the Office of the Historian's people data).
     pub persons: Vec<chancery_model::person::Person>,
+    /// Office holders, posts and appointments (the chiefs-of-mission data).
+    pub offices: Option<Box<chancery_model::office::Offices>>,
 }
 
 /// What a volume held and what became of each part: the import summary prints it.

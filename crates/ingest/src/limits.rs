@@ -11,6 +11,7 @@
 //! | [`MAX_RECORD_BYTES`] | 16 MiB | one record's texts, notes, summary, sections, citation and TEI together (FRUS's largest: 83 KB) |
 //! | [`MAX_FIELD_BYTES`] | 4 KiB | one short field: title, printed date, a name, a citation part, a label, a subject |
 //! | [`MAX_ITEMS`] | 10,000 | entries of any one list of a record: names, texts, notes of a text, pages, entities |
+//! | [`MAX_BUNDLE_ENTRIES`] | 100,000 | persons, office holders, posts or appointments in one bundle of reference data (the largest shared: 5,350 appointments) |
 //!
 //! Rendering is bounded by the same depth: the TEI renderers refuse what nests deeper than
 //! [`MAX_XML_DEPTH`] (a record stored before this limit existed shows its plain text instead).
@@ -34,6 +35,19 @@ pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_FIELD_BYTES: usize = 4 * 1024;
 /// The most entries of one list of a record.
 pub const MAX_ITEMS: usize = 10_000;
+
+/// The most entries of one kind a bundle of reference data (the people data, the chiefs-of-
+/// mission data) may hold: twenty times the largest one shared, 5,350 appointments.
+pub const MAX_BUNDLE_ENTRIES: usize = 100_000;
+
+/// The error for a bundle holding more than [`MAX_BUNDLE_ENTRIES`] entries of one kind.
+pub(crate) fn bundle_too_large(n: usize, what: &str) -> Option<String> {
+    (n > MAX_BUNDLE_ENTRIES).then(|| {
+        format!(
+            "{n} {what}; the limit is {MAX_BUNDLE_ENTRIES} (MAX_BUNDLE_ENTRIES): split the bundle"
+        )
+    })
+}
 
 /// A limit a record breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,5 +404,12 @@ mod tests {
             + &"z".repeat(70_000)
             + "\">]><d><!-- &a; --><![CDATA[&a;]]></d>";
         assert_eq!(check_entities(&quiet), Ok(()));
+    }
+
+    #[test]
+    fn bundles_are_bounded_at_their_limit() {
+        assert_eq!(bundle_too_large(MAX_BUNDLE_ENTRIES, "appointments"), None);
+        let message = bundle_too_large(MAX_BUNDLE_ENTRIES + 1, "appointments").unwrap();
+        assert!(message.contains("100001 appointments") && message.contains("MAX_BUNDLE_ENTRIES"));
     }
 }

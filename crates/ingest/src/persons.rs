@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use chancery_model::person::{NameVariant, Person, PersonId, Remark};
 use roxmltree::{Document, Node};
 
-use crate::limits::{MAX_FIELD_BYTES, MAX_ITEMS};
+use crate::limits::{MAX_FIELD_BYTES, MAX_ITEMS, bundle_too_large};
 use crate::{Diagnostic, Parsed, Severity, Source};
 
 /// Where persons-list URLs point: `…/historicaldocuments/<volume>/persons#<id>`.
@@ -47,6 +47,14 @@ pub(crate) fn read(
                 message,
             }),
         }
+    }
+    if let Some(message) = bundle_too_large(persons.len(), "persons") {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            path: source.path.to_string(),
+            line: Some(1),
+            message,
+        });
     }
     if persons.is_empty() && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
         diagnostics.push(Diagnostic {

@@ -153,6 +153,9 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     if crate::persons::is_people_bundle(root) {
         return crate::persons::read(&document, source, diagnostics);
     }
+    if crate::offices::is_offices_bundle(root) {
+        return crate::offices::read(&document, source, diagnostics);
+    }
     if root.tag_name().name() != "TEI" || root.tag_name().namespace() != Some(TEI_NS) {
         return rejected(
             source.path,
@@ -214,7 +217,7 @@ pub fn parse(source: &Source<'_>) -> Parsed {
         collections: reader.collections,
         diagnostics: reader.diagnostics,
         tally: Some(Box::new(reader.tally)),
-        persons: Vec::new(),
+        ..Parsed::default()
     };
     parsed.authorities.sort_by(|a, b| a.key.cmp(&b.key));
     let has_documents = parsed.records.iter().any(|r| r.kind != RecordKind::FrontMatter);

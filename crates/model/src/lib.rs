@@ -20,6 +20,7 @@ pub mod doc_type;
 pub mod id;
 pub mod language;
 pub mod loss;
+pub mod office;
 pub mod person;
 pub mod record;
 pub mod romanize;

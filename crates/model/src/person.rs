@@ -79,6 +79,9 @@ fn ascii_only(word: &str) -> String {
     word.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
 }
 
+/// Where the people data points to a person of the chiefs-of-mission data.
+pub const OFFICE_HOLDER_URL: &str = "https://history.state.gov/departmenthistory/people/";
+
 /// A person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -122,6 +125,25 @@ impl Person {
     /// Every name of the person: the preferred one first, then the variants.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.variants.iter().map(|v| v.name.as_str()))
+    }
+
+    /// The ids of the chiefs-of-mission data (`crate::office`) the person's sources name
+    /// (`https://history.state.gov/departmenthistory/people/dulles-john-foster`), sorted.
+    pub fn office_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .variants
+            .iter()
+            .flat_map(|v| &v.sources)
+            .chain(self.remarks.iter().flat_map(|r| &r.sources))
+            .filter_map(|url| url.trim().strip_prefix(OFFICE_HOLDER_URL))
+            .filter(|id| {
+                !id.is_empty()
+                    && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// The preferred name in reading order ("Josip Broz Tito").

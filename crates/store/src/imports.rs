@@ -175,6 +175,11 @@ impl ImportBatch {
         Ok(ids)
     }
 
+    /// Adds or updates office holders, posts and appointments (the chiefs-of-mission data).
+    pub async fn add_offices(&mut self, offices: &chancery_model::office::Offices) -> Result<()> {
+        crate::offices::write_offices(&mut self.tx, offices, &self.now).await
+    }
+
     /// The records refused so far; a batch with any cannot be committed.
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals

@@ -20,6 +20,7 @@ mod entities;
 mod error;
 mod imports;
 mod migrate;
+mod offices;
 mod persons;
 mod records;
 mod sources;
@@ -40,6 +41,7 @@ pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};
+pub use crate::offices::{CountryLine, HeldPosition};
 pub use crate::persons::{
     MAX_NAME_QUERY_WORDS, MAX_PERSON_QUERY_CHARS, MAX_PERSONS_FOUND, PersonLine,
 };

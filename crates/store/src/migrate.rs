@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_edition_places.sql"),
     ),
     (6, "persons across the archive", include_str!("../migrations/sqlite/0006_persons.sql")),
+    (
+        7,
+        "office holders and their appointments",
+        include_str!("../migrations/sqlite/0007_offices.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -64,12 +64,16 @@ impl Store {
         rows.iter().map(person).collect()
     }
 
-    /// A token that changes whenever persons change (an import of persons, a curator's
-    /// decision): what a server's caches compare, since persons are not in the change sequence.
+    /// A token that changes whenever persons or offices change (an import of persons or of the
+    /// chiefs-of-mission data, a curator's decision): what a server's caches compare, since
+    /// neither is in the change sequence.
     pub async fn persons_version(&self) -> Result<String> {
         Ok(sqlx::query_scalar(
             "SELECT (SELECT count(*) FROM persons) || '/' || (SELECT coalesce(max(updated_at), '') FROM persons)
-                 || '/' || (SELECT coalesce(max(seq), 0) FROM person_decisions)",
+                 || '/' || (SELECT coalesce(max(seq), 0) FROM person_decisions)
+                 || '/' || (SELECT count(*) FROM positions)
+                 || '/' || (SELECT coalesce(max(updated_at), '') FROM positions)
+                 || '/' || (SELECT coalesce(max(updated_at), '') FROM office_holders)",
         )
         .fetch_one(&self.pool)
         .await?)
@@ -279,6 +283,18 @@ pub(crate) async fn write_persons(
         .bind(serde_json::to_string(&entries).expect("strings serialize"))
         .execute(&mut **tx)
         .await?;
+        sqlx::query("DELETE FROM person_office_holders WHERE person_id = $1")
+            .bind(id.as_str())
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO person_office_holders (holder, person_id)
+             SELECT value, $1 FROM json_each($2) WHERE true",
+        )
+        .bind(id.as_str())
+        .bind(serde_json::to_string(&person.office_ids()).expect("strings serialize"))
+        .execute(&mut **tx)
+        .await?;
         sqlx::query("DELETE FROM person_keys WHERE person_id = $1")
             .bind(id.as_str())
             .execute(&mut **tx)
@@ -307,7 +323,7 @@ pub(crate) async fn write_persons(
     Ok(ids)
 }
 
-fn person_id(text: &str) -> Result<PersonId> {
+pub(crate) fn person_id(text: &str) -> Result<PersonId> {
     PersonId::parse(text).map_err(|message| Error::Corrupt { id: text.to_string(), message })
 }
 

@@ -86,6 +86,14 @@ fn day_text(day: CalendarDay) -> String {
     format!("{} {}", day.day, month_text(day))
 }
 
+/// An ISO day ("1953-04-27") as text ("27 April 1953"); what is not one, as it is.
+pub(crate) fn iso_day_text(iso: &str) -> String {
+    match iso.parse::<Edtf>().ok().map(|e| e.bounds()) {
+        Some((Some(first), Some(last))) if first == last => day_text(first),
+        _ => iso.to_string(),
+    }
+}
+
 /// A collection with everything its page shows.
 pub(crate) struct Contents {
     pub(crate) collection: Collection,

@@ -16,6 +16,7 @@ mod collections;
 mod error;
 mod html;
 mod oai;
+mod offices;
 mod people;
 mod search;
 mod security;
@@ -259,6 +260,8 @@ pub fn router(archive: Shared) -> Router {
         .route("/records/{*id}", get(html::document::document))
         .route("/collections", get(html::collections::list))
         .route("/collections/{*id}", get(html::collections::show))
+        .route("/countries", get(html::countries::list))
+        .route("/countries/{id}", get(html::countries::show))
         .route("/people", get(html::people::index))
         .route("/people/{id}", get(html::people::show))
         .route("/about", get(html::site::about))

@@ -20,9 +20,77 @@ pub(crate) struct Resolution {
     pub(crate) person: Option<String>,
     /// The rule that matched, or why none did.
     pub(crate) rule: String,
-    /// `high` (forename and surname), `medium` (a surname only one person bears), `none`.
+    /// `high` (forename and surname, or an office's holder on the day), `medium` (a surname
+    /// only one person bears), `none`.
     pub(crate) confidence: &'static str,
+    /// For a U.S. mission ("Embassy in Yugoslavia"), the country it is in (its id).
+    pub(crate) country: Option<String>,
 }
+
+/// What a record's names are resolved against besides persons: its day (for offices, whose
+/// holder changes) and the countries a mission's name may name.
+pub(crate) struct Context {
+    /// The first and last day the record's date allows (`1955-06-01`, `1955-06-30`).
+    days: Option<(String, String)>,
+    /// Every name and other name of every country, lowercase, with the country's id.
+    countries: Vec<(String, String)>,
+}
+
+impl Context {
+    /// The context with every country's names, for records still to be given
+    /// ([`Context::for_record`]).
+    pub(crate) async fn load(archive: &Shared) -> Result<Context, chancery_store::Error> {
+        let countries = archive
+            .store
+            .countries()
+            .await?
+            .into_iter()
+            .flat_map(|line| {
+                let id = line.country.id.clone();
+                line.country.names().map(|n| (n.to_lowercase(), id.clone())).collect::<Vec<_>>()
+            })
+            .collect();
+        Ok(Context { days: None, countries })
+    }
+
+    /// The context for one record: its first day.
+    pub(crate) fn for_record(&mut self, record: &Record) -> &Context {
+        self.days = record.date.edtf.as_ref().and_then(|e| match e.bounds() {
+            (Some(first), last) => Some((first.to_string(), last.unwrap_or(first).to_string())),
+            (None, _) => None,
+        });
+        self
+    }
+
+    /// The country a U.S. mission's name is in: "Embassy in Yugoslavia", "the Legation in
+    /// Hungary", "Ambassador in the Soviet Union (Bohlen)".
+    fn mission_country(&self, name: &str) -> Option<&str> {
+        let lower = name.to_lowercase();
+        let (head, place) = lower.split_once(" in ")?;
+        let head = head.trim().trim_start_matches("the ").trim();
+        if !MISSION_WORDS.iter().any(|w| head.ends_with(w)) {
+            return None;
+        }
+        let place = place.split(['(', ',']).next().unwrap_or_default().trim();
+        let place = place.strip_prefix("the ").unwrap_or(place);
+        self.countries.iter().find(|(n, _)| n == place).map(|(_, id)| id.as_str())
+    }
+}
+
+/// The words that make "… in <country>" a U.S. mission or its chief.
+const MISSION_WORDS: &[&str] = &[
+    "embassy",
+    "legation",
+    "consulate",
+    "consulate general",
+    "mission",
+    "ambassador",
+    "minister",
+    "chargé",
+    "charge",
+    "chargé d'affaires",
+    "consul general",
+];
 
 /// Resolves one name: by forename and surname ("Josip Broz Tito" is the one person whose
 /// names give `josip tito`), else by a surname alone where the name gives no forename and only
@@ -31,15 +99,26 @@ pub(crate) async fn resolve(
     archive: &Shared,
     name: &str,
     role: &'static str,
+    context: &Context,
 ) -> Result<Resolution, chancery_store::Error> {
+    if let Some(resolution) = resolve_office(archive, name, role, context).await? {
+        return Ok(resolution);
+    }
     let keys = name_keys(name);
     let (ids, key) = archive.store.persons_named(name).await?;
     let full = keys.len() > 1 && key.as_deref() == keys.first().map(String::as_str);
     let surname_only = keys.len() == 1;
+    let country = context.mission_country(name).map(str::to_string);
     let (person, rule, confidence) = match (ids.as_slice(), key) {
+        _ if country.is_some() && chancery_cite::cmif::is_organization(name) => (
+            None,
+            format!("the U.S. mission in {}", country.as_deref().unwrap_or_default()),
+            "high",
+        ),
         ([], _) if chancery_cite::cmif::is_organization(name) => (
             None,
-            "a body, not a person (organizations are not yet an authority)".to_string(),
+            "a body, not a person (bodies other than U.S. missions are not yet an authority)"
+                .to_string(),
             "none",
         ),
         ([], _) => (None, "no person of the archive has this name".to_string(), "none"),
@@ -70,13 +149,95 @@ pub(crate) async fn resolve(
         person: person.map(|p: PersonId| p.to_string()),
         rule,
         confidence,
+        country,
     })
+}
+
+/// A principal office named as such ("Secretary of State", "the Secretary of State"),
+/// resolved to the one person who held it on the record's day, by the chiefs-of-mission data.
+async fn resolve_office(
+    archive: &Shared,
+    name: &str,
+    role: &'static str,
+    context: &Context,
+) -> Result<Option<Resolution>, chancery_store::Error> {
+    let title = name.trim();
+    let title = title.strip_prefix("the ").unwrap_or(title);
+    let Some(office) = archive.store.principal_office_titled(title).await? else {
+        return Ok(None);
+    };
+    let resolution = |person: Option<String>, rule: String, confidence| Resolution {
+        name: name.to_string(),
+        role,
+        person,
+        rule,
+        confidence,
+        country: None,
+    };
+    let Some((first, last)) = &context.days else {
+        return Ok(Some(resolution(
+            None,
+            format!("the office `{office}`, on a day the record's date does not give"),
+            "none",
+        )));
+    };
+    // One holder throughout the record's date: on its first day and on its last.
+    let holders = archive.store.office_holders_on(&office, first).await?;
+    let day = if first == last { first.clone() } else { format!("{first}/{last}") };
+    if first != last {
+        let at_end = archive.store.office_holders_on(&office, last).await?;
+        let ids = |h: &[chancery_store::HeldPosition]| {
+            h.iter().map(|p| p.position.id.clone()).collect::<Vec<_>>()
+        };
+        if ids(&holders) != ids(&at_end) {
+            return Ok(Some(resolution(
+                None,
+                format!("the office `{office}` changed hands within {day}: left for a curator"),
+                "none",
+            )));
+        }
+    }
+    Ok(Some(match holders.as_slice() {
+        [one] => {
+            let holder = one.holder.as_ref().map_or(one.position.holder.as_str(), |h| &h.name);
+            match &one.person {
+                Some(person) => resolution(
+                    Some(person.to_string()),
+                    format!("the holder of the office `{office}` on {day}: {holder}"),
+                    "high",
+                ),
+                None => resolution(
+                    None,
+                    format!(
+                        "the office `{office}` was held on {day} by {holder}, who is not a person of the archive"
+                    ),
+                    "none",
+                ),
+            }
+        }
+        [] => resolution(None, format!("no one held the office `{office}` on {day}"), "none"),
+        many => resolution(
+            None,
+            format!("{} held the office `{office}` on {day}: left for a curator", many.len()),
+            "none",
+        ),
+    }))
 }
 
 /// Resolves every author, recipient and participant of a record (at most 60 names).
 pub(crate) async fn resolve_record(
     archive: &Shared,
     record: &Record,
+) -> Result<Vec<Resolution>, chancery_store::Error> {
+    let mut context = Context::load(archive).await?;
+    resolve_in(archive, record, context.for_record(record)).await
+}
+
+/// [`resolve_record`] with the countries' names loaded once for many records.
+async fn resolve_in(
+    archive: &Shared,
+    record: &Record,
+    context: &Context,
 ) -> Result<Vec<Resolution>, chancery_store::Error> {
     let names = record
         .authors
@@ -87,7 +248,7 @@ pub(crate) async fn resolve_record(
         .take(60);
     let mut out = Vec::new();
     for (name, role) in names {
-        out.push(resolve(archive, name, role).await?);
+        out.push(resolve(archive, name, role, context).await?);
     }
     Ok(out)
 }
@@ -303,15 +464,47 @@ pub(crate) async fn correspondence(
     let Ok(results) = archive.index.search(&request) else {
         return Ok(Correspondence::default());
     };
-    let ids: Vec<_> = results.hits.iter().map(|h| h.id.clone()).collect();
+    let mut ids: Vec<_> = results.hits.iter().map(|h| h.id.clone()).collect();
+    // What the person wrote and received as the holder of a principal office ("the Secretary of
+    // State"), found by the office's title within their tenure.
+    for held in archive.store.positions_of_person(&person.id).await? {
+        let p = &held.position;
+        if p.kind != chancery_model::office::PostKind::Principal {
+            continue;
+        }
+        let Some(start) = p.started.as_deref().or(p.appointed.as_deref()) else { continue };
+        let title = held.post.replace('"', " ");
+        let q = format!(
+            "author:\"{title}\" OR recipient:\"{title}\" date:{start}..{}",
+            p.ended.as_deref().unwrap_or("")
+        );
+        let Ok(query) = chancery_search::query::parse(&q) else { continue };
+        let mut request = chancery_search::SearchRequest::new(query, "");
+        request.sort = chancery_search::Sort::Date;
+        request.limit = MAX_CORRESPONDENCE;
+        request.count = false;
+        request.facets = false;
+        if let Ok(found) = archive.index.search(&request) {
+            for hit in found.hits {
+                if !ids.contains(&hit.id) {
+                    ids.push(hit.id);
+                }
+            }
+        }
+    }
+    ids.truncate(2 * MAX_CORRESPONDENCE);
     let mut out = Correspondence::default();
     let mut partners: Vec<Partner> = Vec::new();
-    // In the index's order: by date.
+    // By date, as the index gives it.
     let mut records = archive.store.get_many(&ids).await?;
-    records.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
+    records.sort_by_key(|s| {
+        let day = s.record.date.edtf.as_ref().and_then(|e| e.bounds().0);
+        (day.is_none(), day, ids.iter().position(|id| *id == s.record.id))
+    });
+    let mut context = Context::load(archive).await?;
     for stored in records {
         let record = &stored.record;
-        let resolved = resolve_record(archive, record).await?;
+        let resolved = resolve_in(archive, record, context.for_record(record)).await?;
         let is_me = |r: &Resolution| r.person.as_deref() == Some(person.id.as_str());
         let wrote = resolved.iter().any(|r| r.role == "author" && is_me(r));
         let received = resolved.iter().any(|r| r.role == "recipient" && is_me(r));

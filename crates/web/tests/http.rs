@@ -48,6 +48,10 @@ async fn import(store: &Store, files: &[PathBuf]) {
             batch.add_persons(&parsed.persons).await.unwrap();
             continue;
         }
+        if let Some(offices) = &parsed.offices {
+            batch.add_offices(offices).await.unwrap();
+            continue;
+        }
         let provenance = parsed.records[0].provenance.clone().unwrap();
         let source = SourceFile {
             sha256: provenance.sha256,
@@ -1611,4 +1615,105 @@ async fn curators_merge_and_split_persons_and_imports_keep_it() {
     let kinds: Vec<(&str, &str)> =
         decisions.iter().map(|d| (d.kind.as_str(), d.reason.as_str())).collect();
     assert_eq!(kinds, [("merge", "one John Smith"), ("split", "taken apart to test the split")]);
+}
+
+#[tokio::test]
+async fn offices_countries_and_office_holders_by_date() {
+    let root = root();
+    let data = root.join("crates/web/tests/data");
+    let site = site_with(
+        &[
+            root.join("demo/000_5e4392f9da7ebfc5.txt"),
+            root.join("crates/ingest/test_data/tei/frus_trust.xml"),
+            root.join("crates/ingest/test_data/persons/people.xml"),
+            root.join("crates/ingest/test_data/offices/pocom.xml"),
+            data.join("secretary-1955.txt"),
+            data.join("secretary-1959.txt"),
+        ],
+        100,
+    )
+    .await;
+    let page = |uri: &'static str| {
+        let app = site.app.clone();
+        async move {
+            let reply = get(&app, uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+            reply.body
+        }
+    };
+    // A person's posts, from the chiefs-of-mission data the people data points to.
+    let dulles = page("/people/dulles-john-foster").await;
+    assert!(dulles.contains("Positions held"), "{dulles}");
+    assert!(
+        dulles.contains("Secretary of State: appointed 21 January 1953; entered on duty 21 January 1953; left post 22 April 1959"),
+        "{dulles}"
+    );
+    // An office named as such is its holder on the record's day…
+    let id_of = |q: &'static str| {
+        let app = site.app.clone();
+        async move {
+            let list = get(&app, &format!("/api/v1/search?q={q}")).await;
+            let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+            list["hits"][0]["id"].as_str().unwrap().to_string()
+        }
+    };
+    let telegram = id_of("%22Instructions%20for%20the%20Ambassador%22").await;
+    let reply = get(&site.app, &format!("/api/v1/records/{telegram}/people")).await;
+    let people: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let names = people["names"].as_array().unwrap();
+    let author = names.iter().find(|n| n["role"] == "author").unwrap();
+    assert_eq!(author["person"], "dulles-john-foster", "{people}");
+    assert_eq!(author["confidence"], "high");
+    assert!(author["rule"].as_str().unwrap().contains("on 1955-06-01"), "{people}");
+    // … and a U.S. mission is its country's.
+    let recipient = names.iter().find(|n| n["role"] == "recipient").unwrap();
+    assert_eq!(recipient["country"], "yugoslavia", "{people}");
+    assert_eq!(recipient["person"], serde_json::Value::Null);
+    // A month in which the office changed hands names no one.
+    let circular = id_of("%22changed%20hands%22").await;
+    let reply = get(&site.app, &format!("/api/v1/records/{circular}/people")).await;
+    let april: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(april["names"][0]["person"], serde_json::Value::Null, "{april}");
+    assert!(april["names"][0]["rule"].as_str().unwrap().contains("changed hands"), "{april}");
+    // The person's correspondence holds what they sent as Secretary of State.
+    assert!(
+        dulles.contains("Telegram From the Secretary of State to the Embassy in Yugoslavia"),
+        "{dulles}"
+    );
+    assert!(!dulles.contains("Circular Telegram From the Secretary of State"), "{dulles}");
+
+    // Countries: the list, and a state that no longer exists with its chiefs of mission.
+    let countries = page("/countries").await;
+    assert!(countries.contains("<a href=\"/countries/yugoslavia\">Yugoslavia</a>"), "{countries}");
+    assert!(countries.contains("1918–2003, no longer exists"), "{countries}");
+    let yugoslavia = page("/countries/yugoslavia").await;
+    assert!(yugoslavia.contains("a state that no longer exists, 1918–2003"), "{yugoslavia}");
+    assert!(yugoslavia.contains("James Williams Riddleberger"), "{yugoslavia}");
+    assert!(yugoslavia.contains("presented credentials 27 April 1953"), "{yugoslavia}");
+    assert!(yugoslavia.contains("To the U.S. mission in Yugoslavia"), "{yugoslavia}");
+    assert!(
+        yugoslavia.contains("Telegram From the Secretary of State to the Embassy in Yugoslavia"),
+        "{yugoslavia}"
+    );
+    // The document page links the mission to its country and the office to its holder.
+    let document = get(&site.app, &format!("/records/{telegram}")).await.body;
+    assert!(
+        document.contains("<a href=\"/countries/yugoslavia\">Embassy in Yugoslavia</a>"),
+        "{document}"
+    );
+    assert!(
+        document.contains("<a href=\"/people/dulles-john-foster\">Secretary of State</a>"),
+        "{document}"
+    );
+    // The API.
+    let country = get(&site.app, "/api/v1/countries/yugoslavia").await;
+    assert_eq!(country.status, StatusCode::OK);
+    let country: serde_json::Value = serde_json::from_str(&country.body).unwrap();
+    assert_eq!(country["former_state"]["from"], 1918);
+    assert_eq!(country["chiefs_of_mission"][0]["started"], "1953-04-27");
+    let person = get(&site.app, "/api/v1/people/dulles-john-foster").await;
+    let person: serde_json::Value = serde_json::from_str(&person.body).unwrap();
+    assert_eq!(person["positions"][0]["post_name"], "Secretary of State", "{person}");
+    assert_problem(&get(&site.app, "/api/v1/countries/atlantis").await, StatusCode::NOT_FOUND);
+    assert_eq!(get(&site.app, "/countries/atlantis").await.status, StatusCode::NOT_FOUND);
 }

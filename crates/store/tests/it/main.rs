@@ -48,7 +48,7 @@ fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = Store::open_in_memory().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 6);
+    assert_eq!(store.schema_version().await.unwrap(), 7);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -200,7 +200,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 6);
+    assert_eq!(store.schema_version().await.unwrap(), 7);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -215,7 +215,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 6 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 7 }), "{error}");
 }
 
 #[tokio::test]
@@ -318,7 +318,7 @@ async fn migrates_from_version_1() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 6);
+    assert_eq!(store.schema_version().await.unwrap(), 7);
     let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
     assert_eq!(old.record.summary.as_deref(), Some("Kept."));
     assert_eq!(old.record.texts[0].body, "Text.");
@@ -580,7 +580,7 @@ async fn migrates_from_version_2() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 6);
+    assert_eq!(store.schema_version().await.unwrap(), 7);
     let in_set = |changes: Vec<chancery_store::Change>| -> Vec<(String, ChangeKind)> {
         changes.iter().map(|c| (c.record_id.to_string(), c.kind)).collect()
     };
@@ -671,7 +671,7 @@ async fn migrates_from_version_3() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 6);
+    assert_eq!(store.schema_version().await.unwrap(), 7);
     let id = |text: &str| RecordId::parse(text).unwrap();
     // Placed by their numbers, 9 before 10 (not as text, where "10" < "9").
     let contents = store.edition_contents("frus1955-57v26").await.unwrap();
@@ -770,4 +770,97 @@ async fn a_volume_keeps_its_order() {
     assert_eq!(store.edition_contents("frus-trust-v9").await.unwrap(), contents);
     // A record with no edition has no place.
     assert_eq!(store.edition_place(&telegram().id).await.unwrap(), None);
+}
+
+/// A store of version 6 with a person whose names cite the chiefs-of-mission data: migration 7
+/// links the person to that office holder, so that the holder's posts show once imported.
+#[tokio::test]
+async fn migrates_from_version_6_linking_persons_to_office_holders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(chancery_store::DATABASE_FILE);
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, description TEXT NOT NULL,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))) STRICT;
+         INSERT INTO schema_migrations (version, description)
+             VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e'), (6, 'f');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for sql in [
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+        include_str!("../../migrations/sqlite/0002_collections_authorities.sql"),
+        include_str!("../../migrations/sqlite/0003_record_collection.sql"),
+        include_str!("../../migrations/sqlite/0004_ids_as_given.sql"),
+        include_str!("../../migrations/sqlite/0005_edition_places.sql"),
+        include_str!("../../migrations/sqlite/0006_persons.sql"),
+    ] {
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+    }
+    sqlx::raw_sql(
+        r#"INSERT INTO persons (id, hsg_id, name, body, updated_at) VALUES
+             ('dulles-john-foster', '9001', 'Dulles, John Foster',
+              '{"variants":[["John Foster Dulles",["https://history.state.gov/departmenthistory/people/dulles-john-foster"]]],"remarks":[],"entries":[]}',
+              '2026-01-01T00:00:00Z'),
+             ('tito-josip-broz', '9005', 'Tito, Josip Broz',
+              '{"variants":[["Tito",["https://history.state.gov/departmenthistory/visits/yugoslavia"]]],"remarks":[],"entries":[]}',
+              '2026-01-01T00:00:00Z');"#,
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let store = Store::open(dir.path()).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 7);
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/test_data/offices/pocom.xml"),
+    )
+    .unwrap();
+    let parsed = chancery_ingest::parse(&chancery_ingest::Source {
+        path: "pocom.xml",
+        bytes: &bytes,
+        imported_at: OffsetDateTime::UNIX_EPOCH,
+    });
+    let mut batch = store.begin_import(T0, chancery_store::ImportPolicy::default()).await.unwrap();
+    batch.add_offices(parsed.offices.as_deref().unwrap()).await.unwrap();
+    batch.commit().await.unwrap();
+    let dulles = chancery_model::person::PersonId::parse("dulles-john-foster").unwrap();
+    let held = store.positions_of_person(&dulles).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].post, "Secretary of State");
+    assert_eq!(held[0].person.as_ref(), Some(&dulles));
+    let tito = chancery_model::person::PersonId::parse("tito-josip-broz").unwrap();
+    assert!(store.positions_of_person(&tito).await.unwrap().is_empty());
+    // Who held the office on a day, and on the day it changed hands, both.
+    let on = |day: &'static str| {
+        let store = &store;
+        async move {
+            store
+                .office_holders_on("secretary", day)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.position.holder)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(on("1955-06-01").await, ["dulles-john-foster"]);
+    assert_eq!(on("1959-04-22").await, ["dulles-john-foster", "herter-christian-archibald"]);
+    assert_eq!(on("1960-01-01").await, ["herter-christian-archibald"]);
+    assert!(on("1950-01-01").await.is_empty());
+    assert_eq!(
+        store.principal_office_titled("secretary of state").await.unwrap().as_deref(),
+        Some("secretary")
+    );
+    let chiefs = store.chiefs_of_mission("yugoslavia").await.unwrap();
+    assert_eq!(
+        chiefs[0].holder.as_ref().map(|h| h.name.as_str()),
+        Some("Riddleberger, James Williams")
+    );
+    let countries = store.countries().await.unwrap();
+    assert_eq!(countries.len(), 1);
+    assert_eq!(countries[0].years, Some(("1953".to_string(), "1958".to_string())));
 }

@@ -9,6 +9,7 @@ use utoipa::OpenApi;
 
 mod cmif;
 mod collections;
+mod countries;
 mod people;
 mod records;
 mod search;
@@ -36,7 +37,9 @@ use crate::error::Problem;
         people::list,
         people::person,
         people::export,
-        people::record_people
+        people::record_people,
+        countries::list,
+        countries::country
     ),
     components(schemas(
         Problem,
@@ -56,14 +59,20 @@ use crate::error::Problem;
         people::PersonDetail,
         people::NameJson,
         people::RecordPeople,
-        crate::people::Resolution
+        crate::people::Resolution,
+        countries::CountryList,
+        countries::CountryLine,
+        countries::CountryDetail,
+        countries::CountryQuery,
+        countries::FormerStateJson,
+        countries::PositionJson
     )),
     tags(
         (name = "records", description = "Records in Chancery JSON"),
         (name = "search", description = "The query language of the site and the command line"),
         (name = "citations", description = "Citations in every style, and search results for reference managers"),
         (name = "collections", description = "Volumes and their parts, with their contents in the volume's order"),
-        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names")
+        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; countries with their U.S. chiefs of mission")
     )
 )]
 struct ApiDoc;
@@ -82,6 +91,8 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/cmif", get(cmif::cmif))
         .route("/collections", get(collections::list))
         .route("/collections/{*id}", get(collections::collection_or_download))
+        .route("/countries", get(countries::list))
+        .route("/countries/{id}", get(countries::country))
         .route("/people", get(people::list))
         .route("/people.jsonld", get(people::export))
         .route("/people/{id}", get(people::person))

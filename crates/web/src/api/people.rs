@@ -64,6 +64,8 @@ pub(super) struct PersonDetail {
     entries: Vec<String>,
     /// Ids of the documents that name the person through those entries, by date.
     documents: Vec<String>,
+    /// Posts held, from the chiefs-of-mission data, in order of time.
+    positions: Vec<crate::api::countries::PositionJson>,
     url: String,
 }
 
@@ -142,7 +144,10 @@ pub(super) async fn person(
         .into_iter()
         .map(|s| s.id.as_str().to_string())
         .collect();
+    let positions = archive.store.positions_of_person(&person_id).await?;
+    let holder = positions.iter().find_map(|h| h.holder.as_ref());
     let detail = PersonDetail {
+        positions: positions.iter().map(crate::api::countries::PositionJson::of).collect(),
         id: person.id.to_string(),
         display_name: person.display_name(),
         names: person
@@ -150,8 +155,8 @@ pub(super) async fn person(
             .iter()
             .map(|v| NameJson { name: v.name.clone(), sources: v.sources.clone() })
             .collect(),
-        birth: person.birth.clone(),
-        death: person.death.clone(),
+        birth: person.birth.clone().or_else(|| holder.and_then(|h| h.birth.clone())),
+        death: person.death.clone().or_else(|| holder.and_then(|h| h.death.clone())),
         remarks: person
             .remarks
             .iter()

@@ -112,6 +112,21 @@ pub(crate) fn record_path(id: &RecordId) -> String {
     format!("/records/{}", id.as_str())
 }
 
+/// The address of a collection's page.
+pub(crate) fn collection_path(id: &str) -> String {
+    format!("/collections/{id}")
+}
+
+/// The address of a person's page.
+pub(crate) fn person_path(id: &chancery_model::person::PersonId) -> String {
+    format!("/people/{id}")
+}
+
+/// The address of a country's page.
+pub(crate) fn country_path(id: &str) -> String {
+    format!("/countries/{id}")
+}
+
 pub(crate) fn search_href(clause: &str) -> String {
     format!("/search?q={}", query_value(clause))
 }

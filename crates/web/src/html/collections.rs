@@ -11,14 +11,9 @@ use crate::Shared;
 use crate::collections::{self, Contents, set_spec};
 use crate::error::{PageError, PagePath};
 use crate::html::chrome::{
-    Chrome, accepts_gzip, cached_html, keep, phrase, record_path, search_href,
+    Chrome, accepts_gzip, cached_html, collection_path, keep, phrase, record_path, search_href,
 };
 use crate::html::markup::query_value;
-
-/// The address of a collection's page.
-pub(crate) fn collection_path(id: &str) -> String {
-    format!("/collections/{id}")
-}
 
 struct VolumeRow {
     href: String,

@@ -13,11 +13,10 @@ use time::OffsetDateTime;
 
 use crate::error::{PageError, PagePath};
 use crate::html::chrome::{
-    Chrome, accepts_gzip, cached_html, keep, phrase, record_path, redirect, search_href,
+    Chrome, accepts_gzip, cached_html, collection_path, country_path, keep, person_path, phrase,
+    record_path, redirect, search_href,
 };
-use crate::html::collections::collection_path;
 use crate::html::markup::{bcp47, json_for_script, text_body, text_notes, web_address};
-use crate::html::people::person_path;
 use crate::{Shared, cite, search};
 
 struct Link {
@@ -344,14 +343,17 @@ async fn render_document(
             "recipient" => "To",
             _ => "Participant",
         };
-        let Some(person) = resolution.person.as_deref().and_then(|p| PersonId::parse(p).ok())
-        else {
-            continue;
+        // A person's page, or for a U.S. mission its country's.
+        let href = match (&resolution.person, &resolution.country) {
+            (Some(person), _) => PersonId::parse(person).ok().map(|p| person_path(&p)),
+            (None, Some(country)) => Some(country_path(country)),
+            (None, None) => None,
         };
+        let Some(href) = href else { continue };
         if let Some(field) =
             people.iter_mut().find(|f| f.label == label && f.value == resolution.name)
         {
-            field.href = Some(person_path(&person));
+            field.href = Some(href);
         }
     }
 

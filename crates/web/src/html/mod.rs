@@ -4,6 +4,7 @@
 
 pub(crate) mod chrome;
 pub(crate) mod collections;
+pub(crate) mod countries;
 pub(crate) mod document;
 pub(crate) mod home;
 pub(crate) mod markup;

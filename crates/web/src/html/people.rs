@@ -16,19 +16,14 @@ use serde::Deserialize;
 use crate::Shared;
 use crate::error::{PageError, PagePath, PageQuery};
 use crate::html::chrome::{
-    Chrome, accepts_gzip, cached_html, html_response, keep, record_path, redirect,
+    Chrome, accepts_gzip, cached_html, collection_path, html_response, keep, person_path,
+    record_path, redirect,
 };
-use crate::html::collections::collection_path;
 use crate::html::markup::{json_for_script, query_value};
 use crate::search::Histogram;
 
 /// The most documents a person's page lists.
 pub(crate) const MAX_PERSON_DOCUMENTS: u32 = 2000;
-
-/// The address of a person's page.
-pub(crate) fn person_path(id: &PersonId) -> String {
-    format!("/people/{id}")
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PeopleParams {
@@ -122,6 +117,7 @@ struct PersonPage {
     life: Option<String>,
     hsg_id: Option<String>,
     roles: Vec<Role>,
+    positions: Vec<crate::offices::PositionLine>,
     histogram: Option<Histogram>,
     years: Vec<Year>,
     total: usize,
@@ -260,7 +256,13 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         .collect();
     let written = letters(correspondence.written);
     let received = letters(correspondence.received);
-    let life = match (&person.birth, &person.death) {
+    let held = archive.store.positions_of_person(&person.id).await?;
+    // The chiefs-of-mission data knows years of birth and death the people data may not.
+    let holder = held.iter().find_map(|h| h.holder.as_ref());
+    let birth = person.birth.clone().or_else(|| holder.and_then(|h| h.birth.clone()));
+    let death = person.death.clone().or_else(|| holder.and_then(|h| h.death.clone()));
+    let positions = held.iter().map(crate::offices::PositionLine::of).collect();
+    let life = match (&birth, &death) {
         (None, None) => None,
         (birth, death) => {
             Some(format!("{}–{}", birth.as_deref().unwrap_or("?"), death.as_deref().unwrap_or("")))
@@ -280,6 +282,7 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         life,
         hsg_id: person.hsg_id.clone(),
         roles,
+        positions,
         histogram,
         years,
         total: documents.len(),
