@@ -43,6 +43,7 @@ def main():
     records = 0
     with_names = 0
     all_resolved = 0
+    all_placed = 0
     confidence = collections.Counter()
     rules = collections.Counter()
     unresolved = collections.Counter()
@@ -62,9 +63,12 @@ def main():
             with_names += 1
             if all(n["person"] for n in names):
                 all_resolved += 1
+            if all(n["person"] or n.get("country") for n in names):
+                all_placed += 1
             for n in people["names"]:
                 confidence[n["confidence"]] += 1
-                rules[n["rule"].split(":")[0].split("`")[0].strip()] += 1
+                rule = n["rule"].split(":")[0].split("`")[0].strip()
+                rules["the U.S. mission in a country" if n.get("country") else rule] += 1
                 if not n["person"]:
                     unresolved[n["name"]] += 1
                 resolutions.append((line["id"], n))
@@ -77,7 +81,9 @@ def main():
     print(f"persons: {persons}; reached from two volumes or more: {joined}")
     print(f"records: {records}; with authors or recipients: {with_names}; "
           f"every author and recipient resolved: {all_resolved} "
-          f"({100 * all_resolved / max(with_names, 1):.1f}%)")
+          f"({100 * all_resolved / max(with_names, 1):.1f}%); "
+          f"to a person or a U.S. mission's country: {all_placed} "
+          f"({100 * all_placed / max(with_names, 1):.1f}%)")
     print("names by confidence: " + ", ".join(f"{k} {v}" for k, v in confidence.most_common()))
     print("names by rule:")
     for rule, count in rules.most_common():

@@ -269,6 +269,13 @@ await step("a phone-sized screen", async () => {
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
   await p.screenshot({ path: path.join(shots, "document-phone.png"), fullPage: false });
+  // A FRUS document's text is near the top, not below its citation and source note.
+  await p.goto(`${base}/records/frus1955-57v26/d249`);
+  const textTop = (await p.locator("section.contents").boundingBox()).y;
+  const citationTop = (await p.locator("section.citation").boundingBox()).y;
+  assert.ok(textTop < citationTop, `the text comes before the citation on a phone (${textTop} vs ${citationTop})`);
+  assert.ok(textTop < 900, `the text starts on the first screens (${textTop}px down)`);
+  await p.screenshot({ path: path.join(shots, "frus-document-phone.png"), fullPage: false });
   await phone.close();
 });
 
