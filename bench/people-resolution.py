@@ -63,12 +63,14 @@ def main():
             with_names += 1
             if all(n["person"] for n in names):
                 all_resolved += 1
-            if all(n["person"] or n.get("country") for n in names):
+            if all(n["person"] or n.get("country") or n.get("organization") for n in names):
                 all_placed += 1
             for n in people["names"]:
                 confidence[n["confidence"]] += 1
                 rule = n["rule"].split(":")[0].split("`")[0].strip()
-                rules["the U.S. mission in a country" if n.get("country") else rule] += 1
+                if n.get("country") and not n.get("organization") and not n["person"]:
+                    rule = "the U.S. mission in a country"
+                rules[rule] += 1
                 if not n["person"]:
                     unresolved[n["name"]] += 1
                 resolutions.append((line["id"], n))
@@ -82,7 +84,7 @@ def main():
     print(f"records: {records}; with authors or recipients: {with_names}; "
           f"every author and recipient resolved: {all_resolved} "
           f"({100 * all_resolved / max(with_names, 1):.1f}%); "
-          f"to a person or a U.S. mission's country: {all_placed} "
+          f"to a person, a U.S. mission or an organization: {all_placed} "
           f"({100 * all_placed / max(with_names, 1):.1f}%)")
     print("names by confidence: " + ", ".join(f"{k} {v}" for k, v in confidence.most_common()))
     print("names by rule:")

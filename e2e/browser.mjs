@@ -233,6 +233,16 @@ await step("countries and offices: a mission's telegram, its country, the chiefs
   await page.waitForURL(/\/records\//);
   assert.ok((await page.locator('dl.facts a[href="/countries/yugoslavia"]').count()) >= 1,
     "the embassy links to its country");
+  // The seed letter's bodies are organizations of their countries.
+  await page.goto(`${base}/records/wcda-112970`);
+  await page.locator('dl.facts a[href="/organizations/cc-cpsu"]').click();
+  await page.waitForURL(/\/organizations\/cc-cpsu$/);
+  assert.equal(await page.locator("h1").innerText(), "Central Committee of the Communist Party of the Soviet Union");
+  assert.ok((await page.locator('a[href="/records/wcda-112970"]').count()) === 1, "the letter it received");
+  await accessible(page, "organization");
+  await page.goto(`${base}/organizations`);
+  await accessible(page, "organizations");
+  assert.ok((await page.locator('table.organizations a[href="/organizations/department-of-state"]').count()) === 1);
   await page.goto(`${base}/people/dulles-john-foster`);
   assert.match(await page.locator("ul.positions").innerText(), /Secretary of State: appointed 21 January 1953/);
   const asSecretary = await page.locator('#h-corr ~ ul.hits a', { hasText: "Secretary of State" }).count();

@@ -67,37 +67,10 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Words that make a name a body rather than a person.
-const BODY_WORDS: &[&str] = &[
-    "committee",
-    "ministry",
-    "department",
-    "embassy",
-    "legation",
-    "consulate",
-    "government",
-    "party",
-    "office",
-    "council",
-    "politburo",
-    "presidium",
-    "delegation",
-    "mission",
-    "agency",
-    "secretariat",
-    "bureau",
-    "command",
-    "headquarters",
-    "staff",
-    "commission",
-    "board",
-];
-
 /// Whether a correspondent's name reads as a body (a committee, ministry, embassy…) rather than
-/// a person.
+/// a person (`model::organization::is_body`).
 pub fn is_organization(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    lower.split(|c: char| !c.is_alphanumeric()).any(|word| BODY_WORDS.contains(&word))
+    chancery_model::organization::is_body(name)
 }
 
 fn name(text: &str, authority: Option<&str>) -> String {

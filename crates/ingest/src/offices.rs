@@ -50,6 +50,26 @@ pub(crate) fn read(
             });
         }
     }
+    // The data gives a few appointments the id of another (a second term under the first's id):
+    // each keeps its own, the repeat with a suffix, so that none replaces another.
+    let mut seen = std::collections::HashMap::new();
+    for position in &mut offices.positions {
+        let n = seen.entry(position.id.clone()).or_insert(0_usize);
+        *n += 1;
+        if *n > 1 {
+            let kept = format!("{}-{n}", position.id);
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                path: source.path.to_string(),
+                line: None,
+                message: format!(
+                    "appointment id `{}` is given twice (to {} in {}): the second is kept as `{kept}`",
+                    position.id, position.holder, position.post
+                ),
+            });
+            position.id = kept;
+        }
+    }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let offices = (!failed && !offices.is_empty()).then(|| Box::new(offices));
     Parsed { offices, diagnostics, ..Parsed::default() }
@@ -216,6 +236,18 @@ mod tests {
         assert_eq!(ridd.ended_note.as_deref(), Some("Left post on"));
         assert_eq!(offices.positions[0].kind, PostKind::Principal);
         assert!(parsed.records.is_empty() && parsed.persons.is_empty());
+    }
+
+    #[test]
+    fn an_id_given_twice_keeps_both_appointments() {
+        let bundle = bundle().replace("secr-1959-hert", "secr-1953-dull");
+        let parsed = parse(&bundle);
+        let offices = parsed.offices.expect("offices");
+        let ids: Vec<&str> = offices.positions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["secr-1953-dull", "secr-1953-dull-2", "yu-1953-ridd"]);
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert_eq!(parsed.diagnostics[0].severity, Severity::Warning);
+        assert!(parsed.diagnostics[0].message.contains("kept as `secr-1953-dull-2`"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod id;
 pub mod language;
 pub mod loss;
 pub mod office;
+pub mod organization;
 pub mod person;
 pub mod record;
 pub mod romanize;

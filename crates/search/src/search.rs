@@ -233,6 +233,25 @@ struct Target {
 }
 
 impl SearchIndex {
+    /// Every value of a facet over the whole archive with how many records have it, most
+    /// frequent first (every author, every recipient…: what an authority of bodies is built
+    /// from). Unbounded by design: the values are the index's own, one per distinct name.
+    pub fn all_facet_values(&self, name: FacetName) -> Result<Vec<(String, u64)>> {
+        let searcher = self.reader.searcher();
+        let field = self.fields.facet(name);
+        let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
+        facet.add_facet("/");
+        let counts = searcher.search(&AllQuery, &facet)?;
+        let mut values: Vec<(String, u64)> = counts
+            .get("/")
+            .map(|(facet, count)| {
+                (facet.to_path().last().copied().unwrap_or_default().to_string(), count)
+            })
+            .collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(values)
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         if request.limit > MAX_LIMIT || request.offset > MAX_OFFSET {

@@ -17,6 +17,7 @@ mod error;
 mod html;
 mod oai;
 mod offices;
+mod organizations;
 mod people;
 mod search;
 mod security;
@@ -262,6 +263,8 @@ pub fn router(archive: Shared) -> Router {
         .route("/collections/{*id}", get(html::collections::show))
         .route("/countries", get(html::countries::list))
         .route("/countries/{id}", get(html::countries::show))
+        .route("/organizations", get(html::organizations::list))
+        .route("/organizations/{id}", get(html::organizations::show))
         .route("/people", get(html::people::index))
         .route("/people/{id}", get(html::people::show))
         .route("/about", get(html::site::about))

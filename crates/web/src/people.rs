@@ -23,8 +23,11 @@ pub(crate) struct Resolution {
     /// `high` (forename and surname, or an office's holder on the day), `medium` (a surname
     /// only one person bears), `none`.
     pub(crate) confidence: &'static str,
-    /// For a U.S. mission ("Embassy in Yugoslavia"), the country it is in (its id).
+    /// For a U.S. mission ("Embassy in Yugoslavia"), the country it is in; for another body,
+    /// the country it belongs to, where known (a country's id, or `united-states`).
     pub(crate) country: Option<String>,
+    /// For a body other than a U.S. mission, the organization it is (its id).
+    pub(crate) organization: Option<String>,
 }
 
 /// What a record's names are resolved against besides persons: its day (for offices, whose
@@ -64,7 +67,7 @@ impl Context {
 
     /// The country a U.S. mission's name is in: "Embassy in Yugoslavia", "the Legation in
     /// Hungary", "Ambassador in the Soviet Union (Bohlen)".
-    fn mission_country(&self, name: &str) -> Option<&str> {
+    pub(crate) fn mission_country(&self, name: &str) -> Option<&str> {
         let lower = name.to_lowercase();
         let (head, place) = lower.split_once(" in ")?;
         let head = head.trim().trim_start_matches("the ").trim();
@@ -76,6 +79,27 @@ impl Context {
         self.countries.iter().find(|(n, _)| n == place).map(|(_, id)| id.as_str())
     }
 }
+
+impl Context {
+    /// The country a body's name names ("Yugoslav Government", "Soviet Embassy", "United States
+    /// Delegation"): a country's name or adjective as whole words of it; the United States by
+    /// "United States" or "U.S.". The longest name that fits wins.
+    pub(crate) fn country_named_in(&self, name: &str) -> Option<String> {
+        let key = format!(" {} ", chancery_model::organization::organization_key(name));
+        if key.contains(" united states ") || key.starts_with(" u s ") {
+            return Some(UNITED_STATES.to_string());
+        }
+        self.countries
+            .iter()
+            .map(|(n, id)| (chancery_model::organization::organization_key(n), id))
+            .filter(|(n, _)| !n.is_empty() && key.contains(&format!(" {n} ")))
+            .max_by_key(|(n, _)| n.len())
+            .map(|(_, id)| id.clone())
+    }
+}
+
+/// The id the archive gives the United States as a party (it has no U.S. mission of its own).
+pub(crate) const UNITED_STATES: &str = "united-states";
 
 /// The words that make "… in <country>" a U.S. mission or its chief.
 const MISSION_WORDS: &[&str] = &[
@@ -108,19 +132,36 @@ pub(crate) async fn resolve(
     let (ids, key) = archive.store.persons_named(name).await?;
     let full = keys.len() > 1 && key.as_deref() == keys.first().map(String::as_str);
     let surname_only = keys.len() == 1;
-    let country = context.mission_country(name).map(str::to_string);
+    let body = chancery_model::organization::is_body(name);
+    let mut country = context.mission_country(name).map(str::to_string).filter(|_| body);
+    let organization = if body && country.is_none() {
+        chancery_model::organization::Organization::of_name(name)
+    } else {
+        None
+    };
     let (person, rule, confidence) = match (ids.as_slice(), key) {
-        _ if country.is_some() && chancery_cite::cmif::is_organization(name) => (
+        _ if country.is_some() => (
             None,
             format!("the U.S. mission in {}", country.as_deref().unwrap_or_default()),
             "high",
         ),
-        ([], _) if chancery_cite::cmif::is_organization(name) => (
+        _ if organization.as_ref().is_some_and(|o| o.known) => (
             None,
-            "a body, not a person (bodies other than U.S. missions are not yet an authority)"
-                .to_string(),
-            "none",
+            format!(
+                "a body, one of the names of `{}`",
+                organization.as_ref().map_or("", |o| o.id.as_str())
+            ),
+            "high",
         ),
+        _ if organization.is_some() => (
+            None,
+            format!(
+                "a body, by its name as written: `{}`",
+                organization.as_ref().map_or("", |o| o.id.as_str())
+            ),
+            "medium",
+        ),
+        _ if body => (None, "a body whose name has nothing to make an id of".to_string(), "none"),
         ([], _) => (None, "no person of the archive has this name".to_string(), "none"),
         ([id], Some(key)) if full => {
             (Some(id.clone()), format!("forename and surname: `{key}`"), "high")
@@ -149,7 +190,10 @@ pub(crate) async fn resolve(
         person: person.map(|p: PersonId| p.to_string()),
         rule,
         confidence,
-        country,
+        organization: organization.as_ref().map(|o| o.id.clone()),
+        country: country.take().or_else(|| {
+            organization.and_then(|o| o.country.or_else(|| context.country_named_in(name)))
+        }),
     })
 }
 
@@ -173,6 +217,7 @@ async fn resolve_office(
         rule,
         confidence,
         country: None,
+        organization: None,
     };
     let Some((first, last)) = &context.days else {
         return Ok(Some(resolution(

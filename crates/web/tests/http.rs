@@ -1716,4 +1716,48 @@ async fn offices_countries_and_office_holders_by_date() {
     assert_eq!(person["positions"][0]["post_name"], "Secretary of State", "{person}");
     assert_problem(&get(&site.app, "/api/v1/countries/atlantis").await, StatusCode::NOT_FOUND);
     assert_eq!(get(&site.app, "/countries/atlantis").await.status, StatusCode::NOT_FOUND);
+
+    // Organizations: the seed letter's bodies are the Politburo of the CC LCY and the CC CPSU,
+    // each with its country, however the letter writes them.
+    let reply = get(&site.app, "/api/v1/records/wcda-112970/people").await;
+    let seed: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let body = |name: &str| {
+        seed["names"].as_array().unwrap().iter().find(|n| n["name"] == name).cloned().unwrap()
+    };
+    let politburo = body("Executive Committee [Politburo] of the CC LCY");
+    assert_eq!(politburo["organization"], "cc-lcy-executive-committee", "{seed}");
+    assert_eq!(politburo["country"], "yugoslavia");
+    assert_eq!(politburo["confidence"], "high");
+    let cpsu = body("Central Committee of the Communist Party of the Soviet Union");
+    assert_eq!(cpsu["organization"], "cc-cpsu");
+    assert_eq!(cpsu["country"], "russia");
+    let organizations = page("/organizations").await;
+    assert!(organizations.contains("<a href=\"/organizations/cc-cpsu\">Central Committee of the Communist Party of the Soviet Union</a>"), "{organizations}");
+    // U.S. missions are their countries', not organizations.
+    assert!(!organizations.contains("Embassy in Yugoslavia"), "{organizations}");
+    let cc = page("/organizations/cc-cpsu").await;
+    assert!(cc.contains("Records it received"), "{cc}");
+    assert!(cc.contains("href=\"/records/wcda-112970\""), "{cc}");
+    assert!(cc.contains("Also: CC CPSU"), "{cc}");
+    let seed_page = page("/records/wcda-112970").await;
+    assert!(seed_page.contains("<a href=\"/organizations/cc-lcy-executive-committee\">Executive Committee [Politburo] of the CC LCY</a>"), "{seed_page}");
+    let yugoslavia = page("/countries/yugoslavia").await;
+    assert!(
+        yugoslavia.contains("href=\"/organizations/cc-lcy-executive-committee\""),
+        "{yugoslavia}"
+    );
+    let api = get(&site.app, "/api/v1/organizations/cc-cpsu").await;
+    let api: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(api["received"], serde_json::json!(["wcda-112970"]), "{api}");
+    assert_eq!(api["wrote"], serde_json::json!([]));
+    assert_eq!(api["known"], true);
+    assert_problem(
+        &get(&site.app, "/api/v1/organizations/no-such-body").await,
+        StatusCode::NOT_FOUND,
+    );
+    assert_problem(
+        &get(&site.app, "/api/v1/organizations/Not%20An%20Id").await,
+        StatusCode::NOT_FOUND,
+    );
+    assert_eq!(get(&site.app, "/organizations/no-such-body").await.status, StatusCode::NOT_FOUND);
 }

@@ -37,11 +37,14 @@ pub(super) async fn cmif(State(archive): State<Shared>) -> Result<Response, Prob
             if !chancery_cite::cmif::is_letter(&stored.record) {
                 continue;
             }
-            // Correspondents who are persons of the archive carry their page as authority URI.
+            // Correspondents who are persons or organizations of the archive carry their page as
+            // authority URI.
             let mut uris = std::collections::HashMap::new();
             for resolution in crate::people::resolve_record(&archive, &stored.record).await? {
                 if let Some(person) = resolution.person {
                     uris.insert(resolution.name, format!("{base}/people/{person}"));
+                } else if let Some(organization) = resolution.organization {
+                    uris.insert(resolution.name, format!("{base}/organizations/{organization}"));
                 }
             }
             let authority = |name: &str| uris.get(name).cloned();

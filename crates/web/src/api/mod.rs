@@ -10,6 +10,7 @@ use utoipa::OpenApi;
 mod cmif;
 mod collections;
 mod countries;
+mod organizations;
 mod people;
 mod records;
 mod search;
@@ -39,7 +40,9 @@ use crate::error::Problem;
         people::export,
         people::record_people,
         countries::list,
-        countries::country
+        countries::country,
+        organizations::list,
+        organizations::organization_detail
     ),
     components(schemas(
         Problem,
@@ -65,14 +68,17 @@ use crate::error::Problem;
         countries::CountryDetail,
         countries::CountryQuery,
         countries::FormerStateJson,
-        countries::PositionJson
+        countries::PositionJson,
+        organizations::OrganizationList,
+        organizations::OrganizationLine,
+        organizations::OrganizationDetail
     )),
     tags(
         (name = "records", description = "Records in Chancery JSON"),
         (name = "search", description = "The query language of the site and the command line"),
         (name = "citations", description = "Citations in every style, and search results for reference managers"),
         (name = "collections", description = "Volumes and their parts, with their contents in the volume's order"),
-        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; countries with their U.S. chiefs of mission")
+        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; organizations; countries with their U.S. chiefs of mission")
     )
 )]
 struct ApiDoc;
@@ -91,6 +97,8 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/cmif", get(cmif::cmif))
         .route("/collections", get(collections::list))
         .route("/collections/{*id}", get(collections::collection_or_download))
+        .route("/organizations", get(organizations::list))
+        .route("/organizations/{id}", get(organizations::organization_detail))
         .route("/countries", get(countries::list))
         .route("/countries/{id}", get(countries::country))
         .route("/people", get(people::list))

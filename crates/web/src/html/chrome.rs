@@ -122,6 +122,11 @@ pub(crate) fn person_path(id: &chancery_model::person::PersonId) -> String {
     format!("/people/{id}")
 }
 
+/// The address of an organization's page.
+pub(crate) fn organization_path(id: &str) -> String {
+    format!("/organizations/{id}")
+}
+
 /// The address of a country's page.
 pub(crate) fn country_path(id: &str) -> String {
     format!("/countries/{id}")

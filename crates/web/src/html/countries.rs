@@ -11,7 +11,8 @@ use chancery_model::office::Country;
 use crate::Shared;
 use crate::error::{PageError, PagePath};
 use crate::html::chrome::{
-    Chrome, accepts_gzip, cached_html, country_path, html_response, keep, record_path,
+    Chrome, accepts_gzip, cached_html, country_path, html_response, keep, organization_path,
+    record_path,
 };
 use crate::html::markup::query_value;
 use crate::offices::PositionLine;
@@ -75,6 +76,13 @@ struct DocumentList {
     search_href: String,
 }
 
+/// One of a country's organizations.
+struct BodyLine {
+    href: String,
+    name: String,
+    count: u64,
+}
+
 #[derive(Template)]
 #[template(path = "country.html")]
 struct CountryPage {
@@ -84,6 +92,7 @@ struct CountryPage {
     former: Option<String>,
     chiefs: Vec<PositionLine>,
     lists: Vec<DocumentList>,
+    bodies: Vec<BodyLine>,
     api: String,
 }
 
@@ -149,6 +158,17 @@ pub(crate) async fn show(
             search_href: format!("/search?q={}&sort=date", query_value(&q)),
         });
     }
+    let bodies = crate::organizations::organizations(&archive)
+        .await
+        .map_err(|e| PageError::internal(&e))?
+        .into_iter()
+        .filter(|line| line.organization.country.as_deref() == Some(country.id.as_str()))
+        .map(|line| BodyLine {
+            href: organization_path(&line.organization.id),
+            name: line.organization.name,
+            count: line.by + line.to,
+        })
+        .collect();
     let mut chrome = Chrome::plain(&country.name);
     chrome.canonical = Some(format!("{}{}", archive.config.base_url, country_path(&country.id)));
     chrome.description = Some(format!(
@@ -162,6 +182,7 @@ pub(crate) async fn show(
         former: country.former.map(|f| format!("{}–{}: {}", f.from, f.until, f.note)),
         chiefs,
         lists,
+        bodies,
         api: format!("/api/v1/countries/{}", country.id),
     };
     Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers), generation))

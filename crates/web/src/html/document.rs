@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 
 use crate::error::{PageError, PagePath};
 use crate::html::chrome::{
-    Chrome, accepts_gzip, cached_html, collection_path, country_path, keep, person_path, phrase,
-    record_path, redirect, search_href,
+    Chrome, accepts_gzip, cached_html, collection_path, country_path, keep, organization_path,
+    person_path, phrase, record_path, redirect, search_href,
 };
 use crate::html::markup::{bcp47, json_for_script, text_body, text_notes, web_address};
 use crate::{Shared, cite, search};
@@ -344,10 +344,11 @@ async fn render_document(
             _ => "Participant",
         };
         // A person's page, or for a U.S. mission its country's.
-        let href = match (&resolution.person, &resolution.country) {
-            (Some(person), _) => PersonId::parse(person).ok().map(|p| person_path(&p)),
-            (None, Some(country)) => Some(country_path(country)),
-            (None, None) => None,
+        let href = match (&resolution.person, &resolution.organization, &resolution.country) {
+            (Some(person), _, _) => PersonId::parse(person).ok().map(|p| person_path(&p)),
+            (None, Some(organization), _) => Some(organization_path(organization)),
+            (None, None, Some(country)) => Some(country_path(country)),
+            (None, None, None) => None,
         };
         let Some(href) = href else { continue };
         if let Some(field) =

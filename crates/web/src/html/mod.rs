@@ -8,6 +8,7 @@ pub(crate) mod countries;
 pub(crate) mod document;
 pub(crate) mod home;
 pub(crate) mod markup;
+pub(crate) mod organizations;
 pub(crate) mod people;
 pub(crate) mod search;
 pub(crate) mod site;
