@@ -29,12 +29,17 @@ pub(crate) struct Span {
 
 impl Span {
     fn of<'a>(entries: impl IntoIterator<Item = &'a Placed>) -> Span {
+        Span::of_dates(
+            entries.into_iter().filter_map(|placed| {
+                placed.date_edtf.as_deref().and_then(|d| d.parse::<Edtf>().ok())
+            }),
+        )
+    }
+
+    /// The span of some dates.
+    pub(crate) fn of_dates(dates: impl IntoIterator<Item = Edtf>) -> Span {
         let mut span = Span::default();
-        for placed in entries {
-            let Some(edtf) = placed.date_edtf.as_deref().and_then(|d| d.parse::<Edtf>().ok())
-            else {
-                continue;
-            };
+        for edtf in dates {
             let (start, end) = edtf.bounds();
             if let Some(start) = start {
                 span.first = Some(span.first.map_or(start, |f| f.min(start)));
@@ -292,4 +297,53 @@ mod tests {
         assert_eq!(span(day(1955, 3, 2), day(1955, 3, 2)), "2 March 1955");
         assert_eq!(span(None, None), "");
     }
+}
+
+/// Where a named collection's page is: `/collections/named/<slug>`.
+pub(crate) const NAMED_PREFIX: &str = "named/";
+/// The most records a named collection's page lists (the search holds the rest).
+pub(crate) const MAX_NAMED_RECORDS: usize = 1000;
+
+/// A collection a record names itself to be part of ("Collections: Soviet–Yugoslav Relations",
+/// as the Wilson Center's records say), which is no volume or part of one.
+pub(crate) struct Named {
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    /// Records naming it.
+    pub(crate) records: u64,
+}
+
+/// The slug of a named collection (`Soviet–Yugoslav Relations` → `soviet-yugoslav-relations`).
+pub(crate) fn named_slug(name: &str) -> String {
+    chancery_model::organization::organization_key(name)
+        .split(' ')
+        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Every named collection, most records first: the collections records name that are not the
+/// title of a volume or of one of its parts.
+pub(crate) async fn named(archive: &Shared) -> Result<Vec<Named>, String> {
+    let editions: std::collections::HashSet<String> = archive
+        .store
+        .collections()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|c| c.title)
+        .collect();
+    let values = archive
+        .index
+        .all_facet_values(chancery_search::FacetName::Collection)
+        .map_err(|e| e.to_string())?;
+    Ok(values
+        .into_iter()
+        .filter(|(name, _)| !editions.contains(name))
+        .filter_map(|(name, records)| {
+            let slug = named_slug(&name);
+            (!slug.is_empty()).then_some(Named { name, slug, records })
+        })
+        .collect())
 }

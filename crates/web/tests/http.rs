@@ -1761,3 +1761,44 @@ async fn offices_countries_and_office_holders_by_date() {
     );
     assert_eq!(get(&site.app, "/organizations/no-such-body").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn records_that_name_their_collection_form_it() {
+    let root = root();
+    let site = site_with(
+        &[
+            root.join("demo/000_5e4392f9da7ebfc5.txt"),
+            root.join("crates/ingest/test_data/tei/frus_2014_style.xml"),
+            root.join("crates/web/tests/data/wilson-collection.txt"),
+        ],
+        100,
+    )
+    .await;
+    let list = get(&site.app, "/collections").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Collections the records name"), "{}", list.body);
+    assert!(
+        list.body.contains("<a href=\"/collections/named/soviet-yugoslav-split-1948\">Soviet–Yugoslav Split, 1948</a>"),
+        "{}",
+        list.body
+    );
+    // A volume's own title is its volume, not a named collection.
+    assert_eq!(list.body.matches("/collections/named/").count(), 2, "{}", list.body);
+    let page = get(&site.app, "/collections/named/cold-war-in-the-balkans").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<h1>Cold War in the Balkans</h1>"), "{}", page.body);
+    assert!(
+        page.body.contains("Letter from Stalin and Molotov to Tito and Kardelj"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("18 March 1948"), "{}", page.body);
+    // The record's page links to the collection.
+    let record = get(&site.app, "/records/wcda-test-stalin-molotov-letter").await;
+    assert!(
+        record.body.contains("href=\"/collections/named/cold-war-in-the-balkans\""),
+        "{}",
+        record.body
+    );
+    assert_eq!(get(&site.app, "/collections/named/no-such").await.status, StatusCode::NOT_FOUND);
+}

@@ -24,11 +24,18 @@ struct VolumeRow {
     span: String,
 }
 
+struct NamedRow {
+    href: String,
+    name: String,
+    records: u64,
+}
+
 #[derive(Template)]
 #[template(path = "collections.html")]
 struct VolumesPage {
     chrome: Chrome,
     volumes: Vec<VolumeRow>,
+    named: Vec<NamedRow>,
 }
 
 pub(crate) async fn list(
@@ -52,9 +59,19 @@ pub(crate) async fn list(
             span: v.span.text(),
         })
         .collect();
+    let named = collections::named(&archive)
+        .await
+        .map_err(|e| PageError::internal(&e))?
+        .into_iter()
+        .map(|n| NamedRow {
+            href: collection_path(&format!("{}{}", collections::NAMED_PREFIX, n.slug)),
+            name: n.name,
+            records: n.records,
+        })
+        .collect();
     let mut chrome = Chrome::plain("Volumes and collections");
     chrome.canonical = Some(format!("{}/collections", archive.config.base_url));
-    let html = VolumesPage { chrome, volumes }.render()?;
+    let html = VolumesPage { chrome, volumes, named }.render()?;
     Ok(keep(&archive, key, html, accepts_gzip(&headers), generation))
 }
 
@@ -119,6 +136,10 @@ pub(crate) async fn show(
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }
     let generation = archive.generation();
+    if let Some(slug) = id.strip_prefix(collections::NAMED_PREFIX) {
+        let html = render_named(&archive, slug).await?;
+        return Ok(keep(&archive, &key, html, accepts_gzip(&headers), generation));
+    }
     let Some(contents) = collections::contents(&archive, id).await? else {
         return Err(PageError::not_found(format!(
             "There is no collection `{id}`. The list of volumes is at /collections."
@@ -201,4 +222,68 @@ async fn render(archive: &Shared, contents: Contents) -> Result<String, PageErro
 fn capitalized(kind: &str) -> String {
     let mut chars = kind.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "named_collection.html")]
+struct NamedPage {
+    chrome: Chrome,
+    name: String,
+    span: String,
+    total: usize,
+    entries: Vec<Entry>,
+    search_href: String,
+}
+
+/// A collection that records name themselves part of: its records by date.
+async fn render_named(archive: &Shared, slug: &str) -> Result<String, PageError> {
+    let missing = || {
+        PageError::not_found(format!(
+            "There is no collection `{}{slug}`. The list of volumes and collections is at /collections.",
+            collections::NAMED_PREFIX
+        ))
+    };
+    let named = collections::named(archive).await.map_err(|e| PageError::internal(&e))?;
+    let Some(found) = named.into_iter().find(|n| n.slug == slug) else {
+        return Err(missing());
+    };
+    let clause = phrase("collection", &found.name);
+    let params = crate::search::SearchParams {
+        q: Some(clause.clone()),
+        sort: Some("date".into()),
+        page: None,
+    };
+    let ran =
+        crate::search::run_with(archive, &params, 0, collections::MAX_NAMED_RECORDS, false).await?;
+    let ids: Vec<_> = ran.results.hits.iter().map(|h| h.id.clone()).collect();
+    let mut stored = archive.store.get_many(&ids).await?;
+    stored.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
+    // The search matches the name's words; the collection is the records that name it exactly.
+    stored.retain(|s| s.record.collections.iter().any(|c| *c == found.name));
+    let span =
+        collections::Span::of_dates(stored.iter().filter_map(|s| s.record.date.edtf.clone()));
+    let entries = stored
+        .iter()
+        .map(|s| Entry {
+            href: record_path(&s.record.id),
+            number: None,
+            title: s.record.title.clone(),
+            date: s.record.date.printed.clone(),
+        })
+        .collect::<Vec<_>>();
+    let mut chrome = Chrome::plain(&found.name);
+    chrome.canonical = Some(format!(
+        "{}{}",
+        archive.config.base_url,
+        collection_path(&format!("{}{slug}", collections::NAMED_PREFIX))
+    ));
+    Ok(NamedPage {
+        chrome,
+        total: entries.len(),
+        span: span.text(),
+        entries,
+        search_href: search_href(&clause),
+        name: found.name,
+    }
+    .render()?)
 }

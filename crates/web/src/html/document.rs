@@ -310,8 +310,14 @@ async fn render_document(
         if trail.iter().any(|t| &t.text == collection) {
             continue;
         }
+        // A collection the record names itself part of has its own page.
+        let slug = crate::collections::named_slug(collection);
         topics.push(Link {
-            href: search_href(&phrase("collection", collection)),
+            href: if slug.is_empty() {
+                search_href(&phrase("collection", collection))
+            } else {
+                collection_path(&format!("{}{slug}", crate::collections::NAMED_PREFIX))
+            },
             text: collection.clone(),
         });
     }
