@@ -276,29 +276,6 @@ pub(crate) fn set_spec(collection_id: &str) -> String {
     collection_id.replace('/', ":")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_collection_holds_its_parts_and_nothing_that_only_starts_alike() {
-        assert!(within("frus1955-57v26/ch1", "frus1955-57v26"));
-        assert!(within("FRUS1955-57v26", "frus1955-57v26"));
-        assert!(!within("frus1955-57v26x/ch1", "frus1955-57v26"));
-        assert!(!within("frus1955", "frus1955-57v26"));
-    }
-
-    #[test]
-    fn spans_read_as_dates() {
-        let day = |year, month, day| Some(CalendarDay { year, month, day });
-        let span = |first, last| Span { first, last }.text();
-        assert_eq!(span(day(1955, 3, 2), day(1957, 12, 20)), "March 1955 – December 1957");
-        assert_eq!(span(day(1955, 3, 2), day(1955, 3, 9)), "2–9 March 1955");
-        assert_eq!(span(day(1955, 3, 2), day(1955, 3, 2)), "2 March 1955");
-        assert_eq!(span(None, None), "");
-    }
-}
-
 /// Where a named collection's page is: `/collections/named/<slug>`.
 pub(crate) const NAMED_PREFIX: &str = "named/";
 /// The most records a named collection's page lists (the search holds the rest).
@@ -346,4 +323,27 @@ pub(crate) async fn named(archive: &Shared) -> Result<Vec<Named>, String> {
             (!slug.is_empty()).then_some(Named { name, slug, records })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_collection_holds_its_parts_and_nothing_that_only_starts_alike() {
+        assert!(within("frus1955-57v26/ch1", "frus1955-57v26"));
+        assert!(within("FRUS1955-57v26", "frus1955-57v26"));
+        assert!(!within("frus1955-57v26x/ch1", "frus1955-57v26"));
+        assert!(!within("frus1955", "frus1955-57v26"));
+    }
+
+    #[test]
+    fn spans_read_as_dates() {
+        let day = |year, month, day| Some(CalendarDay { year, month, day });
+        let span = |first, last| Span { first, last }.text();
+        assert_eq!(span(day(1955, 3, 2), day(1957, 12, 20)), "March 1955 – December 1957");
+        assert_eq!(span(day(1955, 3, 2), day(1955, 3, 9)), "2–9 March 1955");
+        assert_eq!(span(day(1955, 3, 2), day(1955, 3, 2)), "2 March 1955");
+        assert_eq!(span(None, None), "");
+    }
 }
