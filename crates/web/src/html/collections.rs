@@ -260,8 +260,7 @@ async fn render_named(archive: &Shared, slug: &str) -> Result<String, PageError>
     stored.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
     // The search matches the name's words; the collection is the records that name it exactly.
     stored.retain(|s| s.record.collections.contains(&found.name));
-    let span =
-        collections::Span::of_dates(stored.iter().filter_map(|s| s.record.date.edtf.clone()));
+    let span = collections::Span::of_dates(stored.iter().filter_map(|s| s.record.date.edtf));
     let entries = stored
         .iter()
         .map(|s| Entry {
