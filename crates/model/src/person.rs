@@ -147,12 +147,27 @@ impl Person {
     }
 
     /// The preferred name in reading order ("Josip Broz Tito").
+    /// A generational suffix stays at the end ("Herter, Christian Archibald, Sr." → "Christian
+    /// Archibald Herter, Sr.").
     pub fn display_name(&self) -> String {
-        match self.name.split_once(", ") {
+        let (name, suffix) = match self.name.rsplit_once(", ") {
+            Some((rest, last))
+                if rest.contains(", ")
+                    && SUFFIXES.contains(&last.trim_end_matches('.').to_lowercase().as_str()) =>
+            {
+                (rest, Some(last))
+            }
+            _ => (self.name.as_str(), None),
+        };
+        let shown = match name.split_once(", ") {
             Some((surname, forenames)) if !forenames.contains(',') => {
                 format!("{} {surname}", strip_titles(forenames).join(" "))
             }
-            _ => self.name.clone(),
+            _ => name.to_string(),
+        };
+        match suffix {
+            Some(suffix) => format!("{shown}, {suffix}"),
+            None => shown,
         }
     }
 }
@@ -347,6 +362,17 @@ mod tests {
             ["george springsteen", "springsteen"]
         );
         assert_eq!(reading_order("Springsteen, George Stoney, Jr."), "George Stoney Springsteen");
+        let herter = Person {
+            id: PersonId::from_name("Herter, Christian Archibald, Sr.").unwrap(),
+            name: "Herter, Christian Archibald, Sr.".into(),
+            variants: Vec::new(),
+            birth: None,
+            death: None,
+            remarks: Vec::new(),
+            hsg_id: None,
+            entries: Vec::new(),
+        };
+        assert_eq!(herter.display_name(), "Christian Archibald Herter, Sr.");
     }
 
     #[test]

@@ -215,10 +215,20 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
         (FacetName::Author, "From"),
         (FacetName::Recipient, "To"),
     ]
-    .into_iter()
-    .map(|(name, label)| FacetView { label, values: facet_values(&ran, name, q) })
-    .filter(|f| !f.values.is_empty())
-    .collect();
+    .into_iter();
+    let mut views = Vec::new();
+    for (name, label) in facets {
+        let values = match name {
+            FacetName::Author | FacetName::Recipient => person_facet_values(archive, &ran, name, q)
+                .await
+                .map_err(|e| Failure::Internal(e.to_string()))?,
+            _ => facet_values(&ran, name, q),
+        };
+        if !values.is_empty() {
+            views.push(FacetView { label, values });
+        }
+    }
+    let facets = views;
     let total = ran.results.total;
     let n_pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
     let sort = if ran.sort == Sort::Date { "date" } else { "relevance" };
@@ -368,6 +378,73 @@ pub(crate) fn facet_values(ran: &Ran, name: FacetName, q: &str) -> Vec<FacetValu
         .collect();
     values.truncate(12);
     values
+}
+
+/// The most author or recipient values looked at to gather them by person.
+pub(crate) const MAX_PERSON_FACET_VALUES: usize = 30;
+
+/// An author or recipient facet counted by person, not by string: the names of one person of
+/// the archive ("Tito", "Josip Broz Tito", "Tito, Marshal Josip Broz") are one value, labelled
+/// with the person's name and counted together, whose link filters by every one of them. A
+/// record naming one person twice in the same role is counted twice (names are counted by the
+/// index, one count per name); names that are no person stay as they are.
+pub(crate) async fn person_facet_values(
+    archive: &Shared,
+    ran: &Ran,
+    name: FacetName,
+    q: &str,
+) -> Result<Vec<FacetValue>, chancery_store::Error> {
+    let Some(facet) = ran.results.facets.iter().find(|f| f.name == name) else {
+        return Ok(Vec::new());
+    };
+    let field = if name == FacetName::Author { "author" } else { "recipient" };
+    let context = crate::people::Context::load(archive).await?;
+    // (label, names, count), in the index's order of counts.
+    let mut groups: Vec<(String, Vec<String>, u64, Option<String>)> = Vec::new();
+    for (value, count) in facet.values.iter().take(MAX_PERSON_FACET_VALUES) {
+        let resolution = crate::people::resolve(archive, value, "author", &context).await?;
+        match resolution.person.filter(|_| resolution.confidence != "none") {
+            Some(person) => match groups.iter_mut().find(|g| g.3.as_deref() == Some(&person)) {
+                Some(group) => {
+                    group.1.push(value.clone());
+                    group.2 += count;
+                }
+                None => {
+                    let label = match chancery_model::person::PersonId::parse(&person) {
+                        Ok(id) => archive
+                            .store
+                            .person(&id)
+                            .await?
+                            .map_or_else(|| value.clone(), |p| p.display_name()),
+                        Err(_) => value.clone(),
+                    };
+                    groups.push((label, vec![value.clone()], *count, Some(person)));
+                }
+            },
+            None => groups.push((value.clone(), vec![value.clone()], *count, None)),
+        }
+    }
+    groups.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    groups.truncate(12);
+    Ok(groups
+        .into_iter()
+        .map(|(label, names, count, _)| {
+            let clause = names
+                .iter()
+                .map(|n| format!("{field}:\"{}\"", n.replace('"', " ")))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let (next, active) = toggled(q, &clause);
+            let label =
+                if names.len() > 1 { format!("{label} ({} names)", names.len()) } else { label };
+            FacetValue {
+                label,
+                count: grouped(count),
+                href: format!("/search?q={}", query_value(&next)),
+                active,
+            }
+        })
+        .collect())
 }
 
 /// The year histogram: an SVG bar chart whose bars are links that filter by year.

@@ -1311,6 +1311,7 @@ async fn people_across_volumes() {
             persons.join("frus_second.xml"),
             persons.join("people.xml"),
             dulles_to_tito,
+            root.join("crates/web/tests/data/tito-to-dulles.txt"),
         ],
         100,
     )
@@ -1515,6 +1516,11 @@ async fn people_across_volumes() {
     let ids: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
     assert_eq!(ids[0], "dulles-john-foster");
     assert_eq!(ids[5..], ["smith-john", "smith-john-9007"]);
+    // Facets count persons, not strings: "Tito" and "President Tito" are one author.
+    let search = page("/search?q=Tito").await;
+    let from = &search[search.find(">From<").expect("a From facet")..];
+    assert!(from.contains("Josip Broz Tito (2 names)"), "{from}");
+    assert!(from.contains("author%3A%22President+Tito%22+OR+author%3A%22Tito%22"), "{from}");
 }
 
 /// A curator's decisions about persons (issue 12): a merge redirects the merged id, a split moves

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use chancery_search::FacetName;
 use serde::{Deserialize, Serialize};
 
 use crate::Shared;
@@ -73,6 +74,10 @@ pub(super) struct SnippetJson {
 pub(super) struct FacetValueJson {
     value: String,
     count: u64,
+    /// For one of the 30 most frequent authors or recipients, the person of the archive the
+    /// name is, where one person answers (`/api/v1/records/{id}/people` gives the rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person: Option<String>,
 }
 
 /// Searches the archive with the query language of the site and the command line.
@@ -114,19 +119,23 @@ pub(super) async fn search(
             score: hit.score,
         })
         .collect();
-    let facets = ran
-        .results
-        .facets
-        .into_iter()
-        .map(|facet| {
-            let values = facet
-                .values
-                .into_iter()
-                .map(|(value, count)| FacetValueJson { value, count })
-                .collect();
-            (facet.name.key().to_string(), values)
-        })
-        .collect();
+    let context = crate::people::Context::load(&archive).await?;
+    let mut facets = std::collections::BTreeMap::new();
+    for facet in ran.results.facets {
+        let names = matches!(facet.name, FacetName::Author | FacetName::Recipient);
+        let mut values = Vec::with_capacity(facet.values.len());
+        for (n, (value, count)) in facet.values.into_iter().enumerate() {
+            let person = if names && n < crate::search::MAX_PERSON_FACET_VALUES {
+                let resolution =
+                    crate::people::resolve(&archive, &value, "author", &context).await?;
+                resolution.person.filter(|_| resolution.confidence != "none")
+            } else {
+                None
+            };
+            values.push(FacetValueJson { value, count, person });
+        }
+        facets.insert(facet.name.key().to_string(), values);
+    }
     let body = serde_json::to_string(&SearchResponse {
         total: ran.results.total,
         offset,
