@@ -25,3 +25,4 @@ pub mod organization;
 pub mod person;
 pub mod record;
 pub mod romanize;
+pub mod transliterate;

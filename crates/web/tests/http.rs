@@ -1521,6 +1521,24 @@ async fn people_across_volumes() {
     let from = &search[search.find(">From<").expect("a From facet")..];
     assert!(from.contains("Josip Broz Tito (2 names)"), "{from}");
     assert!(from.contains("author%3A%22President+Tito%22+OR+author%3A%22Tito%22"), "{from}");
+    // Generated forms of a Soviet and a Yugoslav name, with their language, marked as made by
+    // rule; and a query in one of them finds the person.
+    let khrushchev = page("/people/khrushchev-nikita-sergeyevich").await;
+    assert!(khrushchev.contains("<li lang=\"ru\">Никита Сергеевич Хрущёв"), "{khrushchev}");
+    assert!(
+        khrushchev.contains("<li lang=\"de\">Nikita Sergejewitsch Chruschtschow"),
+        "{khrushchev}"
+    );
+    assert!(khrushchev.contains("Nikita Sergejevič Hruščov"), "{khrushchev}");
+    assert!(khrushchev.contains("generated: French romanization"), "{khrushchev}");
+    let tito = page("/people/tito-josip-broz").await;
+    assert!(tito.contains("Јосип Броз Тито"), "{tito}");
+    let api = get(&site.app, "/api/v1/people/khrushchev-nikita-sergeyevich").await;
+    let api: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(api["generated_names"][0]["name"], "Никита Сергеевич Хрущёв");
+    assert_eq!(api["generated_names"][0]["script"], "Cyrl");
+    let found = page("/people?q=Chruschtschow").await;
+    assert!(found.contains("href=\"/people/khrushchev-nikita-sergeyevich\""), "{found}");
 }
 
 /// A curator's decisions about persons (issue 12): a merge redirects the merged id, a split moves

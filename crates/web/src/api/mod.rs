@@ -61,6 +61,7 @@ use crate::error::Problem;
         people::PersonLine,
         people::PersonDetail,
         people::NameJson,
+        people::GeneratedNameJson,
         people::RecordPeople,
         crate::people::Resolution,
         countries::CountryList,

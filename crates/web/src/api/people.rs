@@ -46,6 +46,18 @@ pub(super) struct NameJson {
     sources: Vec<String>,
 }
 
+/// A form of the name made by rule (not found in a source), with its language and script.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct GeneratedNameJson {
+    name: String,
+    /// ISO 639-3.
+    language: &'static str,
+    /// ISO 15924.
+    script: &'static str,
+    /// How it was made.
+    system: &'static str,
+}
+
 /// A person with everything the archive knows of them.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct PersonDetail {
@@ -55,6 +67,9 @@ pub(super) struct PersonDetail {
     /// The preferred name in reading order.
     display_name: String,
     names: Vec<NameJson>,
+    /// Forms of the name in other scripts and romanizations, made by rule for a Soviet or
+    /// Yugoslav person (`Хрущёв`, `Chruschtschow`…): they may be wrong.
+    generated_names: Vec<GeneratedNameJson>,
     birth: Option<String>,
     death: Option<String>,
     remarks: Vec<NameJson>,
@@ -146,7 +161,17 @@ pub(super) async fn person(
         .collect();
     let positions = archive.store.positions_of_person(&person_id).await?;
     let holder = positions.iter().find_map(|h| h.holder.as_ref());
+    let generated_names = chancery_model::transliterate::person_generated_names(&person)
+        .into_iter()
+        .map(|g| GeneratedNameJson {
+            name: g.name,
+            language: g.language,
+            script: g.script,
+            system: g.system,
+        })
+        .collect();
     let detail = PersonDetail {
+        generated_names,
         positions: positions.iter().map(crate::api::countries::PositionJson::of).collect(),
         id: person.id.to_string(),
         display_name: person.display_name(),

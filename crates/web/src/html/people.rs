@@ -105,6 +105,8 @@ struct Partner {
 struct NameLine {
     name: String,
     sources: String,
+    /// The language of a generated form, BCP 47 (`lang` for screen readers and fonts).
+    lang: Option<String>,
 }
 
 #[derive(Template)]
@@ -123,6 +125,7 @@ struct PersonPage {
     total: usize,
     shown: usize,
     names: Vec<NameLine>,
+    generated: Vec<NameLine>,
     remarks: Vec<NameLine>,
     written: Vec<DocumentLine>,
     received: Vec<DocumentLine>,
@@ -229,19 +232,32 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
     let mut remarks = Vec::new();
     for one in std::iter::once(person).chain(&merged) {
         if one.id != person.id && seen.insert(one.name.clone()) {
-            names.push(NameLine { name: one.name.clone(), sources: String::new() });
+            names.push(NameLine { name: one.name.clone(), sources: String::new(), lang: None });
         }
         for v in &one.variants {
             if seen.insert(v.name.clone()) {
-                names.push(NameLine { name: v.name.clone(), sources: sources_text(&v.sources) });
+                names.push(NameLine {
+                    name: v.name.clone(),
+                    sources: sources_text(&v.sources),
+                    lang: None,
+                });
             }
         }
-        remarks.extend(
-            one.remarks
-                .iter()
-                .map(|r| NameLine { name: r.text.clone(), sources: sources_text(&r.sources) }),
-        );
+        remarks.extend(one.remarks.iter().map(|r| NameLine {
+            name: r.text.clone(),
+            sources: sources_text(&r.sources),
+            lang: None,
+        }));
     }
+    let generated = chancery_model::transliterate::person_generated_names(person)
+        .into_iter()
+        .filter(|g| seen.insert(g.name.clone()))
+        .map(|g| NameLine {
+            name: g.name,
+            sources: format!("generated: {}", g.system),
+            lang: crate::html::markup::bcp47(g.language),
+        })
+        .collect::<Vec<_>>();
     let correspondence = crate::people::correspondence(archive, person).await?;
     let letters = |letters: Vec<crate::people::Letter>| -> Vec<DocumentLine> {
         letters
@@ -288,6 +304,7 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         total: documents.len(),
         shown: documents.len(),
         names,
+        generated,
         remarks,
         written,
         received,
