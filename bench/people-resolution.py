@@ -71,7 +71,7 @@ def main():
                 if n.get("country") and not n.get("organization") and not n["person"]:
                     rule = "the U.S. mission in a country"
                 rules[rule] += 1
-                if not n["person"]:
+                if not (n["person"] or n.get("country") or n.get("organization")):
                     unresolved[n["name"]] += 1
                 resolutions.append((line["id"], n))
         after = page["next"]
@@ -90,7 +90,7 @@ def main():
     print("names by rule:")
     for rule, count in rules.most_common():
         print(f"  {count:5}  {rule}")
-    print("most frequent unresolved names:")
+    print("most frequent names resolved to no person, mission or organization:")
     for name, count in unresolved.most_common(15):
         print(f"  {count:5}  {name}")
     resolved = [r for r in resolutions if r[1]["person"]]

@@ -34,6 +34,11 @@ const BODY_WORDS: &[&str] = &[
     "staff",
     "commission",
     "board",
+    "station",
+    "missions",
+    "embassies",
+    "legations",
+    "consulates",
 ];
 
 /// The longest organization id, in bytes.

@@ -84,15 +84,25 @@ impl Context {
     /// The country a body's name names ("Yugoslav Government", "Soviet Embassy", "United States
     /// Delegation"): a country's name or adjective as whole words of it; the United States by
     /// "United States" or "U.S.". The longest name that fits wins.
+    ///
+    /// A country after "in", "at", "to", "for" or "on" is where the body is or what it deals
+    /// with, not whose it is ("CIA Station in Guatemala", "High Commissioner for Germany").
     pub(crate) fn country_named_in(&self, name: &str) -> Option<String> {
         let key = format!(" {} ", chancery_model::organization::organization_key(name));
-        if key.contains(" united states ") || key.starts_with(" u s ") {
+        if [" united states ", " cia ", " american "].iter().any(|w| key.contains(w))
+            || key.starts_with(" u s ")
+        {
             return Some(UNITED_STATES.to_string());
         }
+        let placed = |n: &str| {
+            ["in", "at", "to", "for", "on"].iter().any(|p| {
+                key.contains(&format!(" {p} {n} ")) || key.contains(&format!(" {p} the {n} "))
+            })
+        };
         self.countries
             .iter()
             .map(|(n, id)| (chancery_model::organization::organization_key(n), id))
-            .filter(|(n, _)| !n.is_empty() && key.contains(&format!(" {n} ")))
+            .filter(|(n, _)| !n.is_empty() && key.contains(&format!(" {n} ")) && !placed(n))
             .max_by_key(|(n, _)| n.len())
             .map(|(_, id)| id.clone())
     }
@@ -579,4 +589,54 @@ pub(crate) async fn correspondence(
     partners.truncate(12);
     out.partners = partners;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Context;
+
+    fn context() -> Context {
+        let countries = [
+            ("yugoslavia", "Yugoslavia"),
+            ("yugoslavia", "Yugoslav"),
+            ("guatemala", "Guatemala"),
+            ("germany", "Germany"),
+            ("russia", "Soviet Union"),
+            ("russia", "Soviet"),
+        ]
+        .iter()
+        .map(|(id, name)| (name.to_lowercase(), id.to_string()))
+        .collect();
+        Context { days: None, countries }
+    }
+
+    #[test]
+    fn a_body_s_country_is_whose_it_is_not_where_it_is() {
+        let c = context();
+        assert_eq!(c.country_named_in("Yugoslav Government").as_deref(), Some("yugoslavia"));
+        assert_eq!(c.country_named_in("Government of the Soviet Union").as_deref(), Some("russia"));
+        assert_eq!(
+            c.country_named_in("CIA Station in Guatemala").as_deref(),
+            Some("united-states")
+        );
+        assert_eq!(c.country_named_in("Office of the High Commissioner for Germany"), None);
+        assert_eq!(
+            c.country_named_in("United States Delegation").as_deref(),
+            Some("united-states")
+        );
+        assert_eq!(c.country_named_in("Delegation to the Foreign Ministers Meeting"), None);
+    }
+
+    #[test]
+    fn a_mission_is_its_country_s() {
+        let c = context();
+        assert_eq!(c.mission_country("Embassy in Yugoslavia"), Some("yugoslavia"));
+        assert_eq!(c.mission_country("the Embassy in the Soviet Union"), Some("russia"));
+        assert_eq!(
+            c.mission_country("Ambassador in Yugoslavia (Riddleberger)"),
+            Some("yugoslavia")
+        );
+        assert_eq!(c.mission_country("CIA Station in Guatemala"), None);
+        assert_eq!(c.mission_country("Yugoslav Embassy"), None);
+    }
 }
