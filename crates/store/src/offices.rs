@@ -165,16 +165,14 @@ impl Store {
         rows.iter().map(held).collect()
     }
 
-    /// The principal office (its id) whose title is this one, in any case ("Secretary of State"
-    /// is `secretary`).
-    pub async fn principal_office_titled(&self, title: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT t.id FROM titles t WHERE lower(t.singular) = lower($1)
-                 AND EXISTS (SELECT 1 FROM positions p WHERE p.kind = 'principal' AND p.post = t.id)
-             ORDER BY t.id LIMIT 1",
+    /// Every principal office with appointments: its id and title.
+    pub async fn principal_offices(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT t.id, t.singular FROM titles t
+             WHERE EXISTS (SELECT 1 FROM positions p WHERE p.kind = 'principal' AND p.post = t.id)
+             ORDER BY t.id",
         )
-        .bind(title)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?)
     }
 

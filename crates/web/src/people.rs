@@ -37,6 +37,52 @@ pub(crate) struct Context {
     days: Option<(String, String)>,
     /// Every name and other name of every country, lowercase, with the country's id.
     countries: Vec<(String, String)>,
+    /// The principal offices by title, lowercase ("secretary of state" → `secretary`).
+    offices: std::collections::HashMap<String, String>,
+    /// What the store answered so far, for the many records one context serves (a CMIF export,
+    /// a person's correspondence): the persons a name may mean, and an office's holders on a day.
+    memo: std::sync::Mutex<Memo>,
+}
+
+/// Answers of the store kept for one [`Context`].
+#[derive(Default)]
+struct Memo {
+    named: std::collections::HashMap<String, (Vec<PersonId>, Option<String>)>,
+    holders: std::collections::HashMap<(String, String), Vec<chancery_store::HeldPosition>>,
+}
+
+impl Context {
+    async fn persons_named(
+        &self,
+        archive: &Shared,
+        name: &str,
+    ) -> Result<(Vec<PersonId>, Option<String>), chancery_store::Error> {
+        if let Some(found) = self.memo.lock().ok().and_then(|m| m.named.get(name).cloned()) {
+            return Ok(found);
+        }
+        let found = archive.store.persons_named(name).await?;
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.named.insert(name.to_string(), found.clone());
+        }
+        Ok(found)
+    }
+
+    async fn holders_on(
+        &self,
+        archive: &Shared,
+        office: &str,
+        day: &str,
+    ) -> Result<Vec<chancery_store::HeldPosition>, chancery_store::Error> {
+        let key = (office.to_string(), day.to_string());
+        if let Some(found) = self.memo.lock().ok().and_then(|m| m.holders.get(&key).cloned()) {
+            return Ok(found);
+        }
+        let found = archive.store.office_holders_on(office, day).await?;
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.holders.insert(key, found.clone());
+        }
+        Ok(found)
+    }
 }
 
 impl Context {
@@ -53,7 +99,14 @@ impl Context {
                 line.country.names().map(|n| (n.to_lowercase(), id.clone())).collect::<Vec<_>>()
             })
             .collect();
-        Ok(Context { days: None, countries })
+        let offices = archive
+            .store
+            .principal_offices()
+            .await?
+            .into_iter()
+            .map(|(id, title)| (title.to_lowercase(), id))
+            .collect();
+        Ok(Context { days: None, countries, offices, memo: Default::default() })
     }
 
     /// The context for one record: its first day.
@@ -139,7 +192,7 @@ pub(crate) async fn resolve(
         return Ok(resolution);
     }
     let keys = name_keys(name);
-    let (ids, key) = archive.store.persons_named(name).await?;
+    let (ids, key) = context.persons_named(archive, name).await?;
     let full = keys.len() > 1 && key.as_deref() == keys.first().map(String::as_str);
     let surname_only = keys.len() == 1;
     let body = chancery_model::organization::is_body(name);
@@ -217,7 +270,7 @@ async fn resolve_office(
 ) -> Result<Option<Resolution>, chancery_store::Error> {
     let title = name.trim();
     let title = title.strip_prefix("the ").unwrap_or(title);
-    let Some(office) = archive.store.principal_office_titled(title).await? else {
+    let Some(office) = context.offices.get(&title.to_lowercase()).cloned() else {
         return Ok(None);
     };
     let resolution = |person: Option<String>, rule: String, confidence| Resolution {
@@ -237,10 +290,10 @@ async fn resolve_office(
         )));
     };
     // One holder throughout the record's date: on its first day and on its last.
-    let holders = archive.store.office_holders_on(&office, first).await?;
+    let holders = context.holders_on(archive, &office, first).await?;
     let day = if first == last { first.clone() } else { format!("{first}/{last}") };
     if first != last {
-        let at_end = archive.store.office_holders_on(&office, last).await?;
+        let at_end = context.holders_on(archive, &office, last).await?;
         let ids = |h: &[chancery_store::HeldPosition]| {
             h.iter().map(|p| p.position.id.clone()).collect::<Vec<_>>()
         };
@@ -289,7 +342,7 @@ pub(crate) async fn resolve_record(
 }
 
 /// [`resolve_record`] with the countries' names loaded once for many records.
-async fn resolve_in(
+pub(crate) async fn resolve_in(
     archive: &Shared,
     record: &Record,
     context: &Context,
@@ -607,7 +660,7 @@ mod tests {
         .iter()
         .map(|(id, name)| (name.to_lowercase(), id.to_string()))
         .collect();
-        Context { days: None, countries }
+        Context { days: None, countries, offices: Default::default(), memo: Default::default() }
     }
 
     #[test]

@@ -852,8 +852,8 @@ async fn migrates_from_version_6_linking_persons_to_office_holders() {
     assert_eq!(on("1960-01-01").await, ["herter-christian-archibald"]);
     assert!(on("1950-01-01").await.is_empty());
     assert_eq!(
-        store.principal_office_titled("secretary of state").await.unwrap().as_deref(),
-        Some("secretary")
+        store.principal_offices().await.unwrap(),
+        [("secretary".to_string(), "Secretary of State".to_string())]
     );
     let chiefs = store.chiefs_of_mission("yugoslavia").await.unwrap();
     assert_eq!(

@@ -29,6 +29,7 @@ pub(super) async fn cmif(State(archive): State<Shared>) -> Result<Response, Prob
     });
     let mut out = writer.header();
     let mut after: Option<RecordId> = None;
+    let mut context = crate::people::Context::load(&archive).await?;
     loop {
         let page = archive.store.records_after(after.as_ref(), 500).await?;
         let Some(last) = page.last() else { break };
@@ -40,7 +41,8 @@ pub(super) async fn cmif(State(archive): State<Shared>) -> Result<Response, Prob
             // Correspondents who are persons or organizations of the archive carry their page as
             // authority URI.
             let mut uris = std::collections::HashMap::new();
-            for resolution in crate::people::resolve_record(&archive, &stored.record).await? {
+            let context = context.for_record(&stored.record);
+            for resolution in crate::people::resolve_in(&archive, &stored.record, context).await? {
                 if let Some(person) = resolution.person {
                     uris.insert(resolution.name, format!("{base}/people/{person}"));
                 } else if let Some(organization) = resolution.organization {
