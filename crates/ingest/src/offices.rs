@@ -10,6 +10,7 @@ use chancery_model::office::{OfficeHolder, Offices, Position, PostKind, Title};
 use roxmltree::{Document, Node};
 
 use crate::limits::{MAX_FIELD_BYTES, bundle_too_large};
+use crate::persons::{child, text};
 use crate::{Diagnostic, Parsed, Severity, Source};
 
 /// Whether a parsed XML root is a bundle of the chiefs-of-mission data.
@@ -73,20 +74,6 @@ pub(crate) fn read(
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let offices = (!failed && !offices.is_empty()).then(|| Box::new(offices));
     Parsed { offices, diagnostics, ..Parsed::default() }
-}
-
-fn text(node: Node<'_, '_>) -> String {
-    node.descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
-    node.children().find(|n| n.has_tag_name(name))
 }
 
 /// A child's text, if not empty and within [`MAX_FIELD_BYTES`].

@@ -68,7 +68,8 @@ pub(crate) fn read(
     Parsed { persons: if failed { Vec::new() } else { persons }, diagnostics, ..Parsed::default() }
 }
 
-fn text(node: Node<'_, '_>) -> String {
+/// An element's text, its whitespace collapsed (what the bundles' fields hold).
+pub(crate) fn text(node: Node<'_, '_>) -> String {
     node.descendants()
         .filter(|n| n.is_text())
         .filter_map(|n| n.text())
@@ -78,7 +79,8 @@ fn text(node: Node<'_, '_>) -> String {
         .join(" ")
 }
 
-fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
+/// An element's first child of a name.
+pub(crate) fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
     node.children().find(|n| n.has_tag_name(name))
 }
 

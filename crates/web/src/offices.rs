@@ -1,7 +1,7 @@
-//! Offices and countries as pages show them: an appointment in a line, with its holder and post
-//! linked to their pages.
+//! Offices and countries as the site and the API show them: an appointment in a line, with its
+//! holder and post linked to their pages, and the searches that find a country's documents.
 
-use chancery_model::office::PostKind;
+use chancery_model::office::{Country, PostKind};
 use chancery_store::HeldPosition;
 
 use crate::collections::iso_day_text;
@@ -63,6 +63,30 @@ fn sentence_inside(note: &str) -> String {
         }
         _ => note.to_string(),
     }
+}
+
+/// The queries a country's documents are found by: from and to the U.S. mission there (an
+/// author or recipient "in Yugoslavia", as FRUS names embassies, legations and ambassadors),
+/// and naming the country by any of its names.
+pub(crate) fn country_queries(country: &Country) -> [(String, String); 3] {
+    let names: Vec<String> =
+        country.names().map(|n| n.replace('"', " ")).filter(|n| !n.trim().is_empty()).collect();
+    let places: Vec<&String> = names.iter().take(2).collect();
+    let field = |field: &str| {
+        places
+            .iter()
+            .flat_map(|n| [format!("{field}:\"in {n}\""), format!("{field}:\"in the {n}\"")])
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    [
+        (format!("From the U.S. mission in {}", country.name), field("author")),
+        (format!("To the U.S. mission in {}", country.name), field("recipient")),
+        (
+            format!("Documents naming {}", country.name),
+            names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" OR "),
+        ),
+    ]
 }
 
 #[cfg(test)]

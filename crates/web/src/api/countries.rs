@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::Shared;
 use crate::api::json_response;
 use crate::error::{ApiPath, Problem};
-use crate::html::countries::country_queries;
+use crate::offices::country_queries;
 
 /// A country in the list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chancery_model::office::Country;
 
 use crate::Shared;
 use crate::error::{PageError, PagePath};
@@ -15,7 +14,7 @@ use crate::html::chrome::{
     record_path,
 };
 use crate::html::markup::query_value;
-use crate::offices::PositionLine;
+use crate::offices::{PositionLine, country_queries};
 use crate::search::{SearchParams, run_with};
 
 /// The most documents each list of a country's page shows (the search holds the rest).
@@ -94,30 +93,6 @@ struct CountryPage {
     lists: Vec<DocumentList>,
     bodies: Vec<BodyLine>,
     api: String,
-}
-
-/// The queries a country's documents are found by: from and to the U.S. mission there (an
-/// author or recipient "in Yugoslavia", as FRUS names embassies, legations and ambassadors),
-/// and naming the country by any of its names.
-pub(crate) fn country_queries(country: &Country) -> [(String, String); 3] {
-    let names: Vec<String> =
-        country.names().map(|n| n.replace('"', " ")).filter(|n| !n.trim().is_empty()).collect();
-    let places: Vec<&String> = names.iter().take(2).collect();
-    let field = |field: &str| {
-        places
-            .iter()
-            .flat_map(|n| [format!("{field}:\"in {n}\""), format!("{field}:\"in the {n}\"")])
-            .collect::<Vec<_>>()
-            .join(" OR ")
-    };
-    [
-        (format!("From the U.S. mission in {}", country.name), field("author")),
-        (format!("To the U.S. mission in {}", country.name), field("recipient")),
-        (
-            format!("Documents naming {}", country.name),
-            names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" OR "),
-        ),
-    ]
 }
 
 pub(crate) async fn show(
