@@ -99,6 +99,9 @@ pub struct Archive {
     seen: AtomicI64,
     /// The persons the caches reflect (`Store::persons_version`).
     persons_seen: std::sync::Mutex<String>,
+    /// What names are resolved against (`people::Lookup`), with the persons version it was read
+    /// at: read again once persons or offices change.
+    lookup: std::sync::Mutex<Option<(String, Arc<people::Lookup>)>>,
     /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
     /// the store changes.
     pages: RwLock<PageCache>,
@@ -126,6 +129,7 @@ impl Archive {
         let persons_seen = std::sync::Mutex::new(store.persons_version().await?);
         Ok(Arc::new(Archive {
             persons_seen,
+            lookup: std::sync::Mutex::new(None),
             store,
             index,
             config,
@@ -142,6 +146,23 @@ impl Archive {
     /// How many current records the store holds.
     pub async fn count(&self) -> Result<i64, Error> {
         Ok(self.store.count().await?)
+    }
+
+    /// What names are resolved against, loaded once and kept until persons or offices change.
+    pub(crate) async fn lookup(
+        self: &Arc<Self>,
+    ) -> Result<Arc<people::Lookup>, chancery_store::Error> {
+        let version = self.persons_seen.lock().map(|v| v.clone()).unwrap_or_default();
+        if let Some((at, lookup)) = self.lookup.lock().ok().and_then(|l| l.clone())
+            && at == version
+        {
+            return Ok(lookup);
+        }
+        let lookup = Arc::new(people::Lookup::load(self).await?);
+        if let Ok(mut kept) = self.lookup.lock() {
+            *kept = Some((version, lookup.clone()));
+        }
+        Ok(lookup)
     }
 
     /// A cached page, gzip-compressed.

@@ -30,65 +30,41 @@ pub(crate) struct Resolution {
     pub(crate) organization: Option<String>,
 }
 
-/// What a record's names are resolved against besides persons: its day (for offices, whose
-/// holder changes) and the countries a mission's name may name.
+/// What a record's names are resolved against besides persons: its days (for offices, whose
+/// holder changes), and the archive's [`Lookup`].
 pub(crate) struct Context {
     /// The first and last day the record's date allows (`1955-06-01`, `1955-06-30`).
     days: Option<(String, String)>,
+    lookup: std::sync::Arc<Lookup>,
+}
+
+/// What names are resolved against, the same for every record until persons or offices change
+/// (`Store::persons_version`): the server keeps one (`Archive::lookup`) and drops it then.
+pub(crate) struct Lookup {
     /// Every name and other name of every country, lowercase, with the country's id.
     countries: Vec<(String, String)>,
     /// The principal offices by title, lowercase ("secretary of state" → `secretary`).
     offices: std::collections::HashMap<String, String>,
-    /// What the store answered so far, for the many records one context serves (a CMIF export,
-    /// a person's correspondence): the persons a name may mean, and an office's holders on a day.
+    /// What the store answered so far: the persons a name may mean, and an office's holders on
+    /// a day (at most [`MAX_MEMO_ENTRIES`] of each, then it starts over).
     memo: std::sync::Mutex<Memo>,
 }
 
-/// Answers of the store kept for one [`Context`].
+/// The most answers of each kind a [`Lookup`] keeps.
+const MAX_MEMO_ENTRIES: usize = 100_000;
+
+/// Answers of the store kept by a [`Lookup`].
 #[derive(Default)]
 struct Memo {
     named: std::collections::HashMap<String, (Vec<PersonId>, Option<String>)>,
     holders: std::collections::HashMap<(String, String), Vec<chancery_store::HeldPosition>>,
+    shown: std::collections::HashMap<String, Option<String>>,
+    resolved: std::collections::HashMap<String, Resolution>,
 }
 
-impl Context {
-    async fn persons_named(
-        &self,
-        archive: &Shared,
-        name: &str,
-    ) -> Result<(Vec<PersonId>, Option<String>), chancery_store::Error> {
-        if let Some(found) = self.memo.lock().ok().and_then(|m| m.named.get(name).cloned()) {
-            return Ok(found);
-        }
-        let found = archive.store.persons_named(name).await?;
-        if let Ok(mut memo) = self.memo.lock() {
-            memo.named.insert(name.to_string(), found.clone());
-        }
-        Ok(found)
-    }
-
-    async fn holders_on(
-        &self,
-        archive: &Shared,
-        office: &str,
-        day: &str,
-    ) -> Result<Vec<chancery_store::HeldPosition>, chancery_store::Error> {
-        let key = (office.to_string(), day.to_string());
-        if let Some(found) = self.memo.lock().ok().and_then(|m| m.holders.get(&key).cloned()) {
-            return Ok(found);
-        }
-        let found = archive.store.office_holders_on(office, day).await?;
-        if let Ok(mut memo) = self.memo.lock() {
-            memo.holders.insert(key, found.clone());
-        }
-        Ok(found)
-    }
-}
-
-impl Context {
-    /// The context with every country's names, for records still to be given
-    /// ([`Context::for_record`]).
-    pub(crate) async fn load(archive: &Shared) -> Result<Context, chancery_store::Error> {
+impl Lookup {
+    /// Reads the countries' names and the principal offices.
+    pub(crate) async fn load(archive: &Shared) -> Result<Lookup, chancery_store::Error> {
         let countries = archive
             .store
             .countries()
@@ -106,7 +82,78 @@ impl Context {
             .into_iter()
             .map(|(id, title)| (title.to_lowercase(), id))
             .collect();
-        Ok(Context { days: None, countries, offices, memo: Default::default() })
+        Ok(Lookup { countries, offices, memo: Default::default() })
+    }
+}
+
+impl Context {
+    async fn persons_named(
+        &self,
+        archive: &Shared,
+        name: &str,
+    ) -> Result<(Vec<PersonId>, Option<String>), chancery_store::Error> {
+        if let Some(found) = self.lookup.memo.lock().ok().and_then(|m| m.named.get(name).cloned()) {
+            return Ok(found);
+        }
+        let found = archive.store.persons_named(name).await?;
+        if let Ok(mut memo) = self.lookup.memo.lock() {
+            if memo.named.len() >= MAX_MEMO_ENTRIES {
+                memo.named.clear();
+            }
+            memo.named.insert(name.to_string(), found.clone());
+        }
+        Ok(found)
+    }
+
+    /// A person's name in reading order, if the person exists.
+    pub(crate) async fn display_name(
+        &self,
+        archive: &Shared,
+        id: &str,
+    ) -> Result<Option<String>, chancery_store::Error> {
+        if let Some(found) = self.lookup.memo.lock().ok().and_then(|m| m.shown.get(id).cloned()) {
+            return Ok(found);
+        }
+        let found = match PersonId::parse(id) {
+            Ok(person) => archive.store.person(&person).await?.map(|p| p.display_name()),
+            Err(_) => None,
+        };
+        if let Ok(mut memo) = self.lookup.memo.lock() {
+            if memo.shown.len() >= MAX_MEMO_ENTRIES {
+                memo.shown.clear();
+            }
+            memo.shown.insert(id.to_string(), found.clone());
+        }
+        Ok(found)
+    }
+
+    async fn holders_on(
+        &self,
+        archive: &Shared,
+        office: &str,
+        day: &str,
+    ) -> Result<Vec<chancery_store::HeldPosition>, chancery_store::Error> {
+        let key = (office.to_string(), day.to_string());
+        if let Some(found) = self.lookup.memo.lock().ok().and_then(|m| m.holders.get(&key).cloned())
+        {
+            return Ok(found);
+        }
+        let found = archive.store.office_holders_on(office, day).await?;
+        if let Ok(mut memo) = self.lookup.memo.lock() {
+            if memo.holders.len() >= MAX_MEMO_ENTRIES {
+                memo.holders.clear();
+            }
+            memo.holders.insert(key, found.clone());
+        }
+        Ok(found)
+    }
+}
+
+impl Context {
+    /// A context for records still to be given ([`Context::for_record`]), over the archive's
+    /// current [`Lookup`].
+    pub(crate) async fn load(archive: &Shared) -> Result<Context, chancery_store::Error> {
+        Ok(Context { days: None, lookup: archive.lookup().await? })
     }
 
     /// The context for one record: its first day.
@@ -129,7 +176,7 @@ impl Context {
         }
         let place = place.split(['(', ',']).next().unwrap_or_default().trim();
         let place = place.strip_prefix("the ").unwrap_or(place);
-        self.countries.iter().find(|(n, _)| n == place).map(|(_, id)| id.as_str())
+        self.lookup.countries.iter().find(|(n, _)| n == place).map(|(_, id)| id.as_str())
     }
 }
 
@@ -152,7 +199,8 @@ impl Context {
                 key.contains(&format!(" {p} {n} ")) || key.contains(&format!(" {p} the {n} "))
             })
         };
-        self.countries
+        self.lookup
+            .countries
             .iter()
             .map(|(n, id)| (chancery_model::organization::organization_key(n), id))
             .filter(|(n, _)| !n.is_empty() && key.contains(&format!(" {n} ")) && !placed(n))
@@ -191,6 +239,30 @@ pub(crate) async fn resolve(
     if let Some(resolution) = resolve_office(archive, name, role, context).await? {
         return Ok(resolution);
     }
+    // Past offices, a name resolves the same on every record: kept in the lookup's memo.
+    if let Some(mut known) =
+        context.lookup.memo.lock().ok().and_then(|m| m.resolved.get(name).cloned())
+    {
+        known.role = role;
+        return Ok(known);
+    }
+    let resolution = resolve_name(archive, name, role, context).await?;
+    if let Ok(mut memo) = context.lookup.memo.lock() {
+        if memo.resolved.len() >= MAX_MEMO_ENTRIES {
+            memo.resolved.clear();
+        }
+        memo.resolved.insert(name.to_string(), resolution.clone());
+    }
+    Ok(resolution)
+}
+
+/// [`resolve`] for a name that is no office.
+async fn resolve_name(
+    archive: &Shared,
+    name: &str,
+    role: &'static str,
+    context: &Context,
+) -> Result<Resolution, chancery_store::Error> {
     let keys = name_keys(name);
     let (ids, key) = context.persons_named(archive, name).await?;
     let full = keys.len() > 1 && key.as_deref() == keys.first().map(String::as_str);
@@ -270,7 +342,7 @@ async fn resolve_office(
 ) -> Result<Option<Resolution>, chancery_store::Error> {
     let title = name.trim();
     let title = title.strip_prefix("the ").unwrap_or(title);
-    let Some(office) = context.offices.get(&title.to_lowercase()).cloned() else {
+    let Some(office) = context.lookup.offices.get(&title.to_lowercase()).cloned() else {
         return Ok(None);
     };
     let resolution = |person: Option<String>, rule: String, confidence| Resolution {
@@ -660,7 +732,9 @@ mod tests {
         .iter()
         .map(|(id, name)| (name.to_lowercase(), id.to_string()))
         .collect();
-        Context { days: None, countries, offices: Default::default(), memo: Default::default() }
+        let lookup =
+            super::Lookup { countries, offices: Default::default(), memo: Default::default() };
+        Context { days: None, lookup: std::sync::Arc::new(lookup) }
     }
 
     #[test]

@@ -410,14 +410,10 @@ pub(crate) async fn person_facet_values(
                     group.2 += count;
                 }
                 None => {
-                    let label = match chancery_model::person::PersonId::parse(&person) {
-                        Ok(id) => archive
-                            .store
-                            .person(&id)
-                            .await?
-                            .map_or_else(|| value.clone(), |p| p.display_name()),
-                        Err(_) => value.clone(),
-                    };
+                    let label = context
+                        .display_name(archive, &person)
+                        .await?
+                        .unwrap_or_else(|| value.clone());
                     groups.push((label, vec![value.clone()], *count, Some(person)));
                 }
             },
