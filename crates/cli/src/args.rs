@@ -233,7 +233,10 @@ pub(crate) enum Command {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum SortOrder {
     Relevance,
+    /// Oldest first.
     Date,
+    /// Newest first.
+    Newest,
 }
 
 const SEARCH_HELP: &str = "Search the archive.

@@ -31,6 +31,7 @@ pub(crate) async fn search(
     request.sort = match sort {
         SortOrder::Relevance => Sort::Relevance,
         SortOrder::Date => Sort::Date,
+        SortOrder::Newest => Sort::Newest,
     };
     let results =
         index.search_with_snippets(&request, &store).await.map_err(|error| match error {

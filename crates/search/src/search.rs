@@ -35,6 +35,8 @@ pub enum Sort {
     Relevance,
     /// Earliest first (undated records last).
     Date,
+    /// Latest first, by the day a record's date begins (undated records last).
+    Newest,
 }
 
 /// Whether plain words must all match.
@@ -270,8 +272,9 @@ impl SearchIndex {
                     (searcher.search(&query, &top.order_by_score())?, 0)
                 }
             }
-            Sort::Date => {
-                let by_date = top.order_by_fast_field::<i64>("date_min", Order::Asc);
+            Sort::Date | Sort::Newest => {
+                let order = if request.sort == Sort::Date { Order::Asc } else { Order::Desc };
+                let by_date = top.order_by_fast_field::<i64>("date_min", order);
                 let (docs, total) = if request.count {
                     searcher.search(&query, &(by_date, Count))?
                 } else {

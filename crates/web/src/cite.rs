@@ -142,7 +142,7 @@ pub(crate) struct ExportParams {
     /// The query, as for search.
     #[serde(default)]
     q: Option<String>,
-    /// `relevance` or `date`.
+    /// `relevance`, `date` (oldest first) or `newest`.
     #[serde(default)]
     sort: Option<String>,
     /// `ris` or `bibtex`.

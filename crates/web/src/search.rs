@@ -42,14 +42,18 @@ impl SearchParams {
         match self.sort.as_deref().unwrap_or("") {
             "" if self.q().is_empty() => Ok(Sort::Date),
             "" | "relevance" => Ok(Sort::Relevance),
-            "date" => Ok(Sort::Date),
-            other => Err(format!("sort is `relevance` or `date`, not `{other}`")),
+            "date" | "oldest" => Ok(Sort::Date),
+            "newest" => Ok(Sort::Newest),
+            other => Err(format!(
+                "sort is `relevance`, `date` (oldest first) or `newest`, not `{other}`"
+            )),
         }
     }
 
     pub(crate) fn sort_key(&self) -> &'static str {
         match self.sort() {
             Ok(Sort::Date) => "date",
+            Ok(Sort::Newest) => "newest",
             _ => "relevance",
         }
     }
@@ -185,6 +189,9 @@ pub(crate) struct View {
     pub(crate) pages: Vec<PageLink>,
     pub(crate) sort_relevance: String,
     pub(crate) sort_date: String,
+    pub(crate) sort_newest: String,
+    /// Past the last page: how many pages there are, and the last one's address.
+    pub(crate) past_end: Option<(usize, String)>,
     pub(crate) export_ris: String,
     pub(crate) export_bibtex: String,
     pub(crate) expansion: Option<ExpansionView>,
@@ -231,7 +238,11 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
     let facets = views;
     let total = ran.results.total;
     let n_pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
-    let sort = if ran.sort == Sort::Date { "date" } else { "relevance" };
+    let sort = match ran.sort {
+        Sort::Date => "date",
+        Sort::Newest => "newest",
+        Sort::Relevance => "relevance",
+    };
     let href =
         |page: usize, sort: &str| format!("/search?q={}&sort={sort}&page={page}", query_value(q));
     let mut pages = Vec::new();
@@ -256,6 +267,7 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
         });
     }
     let first = if hits.is_empty() { 0 } else { (page - 1) * PAGE_SIZE + 1 };
+    let hits_empty = hits.is_empty();
     Ok(View {
         total,
         total_text: grouped(total as u64),
@@ -267,6 +279,11 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
         pages,
         sort_relevance: href(1, "relevance"),
         sort_date: href(1, "date"),
+        sort_newest: href(1, "newest"),
+        past_end: (hits_empty && total > 0).then(|| {
+            let last_page = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
+            (last_page, href(last_page, sort))
+        }),
         export_ris: format!("/api/v1/search/export?format=ris&q={}&sort={sort}", query_value(q)),
         export_bibtex: format!(
             "/api/v1/search/export?format=bibtex&q={}&sort={sort}",

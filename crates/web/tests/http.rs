@@ -370,6 +370,23 @@ async fn search_pages_filter_sort_and_page() {
     let by_year = get(&site.app, "/search?q=date%3A1954").await;
     assert!(by_year.body.contains("1–1 of 1 record"), "{}", by_year.body);
     assert!(all.body.contains("/api/v1/search/export?format=ris"));
+    // Newest first, and oldest first, each a link from the other.
+    let newest = get(&site.app, "/search?sort=newest").await;
+    assert_eq!(newest.status, StatusCode::OK);
+    assert!(newest.body.contains("<strong>newest first</strong>"), "{}", newest.body);
+    assert!(newest.body.contains("sort=date&#38;page=1\">oldest first</a>"), "{}", newest.body);
+    // The letter of 1954 is among the last of the newest and the first of the oldest.
+    let first_hit =
+        |body: &str| body.find("href=\"/records/").map(|at| body[at..at + 60].to_string());
+    assert_ne!(first_hit(&newest.body), first_hit(&all.body), "the two orders differ");
+    // Past the last page: no "0–280 of 265", but the total and the way back.
+    let past = get(&site.app, "/search?page=40").await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("This page is past the end"), "{}", past.body);
+    assert!(past.body.contains(&format!("the {total} records fill 1 page")), "{}", past.body);
+    assert!(past.body.contains("page=1\">Go to page 1</a>"), "{}", past.body);
+    assert!(!past.body.contains(&format!("of {total} records")), "{}", past.body);
+    assert!(get(&site.app, "/search?sort=sideways").await.status == StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

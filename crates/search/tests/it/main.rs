@@ -194,15 +194,38 @@ async fn snippets_mark_the_matches() {
 #[tokio::test]
 async fn sorting_and_pages() {
     let f = fixture().await;
+    // An undated record comes last in either date order.
+    let mut undated = corpus().remove(0);
+    undated.id = chancery_model::id::RecordId::parse("undated-note").unwrap();
+    undated.date.edtf = None;
+    undated.date.printed = "Undated".into();
+    undated.title = "An undated note".into();
+    undated.texts.clear();
+    undated.summary = None;
+    undated.authors.clear();
+    undated.recipients.clear();
+    f.store.import(&[undated], &[], datetime!(2026-11-29 0:00 UTC)).await.unwrap();
+    f.index.catch_up(&f.store, &mut |_| {}).await.unwrap();
+    f.index.reload().unwrap();
     let query = parse("").unwrap();
     let mut request = SearchRequest::new(query, "");
     request.sort = Sort::Date;
-    let dates: Vec<String> =
-        f.index.search(&request).unwrap().hits.into_iter().map(|h| h.date_edtf.unwrap()).collect();
+    let all = f.index.search(&request).unwrap().hits;
+    assert_eq!(all.last().map(|h| h.id.as_str()), Some("undated-note"));
+    let dates: Vec<String> = all.into_iter().filter_map(|h| h.date_edtf).collect();
     assert_eq!(
         dates,
         ["1952-03-03", "1954-08-11", "1955-05-26", "1955-05-27", "1955-05-28", "1956", "1957~"]
     );
+    request.sort = Sort::Newest;
+    let all = f.index.search(&request).unwrap().hits;
+    assert_eq!(all.last().map(|h| h.id.as_str()), Some("undated-note"));
+    let newest: Vec<String> = all.into_iter().filter_map(|h| h.date_edtf).collect();
+    assert_eq!(
+        newest,
+        ["1957~", "1956", "1955-05-28", "1955-05-27", "1955-05-26", "1954-08-11", "1952-03-03"]
+    );
+    request.sort = Sort::Date;
     request.limit = 2;
     request.offset = 2;
     let page: Vec<String> =

@@ -17,7 +17,7 @@ pub(super) struct ApiSearchParams {
     /// The query, in the query language (see /about).
     #[serde(default)]
     q: Option<String>,
-    /// `relevance` or `date`.
+    /// `relevance`, `date` (oldest first) or `newest`.
     #[serde(default)]
     sort: Option<String>,
     /// Hits to return, 0 to 100 (default 20).
