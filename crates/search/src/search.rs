@@ -331,10 +331,12 @@ impl SearchIndex {
             generator.set_max_num_chars(240);
             generators.push(generator);
         }
+        // Only what the free-text part of the query asked for is marked: a filter's words
+        // (`archive:"Department of State"`) select records, they are not what is looked for.
         let mut words: Vec<String> = Vec::new();
         for clause in query.clauses.iter().filter(|c| !c.negated) {
             for atom in &clause.alternatives {
-                if let Atom::Text { text, .. } = atom {
+                if let Atom::Text { text, scope: Scope::Any, .. } = atom {
                     words.extend(Analyzer::Fold.analyze(text).into_iter().map(|(_, term)| term));
                 }
             }
@@ -566,7 +568,7 @@ impl SearchIndex {
         let mut terms: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for clause in query.clauses.iter().filter(|c| !c.negated) {
             for atom in &clause.alternatives {
-                let Atom::Text { text, .. } = atom else { continue };
+                let Atom::Text { text, scope: Scope::Any, .. } = atom else { continue };
                 for (_, term) in analyzer.analyze(text) {
                     let term = Term::from_field_text(field, &term);
                     terms.push((

@@ -185,6 +185,14 @@ async fn snippets_mark_the_matches() {
     let hit = f.with_snippets("Djilas").await.remove(0);
     let snippet = hit.snippet.unwrap();
     assert!(snippet.marked("[", "]").contains("[Djilas]"), "{snippet:?}");
+    // A filter's words are not marked: only what the free text asked for.
+    let hit = f.with_snippets("letter title:letter").await.remove(0);
+    assert!(hit.snippet.unwrap().marked("[", "]").contains("[letter]"), "free text is marked");
+    // The title filter's "to" is in the passage ("damage to both countries"), and not marked.
+    let hit = f.with_snippets("Djilas title:to").await.remove(0);
+    let marked = hit.snippet.unwrap().marked("[", "]");
+    assert!(marked.contains("[Djilas]") && marked.contains(" to "), "{marked}");
+    assert!(!marked.contains("[to]"), "{marked}");
     // A Latin query highlights the Cyrillic word it matched.
     let hit =
         f.with_snippets("Beograd").await.into_iter().find(|h| h.title.contains("Хрущёв")).unwrap();
