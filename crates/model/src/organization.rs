@@ -105,6 +105,22 @@ const KNOWN: &[(&str, &str, &[&str], Option<&str>)] = &[
     ),
 ];
 
+/// The key of every name of every [`KNOWN`] body, with the body's place in it; folded once.
+fn known_keys() -> &'static [(String, usize)] {
+    static KEYS: std::sync::OnceLock<Vec<(String, usize)>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        KNOWN
+            .iter()
+            .enumerate()
+            .flat_map(|(n, k)| {
+                std::iter::once(k.1)
+                    .chain(k.2.iter().copied())
+                    .map(move |name| (organization_key(name), n))
+            })
+            .collect()
+    })
+}
+
 /// An organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organization {
@@ -149,10 +165,8 @@ impl Organization {
         if key.is_empty() {
             return None;
         }
-        if let Some(known) = KNOWN.iter().find(|k| {
-            std::iter::once(k.1).chain(k.2.iter().copied()).any(|n| organization_key(n) == key)
-        }) {
-            return Some(Organization::known(known));
+        if let Some(&(_, n)) = known_keys().iter().find(|(k, _)| *k == key) {
+            return Some(Organization::known(&KNOWN[n]));
         }
         let mut id: String = key
             .split(' ')

@@ -36,6 +36,7 @@ pub(crate) type Failure = String;
 pub(crate) async fn organizations(archive: &Shared) -> Result<Vec<OrganizationLine>, Failure> {
     let context = Context::load(archive).await.map_err(|e| e.to_string())?;
     let mut lines: Vec<OrganizationLine> = Vec::new();
+    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (facet, by_author) in [(FacetName::Author, true), (FacetName::Recipient, false)] {
         let values = archive.index.all_facet_values(facet).map_err(|e| e.to_string())?;
         for (name, count) in values {
@@ -43,9 +44,10 @@ pub(crate) async fn organizations(archive: &Shared) -> Result<Vec<OrganizationLi
                 continue;
             }
             let Some(mut organization) = Organization::of_name(&name) else { continue };
-            let line = match lines.iter().position(|l| l.organization.id == organization.id) {
-                Some(n) => &mut lines[n],
+            let line = match by_id.get(&organization.id) {
+                Some(&n) => &mut lines[n],
                 None => {
+                    by_id.insert(organization.id.clone(), lines.len());
                     if organization.country.is_none() {
                         organization.country = context.country_named_in(&name);
                     }

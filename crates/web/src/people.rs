@@ -41,7 +41,8 @@ pub(crate) struct Context {
 /// What names are resolved against, the same for every record until persons or offices change
 /// (`Store::persons_version`): the server keeps one (`Archive::lookup`) and drops it then.
 pub(crate) struct Lookup {
-    /// Every name and other name of every country, lowercase, with the country's id.
+    /// Every name and other name of every country as an organization key (folded:
+    /// `model::organization::organization_key`), with the country's id.
     countries: Vec<(String, String)>,
     /// The principal offices by title, lowercase ("secretary of state" → `secretary`).
     offices: std::collections::HashMap<String, String>,
@@ -72,7 +73,11 @@ impl Lookup {
             .into_iter()
             .flat_map(|line| {
                 let id = line.country.id.clone();
-                line.country.names().map(|n| (n.to_lowercase(), id.clone())).collect::<Vec<_>>()
+                line.country
+                    .names()
+                    .map(|n| (chancery_model::organization::organization_key(n), id.clone()))
+                    .filter(|(key, _)| !key.is_empty())
+                    .collect::<Vec<_>>()
             })
             .collect();
         let offices = archive
@@ -174,9 +179,10 @@ impl Context {
         if !MISSION_WORDS.iter().any(|w| head.ends_with(w)) {
             return None;
         }
-        let place = place.split(['(', ',']).next().unwrap_or_default().trim();
-        let place = place.strip_prefix("the ").unwrap_or(place);
-        self.lookup.countries.iter().find(|(n, _)| n == place).map(|(_, id)| id.as_str())
+        let place = chancery_model::organization::organization_key(
+            place.split(['(', ',']).next().unwrap_or_default(),
+        );
+        self.lookup.countries.iter().find(|(n, _)| *n == place).map(|(_, id)| id.as_str())
     }
 }
 
@@ -202,8 +208,7 @@ impl Context {
         self.lookup
             .countries
             .iter()
-            .map(|(n, id)| (chancery_model::organization::organization_key(n), id))
-            .filter(|(n, _)| !n.is_empty() && key.contains(&format!(" {n} ")) && !placed(n))
+            .filter(|(n, _)| key.contains(&format!(" {n} ")) && !placed(n))
             .max_by_key(|(n, _)| n.len())
             .map(|(_, id)| id.clone())
     }
@@ -730,7 +735,7 @@ mod tests {
             ("russia", "Soviet"),
         ]
         .iter()
-        .map(|(id, name)| (name.to_lowercase(), id.to_string()))
+        .map(|(id, name)| (chancery_model::organization::organization_key(name), id.to_string()))
         .collect();
         let lookup =
             super::Lookup { countries, offices: Default::default(), memo: Default::default() };
