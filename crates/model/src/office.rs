@@ -240,8 +240,7 @@ const SMALL_WORDS: &[&str] = &["and", "of", "the"];
 
 impl Country {
     /// The country an id names: its name and other names where [`KNOWN`] has them, else a name
-    /// made from the id (`bosnia-herzegovina` → "Bosnia Herzegovina") to be bettered by the
-    /// names other data gives ([`Country::with_name`]).
+    /// made from the id (`bosnia-herzegovina` → "Bosnia Herzegovina").
     pub fn from_id(id: &str) -> Country {
         if let Some(&(id, name, others, former)) = KNOWN.iter().find(|k| k.0 == id) {
             return Country {
@@ -267,11 +266,6 @@ impl Country {
             .collect::<Vec<_>>()
             .join(" ");
         Country { id: id.to_string(), name, other_names: Vec::new(), former: None }
-    }
-
-    /// Whether [`KNOWN`] names the country (so its name is not to be replaced).
-    pub fn is_known(id: &str) -> bool {
-        KNOWN.iter().any(|k| k.0 == id)
     }
 
     /// Every name, the usual one first.
