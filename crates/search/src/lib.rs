@@ -11,17 +11,19 @@
 //! [`SearchIndex::reindex`].
 
 pub mod analysis;
+mod expand;
 mod index;
 pub mod query;
 mod schema;
 mod search;
 mod sync;
 
+pub use expand::{MAX_EXPANSION_SCAN, MAX_EXPANSIONS, SUGGEST_BELOW};
 pub use index::SearchIndex;
 pub use schema::FacetName;
 pub use search::{
-    FacetCounts, Highlighter, Hit, MAX_LIMIT, MAX_OFFSET, MatchMode, SearchRequest, SearchResults,
-    Snippet, Sort,
+    FacetCounts, Highlighter, Hit, MAX_FACET_VALUES, MAX_LIMIT, MAX_OFFSET, MatchMode,
+    SearchRequest, SearchResults, Snippet, Sort,
 };
 pub use sync::{Agreement, CatchUp, Progress};
 

@@ -7,10 +7,11 @@
 //! clause  = alt ( "OR" alt )*             ; OR (upper case) joins alternatives
 //!         | "-" atom                      ; exclusion: no matching record is returned
 //! alt     = atom
-//! atom    = field ":" value | phrase | word
+//! atom    = field ":" value | exact "=" value | phrase | word | word "*" | word "~" [1|2]
 //! phrase  = '"' text '"'
-//! field   = title | author | recipient | archive | collection   ; text fields
+//! field   = title | author | recipient | archive | collection   ; text fields: words
 //!         | lang | type | date                                  ; filters
+//! exact   = author | recipient | archive | collection | type | lang | year | decade
 //! value   = word | phrase                 ; for date: DATE | DATE ".." DATE | ".." DATE | DATE ".."
 //! DATE    = YYYY | YYYY-MM | YYYY-MM-DD
 //! ```
@@ -18,8 +19,22 @@
 //! Words and phrases search titles, texts, summaries, names, archives and citations, matching
 //! across scripts and spellings (see `analysis`). `lang:` takes an ISO 639 code or an English
 //! name (`lang:hbs`, `lang:Russian`); `type:` a document type (`type:letter`); `date:` a day,
-//! month, year or range, matching records whose date overlaps it. Queries are limited to
-//! [`MAX_QUERY_CHARS`] characters and [`MAX_CLAUSES`] clauses.
+//! month, year or range, matching records whose date overlaps it.
+//!
+//! Two ways to name a field keep two questions apart. `field:value` matches *words*:
+//! `archive:"National Archives"` finds every archive whose name holds those words, the National
+//! Archives of Yugoslavia too. `field=value` matches a value's *identity*, as a facet counts it:
+//! `archive="National Archives and Records Administration"` (an archive by its normalized name,
+//! any spelling the archive list knows), `collection=frus1955-57v26/comp5/ch5` (a volume or a
+//! part of one by its id; a named collection by its name), `author="Josip Broz Tito"` (a name
+//! exactly as the record gives it), `year=1954`, `decade=1950`, `type=letter`, `lang=hbs`. A
+//! facet's count is the number of records its `=` clause returns.
+//!
+//! `Khrush*` matches words that begin so (at least [`MIN_PREFIX_CHARS`] characters before the
+//! star); `Khruschev~` words one or two edits away (`~1`, `~2` to choose; by default one edit for
+//! words of up to five letters, two for longer ones). Each expands to at most
+//! [`crate::MAX_EXPANSIONS`] of the index's words, the most frequent first. Queries are limited
+//! to [`MAX_QUERY_CHARS`] characters and [`MAX_CLAUSES`] clauses.
 
 use std::fmt;
 
@@ -27,10 +42,17 @@ use chancery_model::date::{CalendarDay, EdtfDate};
 use chancery_model::doc_type::DocType;
 use chancery_model::language::Language;
 
+use crate::schema::FacetName;
+
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
 /// The most clauses a query may have.
 pub const MAX_CLAUSES: usize = 64;
+/// The fewest characters a prefix (`Khr*`) must have: shorter ones match too much to mean
+/// anything.
+pub const MIN_PREFIX_CHARS: usize = 3;
+/// The fewest characters a fuzzy word (`Tito~`) must have.
+pub const MIN_FUZZY_CHARS: usize = 3;
 
 /// A parsed query: clauses that must all hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -43,6 +65,18 @@ impl Query {
     /// Whether the query has no clause (it then browses everything).
     pub fn is_empty(&self) -> bool {
         self.clauses.is_empty()
+    }
+
+    /// Where the query selects values of a facet: the first clause made only of `=` atoms of
+    /// that facet (`type=letter OR type=telegram`).
+    pub fn selection(&self, name: FacetName) -> Option<usize> {
+        self.clauses.iter().position(|clause| {
+            !clause.negated
+                && clause
+                    .alternatives
+                    .iter()
+                    .all(|atom| matches!(atom, Atom::Exact { facet, .. } if *facet == name))
+        })
     }
 }
 
@@ -90,6 +124,166 @@ pub enum Atom {
     Type(DocType),
     /// Records whose date overlaps this range.
     Date(DateRange),
+    /// Words that begin with this text (`Khrush*`).
+    Prefix {
+        /// Where to search.
+        scope: Scope,
+        /// The beginning, without the star.
+        text: String,
+    },
+    /// Words a few edits away from this one (`Khruschev~`).
+    Fuzzy {
+        /// Where to search.
+        scope: Scope,
+        /// The word, without the tilde.
+        text: String,
+        /// How many edits, when the query says (`~1`, `~2`).
+        distance: Option<u8>,
+    },
+    /// Records with this value of a facet, by its identity (`archive="…"`, `year=1954`).
+    Exact {
+        /// Which facet.
+        facet: FacetName,
+        /// The value as the facet counts it (a language's code, a type's key, a year of four
+        /// digits), or as typed for names (the index normalizes archives).
+        value: String,
+    },
+}
+
+impl Atom {
+    /// The query-language text of this atom, which parses back to it.
+    fn write(&self, out: &mut String) {
+        let scope_prefix = |scope: &Scope| match scope {
+            Scope::Any => "",
+            Scope::Title => "title:",
+            Scope::Author => "author:",
+            Scope::Recipient => "recipient:",
+            Scope::Archive => "archive:",
+            Scope::Collection => "collection:",
+        };
+        match self {
+            Atom::Text { scope, text, phrase } => {
+                out.push_str(scope_prefix(scope));
+                if *phrase {
+                    quote(text, out);
+                } else {
+                    out.push_str(text);
+                }
+            }
+            Atom::Language(code) => {
+                out.push_str("lang:");
+                out.push_str(code);
+            }
+            Atom::Type(doc_type) => {
+                out.push_str("type:");
+                out.push_str(doc_type.key());
+            }
+            Atom::Date(range) => {
+                out.push_str("date:");
+                out.push_str(&range.to_string());
+            }
+            Atom::Prefix { scope, text } => {
+                out.push_str(scope_prefix(scope));
+                out.push_str(text);
+                out.push('*');
+            }
+            Atom::Fuzzy { scope, text, distance } => {
+                out.push_str(scope_prefix(scope));
+                out.push_str(text);
+                out.push('~');
+                if let Some(distance) = distance {
+                    out.push_str(&distance.to_string());
+                }
+            }
+            Atom::Exact { facet, value } => {
+                out.push_str(facet.key());
+                out.push('=');
+                if value.chars().all(|c| c.is_alphanumeric() || "-_./".contains(c))
+                    && !value.is_empty()
+                {
+                    out.push_str(value);
+                } else {
+                    quote(value, out);
+                }
+            }
+        }
+    }
+}
+
+/// A value in quotes, its quotes and backslashes escaped (see `quoted`).
+fn quote(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+impl fmt::Display for Clause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        if self.negated {
+            out.push('-');
+        }
+        for (n, atom) in self.alternatives.iter().enumerate() {
+            if n > 0 {
+                out.push_str(" OR ");
+            }
+            atom.write(&mut out);
+        }
+        f.write_str(&out)
+    }
+}
+
+impl fmt::Display for Query {
+    /// The query in the query language: parsing it gives the same query back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, clause) in self.clauses.iter().enumerate() {
+            if n > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{clause}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for DateRange {
+    /// `1954`, `1954-08`, `1954-08-02`, `1948..1955`, `..1955`, `1950..`: the shortest form that
+    /// parses back to the same days.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let start = |day: CalendarDay| {
+            if day.month == 1 && day.day == 1 {
+                format!("{:04}", day.year)
+            } else if day.day == 1 {
+                format!("{:04}-{:02}", day.year, day.month)
+            } else {
+                format!("{:04}-{:02}-{:02}", day.year, day.month, day.day)
+            }
+        };
+        let end = |day: CalendarDay| {
+            let last_of_month = chancery_model::date::days_in_month(day.year, day.month);
+            if day.month == 12 && day.day == 31 {
+                format!("{:04}", day.year)
+            } else if day.day == last_of_month {
+                format!("{:04}-{:02}", day.year, day.month)
+            } else {
+                format!("{:04}-{:02}-{:02}", day.year, day.month, day.day)
+            }
+        };
+        match (self.from, self.to) {
+            (Some(from), Some(to)) => {
+                let (a, b) = (start(from), end(to));
+                if a == b { f.write_str(&a) } else { write!(f, "{a}..{b}") }
+            }
+            (Some(from), None) => write!(f, "{}..", start(from)),
+            (None, Some(to)) => write!(f, "..{}", end(to)),
+            (None, None) => f.write_str(".."),
+        }
+    }
 }
 
 /// Inclusive range of days; an open end is `None`.
@@ -119,12 +313,22 @@ impl fmt::Display for QueryError {
 impl std::error::Error for QueryError {}
 
 const FIELDS: &str = "title, author, recipient, archive, collection, lang, type, date";
+const EXACT_FIELDS: &str = "author, recipient, archive, collection, type, lang, year, decade";
 
 /// A lexical token with its column.
 #[derive(Debug)]
 enum Lexeme {
-    Word { column: usize, text: String, negated: bool, field: Option<String>, phrase: bool },
-    Or { column: usize },
+    Word {
+        column: usize,
+        text: String,
+        negated: bool,
+        /// The field named before `:` (words) or `=` (identity), and which of the two.
+        field: Option<(String, bool)>,
+        phrase: bool,
+    },
+    Or {
+        column: usize,
+    },
 }
 
 /// Parses a query.
@@ -151,7 +355,8 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 last_column = column;
             }
             Lexeme::Word { column, text, negated, field, phrase } => {
-                let atom = atom(column, field.as_deref(), text, phrase)?;
+                let atom =
+                    atom(column, field.as_ref().map(|(f, e)| (f.as_str(), *e)), text, phrase)?;
                 if joining {
                     if negated {
                         return Err(QueryError {
@@ -213,16 +418,18 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
         while idx < chars.len()
             && !chars[idx].is_whitespace()
             && chars[idx] != ':'
+            && chars[idx] != '='
             && chars[idx] != '"'
         {
             idx += 1;
         }
         let head: String = chars[start..idx].iter().collect();
         if idx < chars.len()
-            && chars[idx] == ':'
-            && is_field_name(&head)
+            && ((chars[idx] == ':' && is_field_name(&head))
+                || (chars[idx] == '=' && is_exact_field(&head)))
             && !rest_is_url(&chars, idx)
         {
+            let head = (head, chars[idx] == '=');
             idx += 1;
             if idx < chars.len() && chars[idx] == '"' {
                 let (text, next) = quoted(&chars, idx, idx + 1)?;
@@ -241,10 +448,12 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                 }
                 let value: String = chars[value_start..idx].iter().collect();
                 if value.is_empty() {
+                    let (name, exact) = &head;
+                    let sign = if *exact { '=' } else { ':' };
                     return Err(QueryError {
                         column,
                         message: format!(
-                            "`{head}:` needs a value, as in `{head}:…` with no space after the colon"
+                            "`{name}{sign}` needs a value, as in `{name}{sign}…` with no space after it"
                         ),
                     });
                 }
@@ -282,40 +491,76 @@ fn is_field_name(head: &str) -> bool {
     !head.is_empty() && head.len() <= 12 && head.chars().all(|c| c.is_ascii_alphabetic())
 }
 
+fn is_exact_field(head: &str) -> bool {
+    matches!(
+        head.to_ascii_lowercase().as_str(),
+        "author"
+            | "from"
+            | "recipient"
+            | "to"
+            | "archive"
+            | "collection"
+            | "type"
+            | "lang"
+            | "language"
+            | "year"
+            | "decade"
+    )
+}
+
 fn rest_is_url(chars: &[char], colon: usize) -> bool {
     chars.get(colon + 1) == Some(&'/') && chars.get(colon + 2) == Some(&'/')
 }
 
 /// Reads a quoted phrase starting at `open`; returns its text and the index after the closing
 /// quote.
+/// Reads a quoted phrase starting at `open`; returns its text and the index after the closing
+/// quote. Inside quotes, `\"` is a quote and `\\` a backslash (so that any value, even one with
+/// quotes in it, can be written); any other backslash is itself.
 fn quoted(chars: &[char], open: usize, column: usize) -> Result<(String, usize), QueryError> {
-    let close = chars[open + 1..].iter().position(|&c| c == '"').map(|p| p + open + 1);
-    let Some(close) = close else {
-        return Err(QueryError {
-            column,
-            message: "this quote is never closed: add the closing `\"`".into(),
-        });
-    };
-    let text: String = chars[open + 1..close].iter().collect();
+    let mut text = String::new();
+    let mut idx = open + 1;
+    loop {
+        match chars.get(idx) {
+            None => {
+                return Err(QueryError {
+                    column,
+                    message: "this quote is never closed: add the closing `\"`".into(),
+                });
+            }
+            Some('"') => break,
+            Some('\\') if matches!(chars.get(idx + 1), Some('"' | '\\')) => {
+                text.push(chars[idx + 1]);
+                idx += 2;
+            }
+            Some(&c) => {
+                text.push(c);
+                idx += 1;
+            }
+        }
+    }
     if text.trim().is_empty() {
         return Err(QueryError {
             column,
             message: "an empty phrase: put words between the quotes".into(),
         });
     }
-    Ok((text, close + 1))
+    Ok((text, idx + 1))
 }
 
 fn atom(
     column: usize,
-    field: Option<&str>,
+    field: Option<(&str, bool)>,
     text: String,
     phrase: bool,
 ) -> Result<Atom, QueryError> {
     let error = |message: String| QueryError { column, message };
-    let Some(field) = field else {
-        return Ok(Atom::Text { scope: Scope::Any, text, phrase });
+    let Some((field, exact)) = field else {
+        return words(column, Scope::Any, text, phrase);
     };
+    if exact {
+        return exact_atom(field, text).map_err(error);
+    }
     let scope = match field.to_ascii_lowercase().as_str() {
         "title" => Scope::Title,
         "author" | "from" => Scope::Author,
@@ -340,7 +585,94 @@ fn atom(
         "date" => return date_range(&text).map(Atom::Date).map_err(error),
         other => return Err(error(format!("unknown field `{other}`; the fields are {FIELDS}"))),
     };
+    words(column, scope, text, phrase)
+}
+
+/// A word, a phrase, a prefix (`Khrush*`) or a fuzzy word (`Khruschev~`).
+fn words(column: usize, scope: Scope, text: String, phrase: bool) -> Result<Atom, QueryError> {
+    let error = |message: String| QueryError { column, message };
+    if phrase {
+        return Ok(Atom::Text { scope, text, phrase });
+    }
+    // A star or tilde ends a word of letters and digits only; elsewhere (`119/I-50*`, `a~b`)
+    // they are part of a word as typed.
+    let word_of = |t: &str| !t.is_empty() && t.chars().all(char::is_alphanumeric);
+    if let Some(stem) = text.strip_suffix('*').filter(|s| word_of(s)) {
+        if stem.chars().count() < MIN_PREFIX_CHARS {
+            return Err(error(format!(
+                "`{text}`: a prefix is at least {MIN_PREFIX_CHARS} letters or digits before the `*`, as in `Khrush*`"
+            )));
+        }
+        return Ok(Atom::Prefix { scope, text: stem.to_string() });
+    }
+    if let Some((word, rest)) = text.rsplit_once('~').filter(|(w, _)| word_of(w)) {
+        let distance = match rest {
+            "" => None,
+            "1" => Some(1),
+            "2" => Some(2),
+            _ => return Ok(Atom::Text { scope, text, phrase }),
+        };
+        if word.chars().count() < MIN_FUZZY_CHARS {
+            return Err(error(format!(
+                "`{text}`: a fuzzy word is at least {MIN_FUZZY_CHARS} letters before the `~`, as in `Khruschev~`"
+            )));
+        }
+        return Ok(Atom::Fuzzy { scope, text: word.to_string(), distance });
+    }
     Ok(Atom::Text { scope, text, phrase })
+}
+
+/// A `field=value` clause: a facet value by its identity.
+fn exact_atom(field: &str, value: String) -> Result<Atom, String> {
+    let facet = match field.to_ascii_lowercase().as_str() {
+        "author" | "from" => FacetName::Author,
+        "recipient" | "to" => FacetName::Recipient,
+        "archive" => FacetName::Archive,
+        "collection" => FacetName::Collection,
+        "type" => {
+            let value = value.trim();
+            let doc_type = DocType::from_key(value).ok_or_else(|| {
+                let known: Vec<&str> = DocType::ALL.iter().map(|t| t.key()).collect();
+                format!("unknown type `{value}`; use one of {}", known.join(", "))
+            })?;
+            return Ok(Atom::Exact { facet: FacetName::Type, value: doc_type.key().to_string() });
+        }
+        "lang" | "language" => {
+            let value = value.trim();
+            let language = Language::from_code(value)
+                .or_else(|| Language::from_name(value))
+                .ok_or_else(|| format!("unknown language `{value}`: use an ISO 639 code (hbs, rus, eng) or an English name"))?;
+            return Ok(Atom::Exact { facet: FacetName::Language, value: language.code });
+        }
+        "year" => {
+            let year: i32 =
+                value.trim().parse().ok().filter(|y| (0..=9999).contains(y)).ok_or_else(|| {
+                    format!("`year={value}`: a year is a number such as `year=1954`")
+                })?;
+            return Ok(Atom::Exact { facet: FacetName::Year, value: format!("{year:04}") });
+        }
+        "decade" => {
+            let decade: i32 = value
+                .trim()
+                .trim_end_matches('s')
+                .parse()
+                .ok()
+                .filter(|d| (0..=9999).contains(d) && d % 10 == 0)
+                .ok_or_else(|| {
+                    format!("`decade={value}`: a decade is its first year, such as `decade=1950`")
+                })?;
+            return Ok(Atom::Exact { facet: FacetName::Decade, value: format!("{decade:04}") });
+        }
+        other => {
+            return Err(format!(
+                "`{other}=` is no field that matches by identity; those are {EXACT_FIELDS} (`{other}:` matches words)"
+            ));
+        }
+    };
+    if value.trim().is_empty() {
+        return Err(format!("`{field}=` needs a value"));
+    }
+    Ok(Atom::Exact { facet, value })
 }
 
 fn date_range(text: &str) -> Result<DateRange, String> {
@@ -476,5 +808,76 @@ mod tests {
         }
         assert!(parse(&"a ".repeat(600)).unwrap_err().message.contains("limit is 1000"));
         assert!(parse(&"a ".repeat(70)).unwrap_err().message.contains("more than 64 terms"));
+    }
+
+    #[test]
+    fn identity_prefix_and_fuzzy_atoms() {
+        let query = parse(
+            r#"archive="National Archives" collection=frus1955-57v26/comp5/ch5 year=1954 decade=1950s type=letter lang=Russian -author="Tito" Khrush* title:Hrušč* Khruschev~ Tito~1"#,
+        )
+        .unwrap();
+        let atoms: Vec<&Atom> = query.clauses.iter().map(|c| &c.alternatives[0]).collect();
+        let exact = |facet, value: &str| Atom::Exact { facet, value: value.into() };
+        assert_eq!(atoms[0], &exact(FacetName::Archive, "National Archives"));
+        assert_eq!(atoms[1], &exact(FacetName::Collection, "frus1955-57v26/comp5/ch5"));
+        assert_eq!(atoms[2], &exact(FacetName::Year, "1954"));
+        assert_eq!(atoms[3], &exact(FacetName::Decade, "1950"));
+        assert_eq!(atoms[4], &exact(FacetName::Type, "letter"));
+        assert_eq!(atoms[5], &exact(FacetName::Language, "rus"));
+        assert!(query.clauses[6].negated);
+        assert_eq!(atoms[7], &Atom::Prefix { scope: Scope::Any, text: "Khrush".into() });
+        assert_eq!(atoms[8], &Atom::Prefix { scope: Scope::Title, text: "Hrušč".into() });
+        assert_eq!(
+            atoms[9],
+            &Atom::Fuzzy { scope: Scope::Any, text: "Khruschev".into(), distance: None }
+        );
+        assert_eq!(
+            atoms[10],
+            &Atom::Fuzzy { scope: Scope::Any, text: "Tito".into(), distance: Some(1) }
+        );
+        assert_eq!(query.selection(FacetName::Type), Some(4));
+        assert_eq!(query.selection(FacetName::Author), None, "an exclusion is no selection");
+        // What only looks like one of them stays a word.
+        for word in ["E=mc2", "119/I-50*", "a~b", "-i~i~"] {
+            let query = parse(word).unwrap();
+            assert!(matches!(query.clauses[0].alternatives[0], Atom::Text { .. }), "{word}");
+        }
+    }
+
+    #[test]
+    fn queries_print_as_they_parse() {
+        for input in [
+            "tito",
+            "\"Executive Committee\" tito OR kardelj -stalin",
+            "title:letter author:\"Nikita Khrushchev\" recipient:tito archive:RGANI collection:Yugoslavia",
+            "lang:hbs type:letter date:1954 date:1954-08 date:1954-08-02 date:1948..1955 date:..1955-06 date:1950..",
+            "date:1954-01-05..1954-02-10 date:1954..1954-01",
+            "archive=\"Arhiv Jugoslavije\" collection=frus1955-57v26/comp5/ch5 year=1954 decade=1950",
+            "type=letter OR type=telegram -language=eng author=\"Tito, Josip Broz\"",
+            "Khrush* author:Hrušč* Khruschev~ Tito~2",
+            "https://digitalarchive.wilsoncenter.org/document/112970",
+            r#"author="The \"Old Man\" \\ Tito" "a \"quoted\" phrase""#,
+        ] {
+            let query = parse(input).unwrap();
+            let printed = query.to_string();
+            assert_eq!(parse(&printed).unwrap(), query, "{input} → {printed}");
+        }
+        assert_eq!(parse("from:tito lang:Russian").unwrap().to_string(), "author:tito lang:rus");
+    }
+
+    #[test]
+    fn malformed_identity_and_expansion_atoms_say_what_to_fix() {
+        for (input, needle) in [
+            ("year=fifty", "a year is a number"),
+            ("decade=1954", "a decade is its first year"),
+            ("type=poem", "unknown type `poem`"),
+            ("lang=martian", "unknown language"),
+            ("archive=", "needs a value"),
+            ("Kh*", "at least 3 letters"),
+            ("Ti~", "at least 3 letters"),
+        ] {
+            let error = parse(input).unwrap_err();
+            assert!(error.message.contains(needle), "{input}: {error}");
+        }
     }
 }

@@ -50,6 +50,11 @@ pub(crate) struct Fields {
     pub(crate) date_max: Field,
     pub(crate) date_printed: Field,
     pub(crate) date_edtf: Field,
+    /// The volume that prints the record (its collection id's first part), `~` for none: the
+    /// first key of edition order.
+    pub(crate) edition_volume: Field,
+    /// Where in its volume, the second key of edition order.
+    pub(crate) edition_position: Field,
     pub(crate) facets: Vec<(FacetName, Field)>,
 }
 
@@ -153,6 +158,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         date_max: b.add_i64_field("date_max", INDEXED | FAST),
         date_printed: b.add_text_field("date_printed", STORED),
         date_edtf: b.add_text_field("date_edtf", STORED),
+        edition_volume: b.add_text_field("edition_volume", STRING | FAST),
+        edition_position: b.add_i64_field("edition_position", FAST),
         facets: FacetName::ALL
             .iter()
             .map(|&name| {
@@ -171,6 +178,31 @@ pub(crate) fn day_number(day: CalendarDay) -> i64 {
 /// The lowest and highest day numbers, for open-ended dates.
 pub(crate) const DAY_MIN: i64 = 0;
 pub(crate) const DAY_MAX: i64 = 99_991_231;
+
+/// The edition-order volume key of a record no volume prints: after every volume id.
+const NO_VOLUME: &str = "~";
+
+/// The collection facet's values for a record, by identity: the id of the volume part that holds
+/// it and of every part above it (`frus1955-57v26`, `frus1955-57v26/comp5`,
+/// `frus1955-57v26/comp5/ch5`); for a record no volume holds, the collections it names itself
+/// to be part of, by name.
+pub(crate) fn collection_values(record: &Record) -> Vec<String> {
+    match &record.collection_id {
+        Some(id) => {
+            let parts: Vec<&str> = id.split('/').collect();
+            (1..=parts.len()).map(|n| parts[..n].join("/")).collect()
+        }
+        None => record.collections.clone(),
+    }
+}
+
+/// A facet value as the index keeps it: an archive by the name it is filed under.
+pub(crate) fn facet_value(name: FacetName, value: &str) -> String {
+    match name {
+        FacetName::Archive => archives::canonical(value),
+        _ => value.to_string(),
+    }
+}
 
 /// A key for exact lookups of signatures and the like: letters and digits only, folded.
 pub(crate) fn known_key(text: &str) -> String {
@@ -254,10 +286,21 @@ impl Fields {
         }
         for collection in &record.collections {
             doc.add_text(self.collection, collection);
-            doc.add_facet(
-                self.facet(FacetName::Collection),
-                Facet::from_path([collection.as_str()]),
-            );
+        }
+        for value in collection_values(record) {
+            doc.add_facet(self.facet(FacetName::Collection), Facet::from_path([value]));
+        }
+        let position = record.edition.as_ref().and_then(|e| e.position);
+        match (record.collection_id.as_deref(), position) {
+            (Some(collection), Some(position)) => {
+                let volume = collection.split('/').next().unwrap_or(collection);
+                doc.add_text(self.edition_volume, volume);
+                doc.add_i64(self.edition_position, i64::from(position));
+            }
+            _ => {
+                doc.add_text(self.edition_volume, NO_VOLUME);
+                doc.add_i64(self.edition_position, i64::MAX);
+            }
         }
         doc.add_text(self.known, format!("id:{}", record.id.key()));
         if let Some(citation) = &record.citation {
@@ -274,7 +317,10 @@ impl Fields {
                         doc.add_text(self.archive, variant);
                     }
                 }
-                doc.add_facet(self.facet(FacetName::Archive), Facet::from_path([archive.as_str()]));
+                doc.add_facet(
+                    self.facet(FacetName::Archive),
+                    Facet::from_path([archives::canonical(archive)]),
+                );
             }
             if let Some(signature) = &parts.signature {
                 doc.add_text(self.known, format!("sig:{}", known_key(signature)));

@@ -12,19 +12,21 @@ use std::ops::Range;
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use chancery_store::Store;
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
     RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzer, StemLanguage};
+use crate::expand::{Expansion, default_distance, expand};
 use crate::index::SearchIndex;
 use crate::query::{Atom, Query, Scope};
-use crate::schema::{DAY_MAX, DAY_MIN, FacetName, day_number, known_key, url_key};
+use crate::schema::{DAY_MAX, DAY_MIN, FacetName, day_number, facet_value, known_key, url_key};
 use crate::{Error, Result};
 
 /// How results are ordered.
@@ -37,6 +39,9 @@ pub enum Sort {
     Date,
     /// Latest first, by the day a record's date begins (undated records last).
     Newest,
+    /// As the editions print them: by volume (its id), then the place in the volume; records no
+    /// volume prints last.
+    Edition,
 }
 
 /// Whether plain words must all match.
@@ -106,6 +111,9 @@ pub struct Hit {
     pub score: f32,
     /// The best-matching passage ([`SearchIndex::search_with_snippets`] fills it in).
     pub snippet: Option<Snippet>,
+    /// The record as stored, for what tells hits apart (kind, volume and number, archive and
+    /// signature, correspondents); [`SearchIndex::search_with_snippets`] fills it in.
+    pub record: Option<Box<Record>>,
 }
 
 /// A passage with the matched words marked.
@@ -139,10 +147,18 @@ impl Snippet {
 pub struct FacetCounts {
     /// Which facet.
     pub name: FacetName,
-    /// Values and how many matching records have each: decades and years in order, the others
-    /// most frequent first (at most 50).
+    /// Values and how many records have each: decades and years in order, the others most
+    /// frequent first (at most [`MAX_FACET_VALUES`]). For a facet the query selects values of
+    /// (`type=letter OR type=telegram`), the counts are taken without that selection: each is what
+    /// the value alone would give with the query's other clauses, so that values can be added
+    /// to the selection (OR) knowing what each brings.
     pub values: Vec<(String, u64)>,
+    /// How many distinct values there are in all (more than `values` holds when truncated).
+    pub distinct: usize,
 }
+
+/// The most values of one facet a search returns; [`SearchIndex::facet_values`] gives them all.
+pub const MAX_FACET_VALUES: usize = 50;
 
 /// What a search found.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +169,48 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts, when asked for.
     pub facets: Vec<FacetCounts>,
+}
+
+/// Facet counts in the order they are shown, all values kept.
+struct AllValues {
+    name: FacetName,
+    values: Vec<(String, u64)>,
+}
+
+impl AllValues {
+    fn values_all(self) -> Vec<(String, u64)> {
+        self.values
+    }
+}
+
+impl From<AllValues> for FacetCounts {
+    fn from(all: AllValues) -> FacetCounts {
+        let mut values = all.values;
+        let distinct = values.len();
+        truncate(all.name, &mut values);
+        FacetCounts { name: all.name, values, distinct }
+    }
+}
+
+fn facet_counts(name: FacetName, counts: &tantivy::collector::FacetCounts) -> AllValues {
+    let mut values: Vec<(String, u64)> = counts
+        .get("/")
+        .map(|(facet, count)| {
+            (facet.to_path().last().copied().unwrap_or_default().to_string(), count)
+        })
+        .collect();
+    match name {
+        FacetName::Decade | FacetName::Year => values.sort(),
+        _ => values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))),
+    }
+    AllValues { name, values }
+}
+
+/// Keeps the values a search returns: every decade and year, the others' most frequent.
+fn truncate(name: FacetName, values: &mut Vec<(String, u64)>) {
+    if !matches!(name, FacetName::Decade | FacetName::Year) {
+        values.truncate(MAX_FACET_VALUES);
+    }
 }
 
 /// A field to look a query word up in: with which analyzer the query text is analyzed (which
@@ -282,13 +340,26 @@ impl SearchIndex {
                 };
                 (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
             }
+            Sort::Edition => {
+                let by_edition = top.order_by((
+                    (SortByString::for_field("edition_volume"), Order::Asc),
+                    (SortByStaticFastValue::<i64>::for_field("edition_position"), Order::Asc),
+                ));
+                let (docs, total) = if request.count {
+                    searcher.search(&query, &(by_edition, Count))?
+                } else {
+                    (searcher.search(&query, &by_edition)?, 0)
+                };
+                (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
+            }
         };
         let addresses = if request.limit == 0 { Vec::new() } else { addresses };
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             hits.push(self.hit(&searcher, address, score)?);
         }
-        let facets = if request.facets { self.facets(&searcher, &*query)? } else { Vec::new() };
+        let facets =
+            if request.facets { self.facets(&searcher, request, &*query)? } else { Vec::new() };
         Ok(SearchResults { total, hits, facets })
     }
 
@@ -310,6 +381,7 @@ impl SearchIndex {
         for hit in &mut results.hits {
             if let Some(stored) = records.iter().find(|s| s.record.id == hit.id) {
                 hit.snippet = highlighter.snippet(&stored.record);
+                hit.record = Some(Box::new(stored.record.clone()));
             }
         }
         Ok(results)
@@ -325,7 +397,7 @@ impl SearchIndex {
         ] {
             let mut generator = SnippetGenerator::create(
                 &searcher,
-                &self.snippet_query(query, field, analyzer),
+                &self.snippet_query(&searcher, query, field, analyzer),
                 field,
             )?;
             generator.set_max_num_chars(240);
@@ -336,9 +408,12 @@ impl SearchIndex {
         let mut words: Vec<String> = Vec::new();
         for clause in query.clauses.iter().filter(|c| !c.negated) {
             for atom in &clause.alternatives {
-                if let Atom::Text { text, scope: Scope::Any, .. } = atom {
-                    words.extend(Analyzer::Fold.analyze(text).into_iter().map(|(_, term)| term));
-                }
+                words.extend(self.highlighted_terms(
+                    &searcher,
+                    atom,
+                    self.fields.body_fold,
+                    Analyzer::Fold,
+                ));
             }
         }
         words.retain(|w| w.is_ascii() && w.len() >= 2);
@@ -365,13 +440,24 @@ impl SearchIndex {
             date_edtf: (!edtf.is_empty()).then_some(edtf),
             score,
             snippet: None,
+            record: None,
         })
     }
 
-    fn facets(&self, searcher: &Searcher, query: &dyn TantivyQuery) -> Result<Vec<FacetCounts>> {
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        query: &dyn TantivyQuery,
+    ) -> Result<Vec<FacetCounts>> {
         let mut collector = MultiCollector::new();
         let mut handles = Vec::new();
+        let mut selected = Vec::new();
         for &(name, field) in &self.fields.facets {
+            if request.query.selection(name).is_some() {
+                selected.push(name);
+                continue;
+            }
             let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
             facet.add_facet("/");
             handles.push((name, collector.add_collector(facet)));
@@ -379,23 +465,39 @@ impl SearchIndex {
         let mut fruits = searcher.search(query, &collector)?;
         let mut out = Vec::new();
         for (name, handle) in handles {
-            let counts = handle.extract(&mut fruits);
-            let mut values: Vec<(String, u64)> = counts
-                .get("/")
-                .map(|(facet, count)| {
-                    (facet.to_path().last().copied().unwrap_or_default().to_string(), count)
-                })
-                .collect();
-            match name {
-                FacetName::Decade | FacetName::Year => values.sort(),
-                _ => {
-                    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                    values.truncate(50);
-                }
-            }
-            out.push(FacetCounts { name, values });
+            out.push(facet_counts(name, &handle.extract(&mut fruits)).into());
         }
+        // A facet the query selects values of is counted without that selection.
+        for name in selected {
+            let mut values = self.facet_values(request, name)?;
+            let distinct = values.len();
+            truncate(name, &mut values);
+            out.push(FacetCounts { name, values, distinct });
+        }
+        out.sort_by_key(|f| FacetName::ALL.iter().position(|n| *n == f.name));
         Ok(out)
+    }
+
+    /// Every value of one facet for a request's records, with its count — without the request's
+    /// own selection of that facet's values, if it has one (see [`FacetCounts::values`]):
+    /// decades and years in order, the others most frequent first. For the "more" page of a
+    /// facet; bounded by the number of distinct values the index holds.
+    pub fn facet_values(
+        &self,
+        request: &SearchRequest,
+        name: FacetName,
+    ) -> Result<Vec<(String, u64)>> {
+        let searcher = self.reader.searcher();
+        let mut request = request.clone();
+        if let Some(at) = request.query.selection(name) {
+            request.query.clauses.remove(at);
+        }
+        let query = self.build(&request, &searcher);
+        let field = self.fields.facet(name);
+        let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
+        facet.add_facet("/");
+        let counts = searcher.search(&*query, &facet)?;
+        Ok(facet_counts(name, &counts).values_all())
     }
 
     fn targets(&self, scope: Scope, searcher: &Searcher) -> Vec<Target> {
@@ -540,6 +642,15 @@ impl SearchIndex {
                 }
                 (Some(Box::new(BooleanQuery::new(should))), false)
             }
+            Atom::Prefix { scope, text } => (self.expanded(searcher, *scope, text, None), false),
+            Atom::Fuzzy { scope, text, distance } => {
+                (self.expanded(searcher, *scope, text, Some(*distance)), false)
+            }
+            Atom::Exact { facet, value } => {
+                let facet_term = Facet::from_path([facet_value(*facet, value)]);
+                let term = Term::from_facet(f.facet(*facet), &facet_term);
+                (Some(Box::new(TermQuery::new(term, IndexRecordOption::Basic))), true)
+            }
             Atom::Language(code) => (Some(term_query(f.language, code)), true),
             Atom::Type(doc_type) => (Some(term_query(f.doc_type, doc_type.key())), true),
             Atom::Date(range) => {
@@ -563,13 +674,75 @@ impl SearchIndex {
         }
     }
 
+    /// The fields a prefix or fuzzy word is expanded in for a scope, with their weights (folded
+    /// forms only: an expansion stands for spellings already).
+    fn expansion_targets(&self, scope: Scope) -> Vec<(Field, Analyzer, f32)> {
+        let f = &self.fields;
+        let fold = Analyzer::Fold;
+        match scope {
+            // Skeletons carry other scripts and romanizations: `Хрущ*` finds "Khrushchev".
+            Scope::Any => vec![
+                (f.title_fold, fold, 2.5),
+                (f.body_plain, fold, 1.0),
+                (f.body_marked, fold, 1.0),
+                (f.author, fold, 1.5),
+                (f.recipient, fold, 1.5),
+                (f.title_skeleton, Analyzer::Skeleton, 0.8),
+                (f.body_skeleton, Analyzer::Skeleton, 0.3),
+            ],
+            Scope::Title => {
+                vec![(f.title_fold, fold, 1.0), (f.title_skeleton, Analyzer::Skeleton, 0.5)]
+            }
+            Scope::Author => vec![(f.author, Analyzer::Name, 1.0)],
+            Scope::Recipient => vec![(f.recipient, Analyzer::Name, 1.0)],
+            Scope::Archive => vec![(f.archive, Analyzer::Name, 1.0)],
+            Scope::Collection => vec![(f.collection, Analyzer::Name, 1.0)],
+        }
+    }
+
+    /// The query for a prefix (`distance` `None`) or a fuzzy word: any of the words it expands
+    /// to in each field, capped (see `expand`).
+    fn expanded(
+        &self,
+        searcher: &Searcher,
+        scope: Scope,
+        text: &str,
+        distance: Option<Option<u8>>,
+    ) -> Option<Box<dyn TantivyQuery>> {
+        let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for (field, analyzer, boost) in self.expansion_targets(scope) {
+            // Every form the analyzer gives (a name's skeleton variants), each expanded.
+            let mut forms: Vec<String> =
+                analyzer.analyze(text).into_iter().map(|(_, t)| t).collect();
+            forms.dedup();
+            for form in forms.iter().filter(|f| f.chars().count() >= 2) {
+                let expansion = match distance {
+                    None => Expansion::Prefix(form),
+                    Some(d) => Expansion::Fuzzy(form, d.unwrap_or_else(|| default_distance(form))),
+                };
+                for (word, _) in expand(searcher, field, expansion) {
+                    let term = Term::from_field_text(field, &word);
+                    let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                    should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost))));
+                }
+            }
+        }
+        // A word that expands to nothing matches nothing (not everything).
+        Some(Box::new(BooleanQuery::new(should)))
+    }
+
     /// The folded terms (and their other spellings) of every positive word, for highlighting.
-    fn snippet_query(&self, query: &Query, field: Field, analyzer: Analyzer) -> BooleanQuery {
+    fn snippet_query(
+        &self,
+        searcher: &Searcher,
+        query: &Query,
+        field: Field,
+        analyzer: Analyzer,
+    ) -> BooleanQuery {
         let mut terms: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for clause in query.clauses.iter().filter(|c| !c.negated) {
             for atom in &clause.alternatives {
-                let Atom::Text { text, scope: Scope::Any, .. } = atom else { continue };
-                for (_, term) in analyzer.analyze(text) {
+                for term in self.highlighted_terms(searcher, atom, field, analyzer) {
                     let term = Term::from_field_text(field, &term);
                     terms.push((
                         Occur::Should,
@@ -579,6 +752,40 @@ impl SearchIndex {
             }
         }
         BooleanQuery::new(terms)
+    }
+
+    /// The terms of `field` a free-text atom marks in a snippet: its words as `analyzer` makes
+    /// them, or what a prefix or fuzzy word expands to there. Filters mark nothing.
+    fn highlighted_terms(
+        &self,
+        searcher: &Searcher,
+        atom: &Atom,
+        field: Field,
+        analyzer: Analyzer,
+    ) -> Vec<String> {
+        let expansion_of = |text: &str, distance: Option<Option<u8>>| -> Vec<String> {
+            let folded: String = Analyzer::Fold.analyze(text).into_iter().map(|(_, t)| t).collect();
+            if folded.is_empty() || field != self.fields.body_fold {
+                return Vec::new();
+            }
+            let expansion = match distance {
+                None => Expansion::Prefix(&folded),
+                Some(d) => {
+                    Expansion::Fuzzy(&folded, d.unwrap_or_else(|| default_distance(&folded)))
+                }
+            };
+            expand(searcher, field, expansion).into_iter().map(|(word, _)| word).collect()
+        };
+        match atom {
+            Atom::Text { text, scope: Scope::Any, .. } => {
+                analyzer.analyze(text).into_iter().map(|(_, term)| term).collect()
+            }
+            Atom::Prefix { text, scope: Scope::Any } => expansion_of(text, None),
+            Atom::Fuzzy { text, scope: Scope::Any, distance } => {
+                expansion_of(text, Some(*distance))
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Rewards titles and texts in which the words stand close together, in order.

@@ -303,13 +303,15 @@ pub(crate) fn named_slug(name: &str) -> String {
 /// Every named collection, most records first: the collections records name that are not the
 /// title of a volume or of one of its parts.
 pub(crate) async fn named(archive: &Shared) -> Result<Vec<Named>, String> {
+    // The collection facet counts the parts of volumes by id (and, for records an older index
+    // holds, by title): neither is a named collection.
     let editions: std::collections::HashSet<String> = archive
         .store
         .collections()
         .await
         .map_err(|e| e.to_string())?
         .into_iter()
-        .map(|c| c.title)
+        .flat_map(|c| [c.title, c.id])
         .collect();
     let values = archive
         .index

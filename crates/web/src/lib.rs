@@ -14,6 +14,7 @@ mod assets;
 mod cite;
 mod collections;
 mod error;
+mod facets;
 mod html;
 mod oai;
 mod offices;
@@ -279,6 +280,8 @@ pub fn router(archive: Shared) -> Router {
     Router::new()
         .route("/", get(html::home::home))
         .route("/search", get(html::search::search_page))
+        .route("/search/advanced", get(html::advanced::form))
+        .route("/search/facets/{key}", get(html::search::facet_page))
         .route("/records/{*id}", get(html::document::document))
         .route("/collections", get(html::collections::list))
         .route("/collections/{*id}", get(html::collections::show))

@@ -46,6 +46,9 @@ pub(crate) struct Lookup {
     countries: Vec<(String, String)>,
     /// The principal offices by title, lowercase ("secretary of state" → `secretary`).
     offices: std::collections::HashMap<String, String>,
+    /// The words of every person's names (four letters or more, each once): what "Did you mean"
+    /// offers besides the index's own words.
+    name_words: Vec<String>,
     /// What the store answered so far: the persons a name may mean, and an office's holders on
     /// a day (at most [`MAX_MEMO_ENTRIES`] of each, then it starts over).
     memo: std::sync::Mutex<Memo>,
@@ -87,7 +90,35 @@ impl Lookup {
             .into_iter()
             .map(|(id, title)| (title.to_lowercase(), id))
             .collect();
-        Ok(Lookup { countries, offices, memo: Default::default() })
+        let mut name_words = std::collections::BTreeSet::new();
+        let mut after: Option<PersonId> = None;
+        loop {
+            let page = archive.store.persons_after(after.as_ref(), 1000).await?;
+            for person in &page {
+                for name in person.names() {
+                    for word in name.split(|c: char| !c.is_alphabetic()) {
+                        if word.chars().count() >= 4 {
+                            name_words.insert(word.to_string());
+                        }
+                    }
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == 1000 => after = Some(last.id.clone()),
+                _ => break,
+            }
+        }
+        Ok(Lookup {
+            countries,
+            offices,
+            name_words: name_words.into_iter().collect(),
+            memo: Default::default(),
+        })
+    }
+
+    /// The words of every person's names.
+    pub(crate) fn name_words(&self) -> &[String] {
+        &self.name_words
     }
 }
 
@@ -737,8 +768,12 @@ mod tests {
         .iter()
         .map(|(id, name)| (chancery_model::organization::organization_key(name), id.to_string()))
         .collect();
-        let lookup =
-            super::Lookup { countries, offices: Default::default(), memo: Default::default() };
+        let lookup = super::Lookup {
+            countries,
+            offices: Default::default(),
+            name_words: Vec::new(),
+            memo: Default::default(),
+        };
         Context { days: None, lookup: std::sync::Arc::new(lookup) }
     }
 

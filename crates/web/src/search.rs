@@ -3,9 +3,8 @@
 
 use std::fmt::Write;
 
-use chancery_model::doc_type::DocType;
 use chancery_model::record::Record;
-use chancery_search::query::{MAX_QUERY_CHARS, parse};
+use chancery_search::query::{MAX_QUERY_CHARS, Query, parse};
 use chancery_search::{FacetName, MatchMode, SearchRequest, SearchResults, Sort};
 use serde::Deserialize;
 
@@ -25,7 +24,8 @@ pub(crate) struct SearchParams {
     /// The query, in the query language (empty: every record).
     #[serde(default)]
     pub(crate) q: Option<String>,
-    /// `relevance` (default when there is a query) or `date` (default when there is none).
+    /// `relevance` (default when there is a query), `date` (oldest first, default when there is
+    /// none), `newest` or `edition` (volume, then place in it).
     #[serde(default)]
     pub(crate) sort: Option<String>,
     /// Page number, from 1.
@@ -44,8 +44,9 @@ impl SearchParams {
             "" | "relevance" => Ok(Sort::Relevance),
             "date" | "oldest" => Ok(Sort::Date),
             "newest" => Ok(Sort::Newest),
+            "edition" => Ok(Sort::Edition),
             other => Err(format!(
-                "sort is `relevance`, `date` (oldest first) or `newest`, not `{other}`"
+                "sort is `relevance`, `date` (oldest first), `newest` or `edition`, not `{other}`"
             )),
         }
     }
@@ -54,6 +55,7 @@ impl SearchParams {
         match self.sort() {
             Ok(Sort::Date) => "date",
             Ok(Sort::Newest) => "newest",
+            Ok(Sort::Edition) => "edition",
             _ => "relevance",
         }
     }
@@ -96,6 +98,10 @@ impl From<Failure> for crate::error::Problem {
 /// A search's results with the request that made them.
 pub(crate) struct Ran {
     pub(crate) q: String,
+    /// The query as typed, parsed: facet links rewrite it.
+    pub(crate) typed: Query,
+    /// The query as searched (a person's names widened; see `people::expand`).
+    pub(crate) searched: Query,
     pub(crate) sort: Sort,
     pub(crate) results: SearchResults,
     /// The person whose names the query was widened to, if any.
@@ -124,11 +130,12 @@ pub(crate) async fn run_with(
         return Err(Failure::Bad(format!("a query has at most {MAX_QUERY_CHARS} characters")));
     }
     let mut query = parse(q).map_err(|error| Failure::Bad(format!("{error}")))?;
+    let typed = query.clone();
     let expansion = crate::people::expand(archive, &mut query)
         .await
         .map_err(|error| Failure::Internal(error.to_string()))?;
     let sort = params.sort().map_err(Failure::Bad)?;
-    let mut request = SearchRequest::new(query, q);
+    let mut request = SearchRequest::new(query.clone(), q);
     request.sort = sort;
     request.limit = limit;
     request.offset = offset;
@@ -141,23 +148,7 @@ pub(crate) async fn run_with(
         chancery_search::Error::Request(message) => Failure::Bad(message),
         other => Failure::Internal(other.to_string()),
     })?;
-    Ok(Ran { q: q.to_string(), sort, results, expansion })
-}
-
-/// One facet value as a filter link.
-pub(crate) struct FacetValue {
-    pub(crate) label: String,
-    /// The count, with thousands separators.
-    pub(crate) count: String,
-    pub(crate) href: String,
-    /// Whether the query already holds this filter (the link then removes it).
-    pub(crate) active: bool,
-}
-
-/// One facet for the page.
-pub(crate) struct FacetView {
-    pub(crate) label: &'static str,
-    pub(crate) values: Vec<FacetValue>,
+    Ok(Ran { q: q.to_string(), typed, searched: query, sort, results, expansion })
 }
 
 /// A hit for the page.
@@ -165,6 +156,9 @@ pub(crate) struct HitView {
     pub(crate) href: String,
     pub(crate) title: String,
     pub(crate) date: String,
+    /// What tells it from others of the same title: kind, where it is printed or held, who
+    /// wrote to whom (empty when unknown).
+    pub(crate) details: HitDetails,
     /// Escaped HTML with `<mark>` around matches.
     pub(crate) snippet: Option<String>,
 }
@@ -184,12 +178,15 @@ pub(crate) struct View {
     pub(crate) first: usize,
     pub(crate) last: usize,
     pub(crate) hits: Vec<HitView>,
-    pub(crate) facets: Vec<FacetView>,
+    pub(crate) facets: Vec<crate::facets::FacetView>,
     pub(crate) histogram: Option<Histogram>,
     pub(crate) pages: Vec<PageLink>,
     pub(crate) sort_relevance: String,
     pub(crate) sort_date: String,
     pub(crate) sort_newest: String,
+    pub(crate) sort_edition: String,
+    /// "Did you mean": the query with its misspelt words replaced, and its address.
+    pub(crate) suggestion: Option<(String, String)>,
     /// Past the last page: how many pages there are, and the last one's address.
     pub(crate) past_end: Option<(usize, String)>,
     pub(crate) export_ris: String,
@@ -202,47 +199,17 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
     let page = params.page().map_err(Failure::Bad)?;
     let ran = run(archive, params, (page - 1) * PAGE_SIZE, true).await?;
     let q = ran.q.as_str();
-    let hits: Vec<HitView> = ran
-        .results
-        .hits
-        .iter()
-        .map(|hit| HitView {
-            href: record_path(&hit.id),
-            title: hit.title.clone(),
-            date: hit.date_printed.clone(),
-            snippet: hit.snippet.as_ref().map(|s| marked(&s.text, &s.highlights)),
-        })
-        .collect();
-    let facets = [
-        (FacetName::Decade, "Decade"),
-        (FacetName::Language, "Original language"),
-        (FacetName::Type, "Type"),
-        (FacetName::Archive, "Archive"),
-        (FacetName::Collection, "Collection"),
-        (FacetName::Author, "From"),
-        (FacetName::Recipient, "To"),
-    ]
-    .into_iter();
-    let mut views = Vec::new();
-    for (name, label) in facets {
-        let values = match name {
-            FacetName::Author | FacetName::Recipient => person_facet_values(archive, &ran, name, q)
-                .await
-                .map_err(|e| Failure::Internal(e.to_string()))?,
-            _ => facet_values(&ran, name, q),
-        };
-        if !values.is_empty() {
-            views.push(FacetView { label, values });
-        }
-    }
-    let facets = views;
-    let total = ran.results.total;
-    let n_pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
+    let hits: Vec<HitView> = ran.results.hits.iter().map(HitView::of).collect();
     let sort = match ran.sort {
         Sort::Date => "date",
         Sort::Newest => "newest",
+        Sort::Edition => "edition",
         Sort::Relevance => "relevance",
     };
+    let facets = crate::facets::views(archive, &ran, sort).await.map_err(Failure::Internal)?;
+    let suggestion = suggestion(archive, &ran).await.map_err(Failure::Internal)?;
+    let total = ran.results.total;
+    let n_pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
     let href =
         |page: usize, sort: &str| format!("/search?q={}&sort={sort}&page={page}", query_value(q));
     let mut pages = Vec::new();
@@ -273,13 +240,15 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
         total_text: grouped(total as u64),
         first,
         last: (page - 1) * PAGE_SIZE + hits.len(),
-        histogram: Histogram::from_results(&ran.results, q),
+        histogram: Histogram::from_results(&ran.results, &ran.typed, sort),
         hits,
         facets,
         pages,
         sort_relevance: href(1, "relevance"),
         sort_date: href(1, "date"),
         sort_newest: href(1, "newest"),
+        sort_edition: href(1, "edition"),
+        suggestion,
         past_end: (hits_empty && total > 0).then(|| {
             let last_page = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
             (last_page, href(last_page, sort))
@@ -299,6 +268,124 @@ pub(crate) async fn view(archive: &Shared, params: &SearchParams) -> Result<View
             ),
         }),
     })
+}
+
+/// Every value of one facet for a search (see `SearchIndex::facet_values`).
+pub(crate) async fn facet_values(
+    archive: &Shared,
+    params: &SearchParams,
+    name: FacetName,
+) -> Result<Vec<(String, u64)>, Failure> {
+    let ran = run_with(archive, params, 0, 0, false).await?;
+    let mut request = SearchRequest::new(ran.searched, &ran.q);
+    request.limit = 0;
+    archive.index.facet_values(&request, name).map_err(|e| Failure::Internal(e.to_string()))
+}
+
+/// What a hit shows besides its title and date.
+#[derive(Default)]
+pub(crate) struct HitDetails {
+    /// Its kind ("Telegram").
+    pub(crate) kind: String,
+    /// Where it is printed ("FRUS 1955–1957, vol. XXVI, Document 249") or held (archive and
+    /// signature).
+    pub(crate) source: String,
+    /// Who wrote to whom ("Embassy in Yugoslavia → Department of State"), or who took part.
+    pub(crate) correspondents: String,
+}
+
+impl HitDetails {
+    pub(crate) fn of(record: &Record) -> HitDetails {
+        let kind = match (record.doc_type, record.kind) {
+            (Some(doc_type), _) => doc_type.label().to_string(),
+            (None, chancery_model::record::RecordKind::Document) => String::new(),
+            (None, kind) => kind.label().to_string(),
+        };
+        let source = match (&record.edition, &record.citation) {
+            (Some(edition), _) => {
+                let mut out = edition_label(edition);
+                if let Some(number) = &record.number {
+                    let _ = write!(out, ", Document {number}");
+                }
+                out
+            }
+            (None, Some(citation)) => {
+                let parts = &citation.parts;
+                [parts.archive.as_deref(), parts.fonds.as_deref(), parts.signature.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            (None, None) => String::new(),
+        };
+        let names = |names: &[String]| names.join("; ");
+        let correspondents = if !record.authors.is_empty() || !record.recipients.is_empty() {
+            match (record.authors.is_empty(), record.recipients.is_empty()) {
+                (false, false) => {
+                    format!("{} → {}", names(&record.authors), names(&record.recipients))
+                }
+                (false, true) => format!("From {}", names(&record.authors)),
+                _ => format!("To {}", names(&record.recipients)),
+            }
+        } else if !record.participants.is_empty() {
+            format!("Participants: {}", names(&record.participants))
+        } else {
+            String::new()
+        };
+        HitDetails { kind, source, correspondents }
+    }
+}
+
+/// An edition as a short label: "FRUS 1955–1957, vol. XXVI".
+pub(crate) fn edition_label(edition: &chancery_model::record::Edition) -> String {
+    let series = if edition.series == "Foreign Relations of the United States" {
+        "FRUS".to_string()
+    } else {
+        edition.series.clone()
+    };
+    let mut out = series;
+    if let Some(subseries) = &edition.subseries {
+        let _ = write!(out, " {subseries}");
+    }
+    if let Some(volume) = &edition.volume {
+        let _ = write!(out, ", vol. {volume}");
+    }
+    out
+}
+
+impl HitView {
+    fn of(hit: &chancery_search::Hit) -> HitView {
+        HitView {
+            href: record_path(&hit.id),
+            title: hit.title.clone(),
+            date: hit.date_printed.clone(),
+            details: hit.record.as_deref().map(HitDetails::of).unwrap_or_default(),
+            snippet: hit.snippet.as_ref().map(|s| marked(&s.text, &s.highlights)),
+        }
+    }
+}
+
+/// A "Did you mean" for a query that found fewer than `SUGGEST_BELOW` records, from the index's
+/// words and the authority's names, when it finds more.
+pub(crate) async fn suggestion(
+    archive: &Shared,
+    ran: &Ran,
+) -> Result<Option<(String, String)>, String> {
+    if ran.results.total >= chancery_search::SUGGEST_BELOW || ran.typed.is_empty() {
+        return Ok(None);
+    }
+    let lookup = archive.lookup().await.map_err(|e| e.to_string())?;
+    let Some(suggested) = archive.index.suggest(&ran.typed, lookup.name_words()) else {
+        return Ok(None);
+    };
+    let q = suggested.to_string();
+    let mut request = SearchRequest::new(suggested, &q);
+    request.limit = 0;
+    request.facets = false;
+    let found = archive.index.search(&request).map_err(|e| e.to_string())?;
+    Ok((found.total > ran.results.total)
+        .then(|| (q.clone(), format!("/search?q={}", query_value(&q)))))
 }
 
 /// The person a query was widened to, for the page.
@@ -329,137 +416,6 @@ fn marked(text: &str, highlights: &[std::ops::Range<usize>]) -> String {
     out
 }
 
-/// The query clause that filters on a facet value.
-pub(crate) fn clause(name: FacetName, value: &str) -> String {
-    let quoted = |field: &str| format!("{field}:\"{}\"", value.replace('"', " "));
-    match name {
-        FacetName::Decade => match value.parse::<i32>() {
-            Ok(decade) => format!("date:{decade:04}..{:04}", decade + 9),
-            Err(_) => quoted("date"),
-        },
-        FacetName::Year => format!("date:{value}"),
-        FacetName::Language => format!("lang:{value}"),
-        FacetName::Type => format!("type:{value}"),
-        FacetName::Archive => quoted("archive"),
-        FacetName::Collection => quoted("collection"),
-        FacetName::Author => quoted("author"),
-        FacetName::Recipient => quoted("recipient"),
-    }
-}
-
-/// The query with `clause` added, or removed if it is there.
-fn toggled(q: &str, clause: &str) -> (String, bool) {
-    // The clause as a whole clause: `date:1954` is not inside `date:1954-08`.
-    let standalone = q.match_indices(clause).map(|(at, _)| at).find(|&at| {
-        let end = at + clause.len();
-        q[..at].chars().next_back().is_none_or(char::is_whitespace)
-            && q[end..].chars().next().is_none_or(char::is_whitespace)
-    });
-    if let Some(at) = standalone {
-        let before = q[..at].trim_end();
-        let after = q[at + clause.len()..].trim_start();
-        let joined = format!("{before} {after}");
-        (joined.trim().to_string(), true)
-    } else if q.is_empty() {
-        (clause.to_string(), false)
-    } else {
-        (format!("{q} {clause}"), false)
-    }
-}
-
-fn facet_label(name: FacetName, value: &str) -> String {
-    match name {
-        FacetName::Decade => format!("{value}s"),
-        FacetName::Language => isolang::Language::from_639_3(value)
-            .map_or_else(|| value.to_string(), |l| l.to_name().to_string()),
-        FacetName::Type => DocType::from_key(value).map_or(value, |t| t.label()).to_string(),
-        _ => value.to_string(),
-    }
-}
-
-/// A facet's values as filter links for the query `q`.
-pub(crate) fn facet_values(ran: &Ran, name: FacetName, q: &str) -> Vec<FacetValue> {
-    let Some(facet) = ran.results.facets.iter().find(|f| f.name == name) else { return Vec::new() };
-    let mut values: Vec<FacetValue> = facet
-        .values
-        .iter()
-        .map(|(value, count)| {
-            let (next, active) = toggled(q, &clause(name, value));
-            FacetValue {
-                label: facet_label(name, value),
-                count: grouped(*count),
-                href: format!("/search?q={}", query_value(&next)),
-                active,
-            }
-        })
-        .collect();
-    values.truncate(12);
-    values
-}
-
-/// The most author or recipient values looked at to gather them by person.
-pub(crate) const MAX_PERSON_FACET_VALUES: usize = 30;
-
-/// An author or recipient facet counted by person, not by string: the names of one person of
-/// the archive ("Tito", "Josip Broz Tito", "Tito, Marshal Josip Broz") are one value, labelled
-/// with the person's name and counted together, whose link filters by every one of them. A
-/// record naming one person twice in the same role is counted twice (names are counted by the
-/// index, one count per name); names that are no person stay as they are.
-pub(crate) async fn person_facet_values(
-    archive: &Shared,
-    ran: &Ran,
-    name: FacetName,
-    q: &str,
-) -> Result<Vec<FacetValue>, chancery_store::Error> {
-    let Some(facet) = ran.results.facets.iter().find(|f| f.name == name) else {
-        return Ok(Vec::new());
-    };
-    let field = if name == FacetName::Author { "author" } else { "recipient" };
-    let context = crate::people::Context::load(archive).await?;
-    // (label, names, count), in the index's order of counts.
-    let mut groups: Vec<(String, Vec<String>, u64, Option<String>)> = Vec::new();
-    for (value, count) in facet.values.iter().take(MAX_PERSON_FACET_VALUES) {
-        let resolution = crate::people::resolve(archive, value, "author", &context).await?;
-        match resolution.person.filter(|_| resolution.confidence != "none") {
-            Some(person) => match groups.iter_mut().find(|g| g.3.as_deref() == Some(&person)) {
-                Some(group) => {
-                    group.1.push(value.clone());
-                    group.2 += count;
-                }
-                None => {
-                    let label = context
-                        .display_name(archive, &person)
-                        .await?
-                        .unwrap_or_else(|| value.clone());
-                    groups.push((label, vec![value.clone()], *count, Some(person)));
-                }
-            },
-            None => groups.push((value.clone(), vec![value.clone()], *count, None)),
-        }
-    }
-    groups.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    groups.truncate(12);
-    Ok(groups
-        .into_iter()
-        .map(|(label, names, count, _)| {
-            let clause = names
-                .iter()
-                .map(|n| format!("{field}:\"{}\"", n.replace('"', " ")))
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            let (next, active) = toggled(q, &clause);
-            let label =
-                if names.len() > 1 { format!("{label} ({} names)", names.len()) } else { label };
-            FacetValue {
-                label,
-                count: grouped(count),
-                href: format!("/search?q={}", query_value(&next)),
-                active,
-            }
-        })
-        .collect())
-}
-
 /// The year histogram: an SVG bar chart whose bars are links that filter by year.
 pub(crate) struct Histogram {
     /// The SVG, escaped where it holds text.
@@ -471,7 +427,11 @@ pub(crate) struct Histogram {
 impl Histogram {
     /// A histogram of the year facet, if the results span two years or more; each bar adds or
     /// removes its year as a filter of the query.
-    pub(crate) fn from_results(results: &SearchResults, q: &str) -> Option<Histogram> {
+    pub(crate) fn from_results(
+        results: &SearchResults,
+        typed: &Query,
+        sort: &str,
+    ) -> Option<Histogram> {
         let years: Vec<(i32, u64)> = results
             .facets
             .iter()
@@ -481,8 +441,9 @@ impl Histogram {
             .filter_map(|(y, n)| Some((y.parse().ok()?, *n)))
             .collect();
         Histogram::from_years(&years, "Records per year", |year| {
-            let (next, _) = toggled(q, &format!("date:{year}"));
-            format!("/search?q={}", query_value(&next))
+            let atom = crate::facets::atom(FacetName::Year, &format!("{year:04}"));
+            let (next, _) = crate::facets::toggle_selected(typed, FacetName::Year, &[atom]);
+            format!("/search?q={}&sort={sort}", query_value(&next.to_string()))
         })
     }
 
@@ -596,6 +557,7 @@ pub(crate) async fn related(archive: &Shared, record: &Record) -> Vec<HitView> {
             href: record_path(&hit.id),
             title: hit.title,
             date: hit.date_printed,
+            details: HitDetails::default(),
             snippet: None,
         })
         .collect()
@@ -604,22 +566,6 @@ pub(crate) async fn related(archive: &Shared, record: &Record) -> Vec<HitView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn facet_clauses_toggle() {
-        assert_eq!(toggled("", "lang:hbs"), ("lang:hbs".to_string(), false));
-        assert_eq!(toggled("tito", "lang:hbs"), ("tito lang:hbs".to_string(), false));
-        assert_eq!(
-            toggled("tito lang:hbs date:1954", "lang:hbs"),
-            ("tito date:1954".to_string(), true)
-        );
-        assert_eq!(clause(FacetName::Decade, "1950"), "date:1950..1959");
-        assert_eq!(
-            toggled("tito date:1954-08", "date:1954"),
-            ("tito date:1954-08 date:1954".to_string(), false)
-        );
-        assert_eq!(clause(FacetName::Author, "A \"B\""), "author:\"A  B \"");
-    }
 
     #[test]
     fn snippets_are_escaped_around_marks() {

@@ -174,7 +174,7 @@ async fn the_letter_reads_as_a_scholarly_page() {
     assert!(page.contains("Obtained and translated for CWIHP by Svetozar Rajak."));
     assert!(page.contains("<dt>Signature</dt><dd><a href=\"/search?q=%22507+%2F+IX%2C+119%2FI-50%22\">507 / IX, 119/I-50</a></dd>"));
     assert!(page.contains(
-        "<dt>Holding archive</dt><dd><a href=\"/search?q=archive%3A%22Arhiv+Jugoslavije%22\">"
+        "<dt>Holding archive</dt><dd><a href=\"/search?q=archive%3D%22Arhiv+Jugoslavije%22\">"
     ));
     assert!(page.contains("Yugoslav response to Soviet approaches"));
     assert!(page.contains("Leon Levy Foundation"));
@@ -260,7 +260,7 @@ async fn records_show_their_context_as_the_edition_gives_it() {
     );
     // Where the original is kept shows with the source note that says so.
     assert!(
-        memorandum.contains("<dt>Holding archive</dt><dd><a href=\"/search?q=archive%3A%22Department+of+State%22\">Department of State</a></dd>"),
+        memorandum.contains("<dt>Holding archive</dt><dd><a href=\"/search?q=archive%3D%22Department+of+State%22\">Department of State</a></dd>"),
         "{memorandum}"
     );
     assert!(!memorandum.contains("note-source"), "the source note is no footnote too");
@@ -355,11 +355,11 @@ async fn search_pages_filter_sort_and_page() {
     assert!(reply.body.contains("<mark>"), "snippets mark the matches");
     // Facets are links that add a filter; an active filter links to its removal.
     assert!(
-        reply.body.contains("href=\"/search?q=%D0%A5%D1%80%D1%83%D1%89%D1%91%D0%B2+lang%3Ahbs\""),
+        reply.body.contains("href=\"/search?q=%D0%A5%D1%80%D1%83%D1%89%D1%91%D0%B2+language%3Dhbs&#38;sort=relevance\""),
         "{}",
         reply.body
     );
-    let filtered = get(&site.app, "/search?q=Хрущёв+lang%3Ahbs").await;
+    let filtered = get(&site.app, "/search?q=Хрущёв+language%3Dhbs").await;
     assert!(filtered.body.contains("class=\"active\""));
     // An empty search browses everything, by date.
     let all = get(&site.app, "/search").await;
@@ -565,11 +565,12 @@ async fn the_openapi_document_matches_the_code_and_the_checked_in_copy() {
         "/api/v1/records/{id}/citation",
         "/api/v1/search",
         "/api/v1/search/export",
+        "/api/v1/search/facets/{facet}",
         "/api/v1/collections",
     ] {
         assert!(paths.contains_key(path), "the OpenAPI document lacks {path}");
         // Every documented path answers (with a real id where it takes one).
-        let uri = path.replace("{id}", "wcda-112970");
+        let uri = path.replace("{id}", "wcda-112970").replace("{facet}", "type");
         let status = get(&site.app, &uri).await.status;
         assert_eq!(status, StatusCode::OK, "{uri}");
     }
@@ -1537,7 +1538,7 @@ async fn people_across_volumes() {
     let search = page("/search?q=Tito").await;
     let from = &search[search.find(">From<").expect("a From facet")..];
     assert!(from.contains("Josip Broz Tito (2 names)"), "{from}");
-    assert!(from.contains("author%3A%22President+Tito%22+OR+author%3A%22Tito%22"), "{from}");
+    assert!(from.contains("author%3D%22President+Tito%22+OR+author%3DTito"), "{from}");
     // Generated forms of a Soviet and a Yugoslav name, with their language, marked as made by
     // rule; and a query in one of them finds the person.
     let khrushchev = page("/people/khrushchev-nikita-sergeyevich").await;
@@ -1842,4 +1843,160 @@ async fn records_that_name_their_collection_form_it() {
         record.body
     );
     assert_eq!(get(&site.app, "/collections/named/no-such").await.status, StatusCode::NOT_FOUND);
+}
+
+async fn api_json(site: &Site, uri: &str) -> serde_json::Value {
+    let reply = get(&site.app, uri).await;
+    assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+async fn api_total(site: &Site, q: &str) -> u64 {
+    api_json(site, &format!("/api/v1/search?limit=0&q={}", encode(q))).await["total"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn facet_counts_are_click_counts_through_the_api() {
+    let site = site().await;
+    let mut checked = 0;
+    for q in ["", "Tito", "Khrushchev OR telegram", "-type=letter", "date:1900..1960"] {
+        let found = api_json(&site, &format!("/api/v1/search?limit=0&q={}", encode(q))).await;
+        let total = found["total"].as_u64().unwrap();
+        for (facet, values) in found["facets"].as_object().unwrap() {
+            assert_eq!(
+                found["facet_totals"][facet].as_u64().unwrap() as usize,
+                values.as_array().unwrap().len(),
+                "{q}: {facet}"
+            );
+            for value in values.as_array().unwrap() {
+                let clause = value["clause"].as_str().unwrap();
+                let count = value["count"].as_u64().unwrap();
+                assert_eq!(api_total(&site, &format!("{q} {clause}")).await, count, "{q} {clause}");
+                assert_eq!(api_total(&site, &format!("{q} -{clause}")).await, total - count);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 80, "{checked}");
+    // OR within a facet, and every value of a facet a page at a time.
+    let types = api_json(&site, "/api/v1/search/facets/type?limit=2").await;
+    let values = types["values"].as_array().unwrap();
+    assert_eq!(values.len(), 2);
+    assert!(types["total"].as_u64().unwrap() > 2);
+    let or = format!(
+        "{} OR {}",
+        values[0]["clause"].as_str().unwrap(),
+        values[1]["clause"].as_str().unwrap()
+    );
+    let sum = values[0]["count"].as_u64().unwrap() + values[1]["count"].as_u64().unwrap();
+    assert_eq!(api_total(&site, &or).await, sum, "{or}");
+    let rest = api_json(&site, "/api/v1/search/facets/type?limit=2&offset=2").await;
+    assert_ne!(rest["values"][0]["value"], values[0]["value"]);
+    assert_problem(&get(&site.app, "/api/v1/search/facets/colour").await, StatusCode::NOT_FOUND);
+    assert_problem(
+        &get(&site.app, "/api/v1/search/facets/type?limit=0").await,
+        StatusCode::BAD_REQUEST,
+    );
+}
+
+#[tokio::test]
+async fn search_sorts_forgives_and_tells_hits_apart() {
+    let site = site().await;
+    // Edition order: a volume's documents as it prints them.
+    let volume = api_json(&site, "/api/v1/search?q=collection%3Dfrus-test-v1&sort=edition").await;
+    let ids: Vec<&str> =
+        volume["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert!(ids.len() >= 2, "{volume}");
+    let numbers: Vec<u64> = volume["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["number"].as_str()?.parse().ok())
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{ids:?} {numbers:?}");
+    // Every sort answers, each its own order; an unknown one says which there are.
+    for sort in ["relevance", "date", "newest", "edition"] {
+        let reply = get(&site.app, &format!("/api/v1/search?q=&sort={sort}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{sort}");
+    }
+    let problem =
+        assert_problem(&get(&site.app, "/api/v1/search?sort=up").await, StatusCode::BAD_REQUEST);
+    assert!(problem["detail"].as_str().unwrap().contains("edition"));
+    let page = get(&site.app, "/search?q=&sort=edition").await.body;
+    assert!(page.contains("<strong>edition order</strong>"), "{page}");
+    // Hits say what they are, where they are printed or held, and who wrote to whom.
+    let letter = api_json(&site, "/api/v1/search?q=wcda-112970").await;
+    let hit = &letter["hits"][0];
+    assert_eq!(hit["type"], "letter");
+    assert!(hit["source"].as_str().unwrap().contains("Arhiv Jugoslavije"), "{hit}");
+    assert!(!hit["authors"].as_array().unwrap().is_empty());
+    let page = get(&site.app, "/search?q=wcda-112970").await.body;
+    assert!(page.contains("<span class=\"kind\">Letter</span>"), "{page}");
+    assert!(page.contains("<p class=\"correspondents\">"), "{page}");
+    // Prefix and fuzzy words; a misspelling finds nothing and is offered the word.
+    let exact = api_total(&site, "Khrushchev").await;
+    assert!(exact > 0);
+    assert!(api_total(&site, "Khrush*").await >= exact);
+    assert!(api_total(&site, "Khruschev~").await >= exact);
+    let misspelt = api_json(&site, "/api/v1/search?q=Khruschev").await;
+    assert_eq!(misspelt["total"], 0);
+    assert_eq!(misspelt["did_you_mean"], "khrushchev");
+    let page = get(&site.app, "/search?q=Khruschev").await.body;
+    assert!(page.contains("Did you mean <a href=\"/search?q=khrushchev\""), "{page}");
+    let found = api_json(&site, "/api/v1/search?q=Khrushchev").await;
+    assert!(found["did_you_mean"].is_null());
+    let problem =
+        assert_problem(&get(&site.app, "/api/v1/search?q=Kh*").await, StatusCode::BAD_REQUEST);
+    assert!(problem["detail"].as_str().unwrap().contains("at least 3"));
+}
+
+#[tokio::test]
+async fn facet_pages_and_the_advanced_form_write_the_query_language() {
+    let site = site().await;
+    // A facet's page lists every value with links that select and exclude it.
+    let reply = get(&site.app, "/search/facets/type?q=").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.body.contains("href=\"/search?q=type%3Dletter&#38;sort=date\""),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("href=\"/search?q=-type%3Dletter&#38;sort=date\""),
+        "{}",
+        reply.body
+    );
+    assert_eq!(get(&site.app, "/search/facets/colour").await.status, StatusCode::NOT_FOUND);
+    // The search page shows a value selected, excluded, and the note on counts.
+    let selected = get(&site.app, "/search?q=type%3Dletter").await.body;
+    assert!(
+        selected.contains("aria-current=\"true\" title=\"Remove this filter\">✕ Letter"),
+        "{selected}"
+    );
+    assert!(selected.contains("Counts are each value"), "{selected}");
+    let excluded = get(&site.app, "/search?q=-type%3Dletter").await.body;
+    assert!(excluded.contains("<s>Letter</s>"), "{excluded}");
+    // The advanced form: empty, it is a form; filled in, it leads to the query it wrote.
+    let form = get(&site.app, "/search/advanced?start=tito").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"start\" value=\"tito\""), "{}", form.body);
+    assert!(form.body.contains("<option value=\"letter\">Letter</option>"), "{}", form.body);
+    let go = get(
+        &site.app,
+        "/search/advanced?go=1&words=normalization&phrase=&person=Khrushchev&from=1954&to=1955&type=letter&sort=edition",
+    )
+    .await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER);
+    let location = go.headers.get("location").unwrap().to_str().unwrap();
+    assert_eq!(
+        location,
+        "/search?q=normalization+author%3A%22Khrushchev%22+OR+recipient%3A%22Khrushchev%22+date%3A1954..1955+type%3Dletter&sort=edition"
+    );
+    assert_eq!(get(&site.app, location).await.status, StatusCode::OK);
+    // A date the form cannot write into a query says so, on the form.
+    let bad = get(&site.app, "/search/advanced?go=1&from=1955&to=1954").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("ends before it starts"), "{}", bad.body);
 }

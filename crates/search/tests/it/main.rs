@@ -2,7 +2,7 @@
 
 use chancery_ingest::{Source, text};
 use chancery_model::record::Record;
-use chancery_search::query::parse;
+use chancery_search::query::{Atom, Clause, Query, parse};
 use chancery_search::{FacetName, MatchMode, SearchIndex, SearchRequest, SearchResults, Sort};
 use chancery_store::Store;
 use time::macros::datetime;
@@ -177,6 +177,114 @@ async fn facets_count_what_matches() {
     let narrowed = f.search("lang:rus");
     let years = narrowed.facets.iter().find(|c| c.name == FacetName::Year).unwrap();
     assert_eq!(years.values, [("1952".to_string(), 1), ("1955".to_string(), 1)]);
+}
+
+/// The clause a facet value's click adds.
+fn clause(name: FacetName, value: &str) -> String {
+    Query {
+        clauses: vec![Clause {
+            negated: false,
+            alternatives: vec![Atom::Exact { facet: name, value: value.to_string() }],
+        }],
+    }
+    .to_string()
+}
+
+#[tokio::test]
+async fn facet_counts_are_what_a_click_returns() {
+    let f = fixture().await;
+    let mut checked = 0;
+    for q in ["", "Khrushchev", "Beograd OR Yugoslavia", "-normalization", "date:1955"] {
+        let results = f.search(q);
+        for facet in &results.facets {
+            assert_eq!(facet.distinct, facet.values.len(), "{q}: few enough to list");
+            for (value, count) in &facet.values {
+                let with = format!("{q} {}", clause(facet.name, value));
+                let without = format!("{q} -{}", clause(facet.name, value));
+                assert_eq!(f.search(&with).total as u64, *count, "{with}");
+                // Excluding a value leaves exactly the others.
+                assert_eq!(
+                    f.search(&without).total as u64,
+                    results.total as u64 - count,
+                    "{without}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}
+
+#[tokio::test]
+async fn facets_select_by_identity_combine_with_or_and_count_without_their_own_selection() {
+    let f = fixture().await;
+    // By identity, not by words of the value: `archive:Arhiv` matches the word, `archive=Arhiv`
+    // no archive (none is called just that), the archive's own name its records.
+    let by_word = f.search("archive:Arhiv").total;
+    assert!(by_word >= 1);
+    assert_eq!(f.search("archive=Arhiv").total, 0);
+    let jugoslavije = f.search("archive=\"Arhiv Jugoslavije\"").total;
+    assert!(jugoslavije >= 1 && jugoslavije <= by_word);
+    // An archive by any name the archive list knows: "RGANI" is the name it is filed under.
+    let rgani = f.search("archive:RGANI").total;
+    assert!(rgani >= 1);
+    let everything = f.search("");
+    let archives = everything.facets.iter().find(|c| c.name == FacetName::Archive).unwrap();
+    let (filed, n) = archives.values.iter().find(|(v, _)| v.contains("Contemporary")).unwrap();
+    assert_eq!(f.search("archive=RGANI").total as u64, *n, "{filed}");
+    // OR within a facet: a record has one type, so the union is the sum.
+    let types = everything.facets.iter().find(|c| c.name == FacetName::Type).unwrap();
+    assert!(types.values.len() >= 2, "{types:?}");
+    let (a, n_a) = &types.values[0];
+    let (b, n_b) = &types.values[1];
+    let either = f.search(&format!("type={a} OR type={b}"));
+    assert_eq!(either.total as u64, n_a + n_b);
+    // With a value selected, the facet's counts are each value's alone (the others' too), so
+    // that adding one with OR adds exactly its count.
+    let selected = f.search(&format!("type={a}"));
+    let counts = &selected.facets.iter().find(|c| c.name == FacetName::Type).unwrap().values;
+    assert_eq!(counts, &types.values);
+    // … while the other facets count the selection's records.
+    let decades = &selected.facets.iter().find(|c| c.name == FacetName::Decade).unwrap().values;
+    assert_eq!(decades.iter().map(|(_, n)| n).sum::<u64>(), *n_a);
+    // A year as its facet counts it, and every value of a facet for a query.
+    assert_eq!(f.search("year=1955").total, 3);
+    let request = SearchRequest::new(parse("").unwrap(), "");
+    let all = f.index.facet_values(&request, FacetName::Year).unwrap();
+    assert_eq!(all.len(), 5);
+}
+
+#[tokio::test]
+async fn prefixes_fuzzy_words_and_suggestions() {
+    let f = fixture().await;
+    let exact = f.ids("Khrushchev");
+    assert!(!exact.is_empty());
+    // A prefix finds every word it begins, in every script (through the skeletons).
+    let prefixed = f.ids("Khrush*");
+    for id in &exact {
+        assert!(prefixed.contains(id), "Khrush* finds {id}: {prefixed:?}");
+    }
+    let cyrillic = f.ids("Хрущ*");
+    assert!(cyrillic.iter().any(|id| prefixed.contains(id)), "{cyrillic:?}");
+    assert!(f.ids("Khrush").is_empty(), "without the star a prefix is a word of its own");
+    // Fuzzy: the misspelling finds the name; without the tilde it finds nothing.
+    assert!(f.ids("Khruschev").is_empty());
+    let fuzzy = f.ids("Khruschev~");
+    for id in &exact {
+        assert!(fuzzy.contains(id), "Khruschev~ finds {id}: {fuzzy:?}");
+    }
+    assert!(f.ids("Zzyzx~").is_empty(), "a fuzzy word with no neighbour finds nothing");
+    // "Did you mean": built from the index's words.
+    let suggested = f.index.suggest(&parse("Khruschev").unwrap(), &[]).unwrap();
+    assert_eq!(suggested.to_string(), "khrushchev");
+    let suggested = f.index.suggest(&parse("Khrushchev type:letter").unwrap(), &[]);
+    assert_eq!(suggested, None, "a word the index holds is not replaced");
+    // … and from the authority's names, where the index holds them.
+    let suggested = f.index.suggest(&parse("Djilsa").unwrap(), &["Milovan Djilas".into()]);
+    assert_eq!(suggested.map(|q| q.to_string()).as_deref(), Some("djilas"));
+    // A prefix's words are marked in snippets.
+    let hit = f.with_snippets("Djila*").await.remove(0);
+    assert!(hit.snippet.unwrap().marked("[", "]").contains("[Djilas]"));
 }
 
 #[tokio::test]

@@ -30,6 +30,7 @@ use crate::error::Problem;
         records::record,
         records::list,
         search::search,
+        search::facet,
         cite::citation,
         cite::export,
         cmif::cmif,
@@ -52,6 +53,7 @@ use crate::error::Problem;
         search::SearchHit,
         search::SnippetJson,
         search::FacetValueJson,
+        search::FacetPageJson,
         search::ExpandedJson,
         collections::CollectionList,
         collections::CollectionLine,
@@ -95,6 +97,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/records/{*id}", get(records::record_or_citation))
         .route("/search", get(search::search))
         .route("/search/export", get(cite::export))
+        .route("/search/facets/{facet}", get(search::facet))
         .route("/cmif", get(cmif::cmif))
         .route("/collections", get(collections::list))
         .route("/collections/{*id}", get(collections::collection_or_download))

@@ -11,7 +11,7 @@ use crate::Shared;
 use crate::collections::{self, Contents, set_spec};
 use crate::error::{PageError, PagePath};
 use crate::html::chrome::{
-    Chrome, accepts_gzip, cached_html, collection_path, keep, phrase, record_path, search_href,
+    Chrome, accepts_gzip, cached_html, collection_path, keep, record_path, search_href,
 };
 use crate::html::markup::query_value;
 
@@ -195,7 +195,13 @@ async fn render(archive: &Shared, contents: Contents) -> Result<String, PageErro
         facts,
         documents,
         span: span.text(),
-        search_href: search_href(&phrase("collection", &collection.title)),
+        search_href: format!(
+            "{}&sort=edition",
+            search_href(&crate::facets::clause(
+                chancery_search::FacetName::Collection,
+                &collection.id
+            ))
+        ),
         oai_href: format!("/oai?verb=ListRecords&metadataPrefix=oai_dc&set={}", query_value(&set)),
         set_spec: set,
         jsonl_href: format!("/api/v1/collections/{}/records", collection.id),
@@ -247,7 +253,7 @@ async fn render_named(archive: &Shared, slug: &str) -> Result<String, PageError>
     let Some(found) = named.into_iter().find(|n| n.slug == slug) else {
         return Err(missing());
     };
-    let clause = phrase("collection", &found.name);
+    let clause = crate::facets::clause(chancery_search::FacetName::Collection, &found.name);
     let params = crate::search::SearchParams {
         q: Some(clause.clone()),
         sort: Some("date".into()),

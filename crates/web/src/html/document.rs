@@ -18,6 +18,7 @@ use crate::html::chrome::{
 };
 use crate::html::markup::{bcp47, json_for_script, text_body, text_notes, web_address};
 use crate::{Shared, cite, search};
+use chancery_search::FacetName;
 
 struct Link {
     href: String,
@@ -171,14 +172,14 @@ async fn render_document(
         people.push(Field {
             label: "From",
             value: author.clone(),
-            href: Some(search_href(&phrase("author", author))),
+            href: Some(search_href(&crate::facets::clause(FacetName::Author, author))),
         });
     }
     for recipient in &record.recipients {
         people.push(Field {
             label: "To",
             value: recipient.clone(),
-            href: Some(search_href(&phrase("recipient", recipient))),
+            href: Some(search_href(&crate::facets::clause(FacetName::Recipient, recipient))),
         });
     }
     for participant in &record.participants {
@@ -220,6 +221,12 @@ async fn render_document(
         part("Signature", &p.signature, None);
         part("Translator", &p.translator, None);
         part("Classification", &p.classification, None);
+        // The archive itself, as its facet counts it (not every archive with its words).
+        if let (Some(field), Some(archive)) =
+            (citation_parts.iter_mut().find(|f| f.label == "Holding archive"), &p.archive)
+        {
+            field.href = Some(search_href(&crate::facets::clause(FacetName::Archive, archive)));
+        }
         // A signature is searched as a known item: the whole string, quoted.
         if let Some(field) = citation_parts.iter_mut().find(|f| f.label == "Signature") {
             field.href = Some(search_href(&format!("\"{}\"", field.value.replace('"', " "))));
@@ -314,7 +321,7 @@ async fn render_document(
         let slug = crate::collections::named_slug(collection);
         topics.push(Link {
             href: if slug.is_empty() {
-                search_href(&phrase("collection", collection))
+                search_href(&crate::facets::clause(FacetName::Collection, collection))
             } else {
                 collection_path(&format!("{}{slug}", crate::collections::NAMED_PREFIX))
             },

@@ -27,8 +27,8 @@ struct HomePage {
     total_text: String,
     first_year: Option<String>,
     last_year: Option<String>,
-    languages: Vec<search::FacetValue>,
-    types: Vec<search::FacetValue>,
+    languages: Vec<crate::facets::FacetValue>,
+    types: Vec<crate::facets::FacetValue>,
     histogram: Option<Histogram>,
     newest: Vec<Newest>,
 }
@@ -87,9 +87,9 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
         total_text: crate::html::markup::grouped(total.max(0) as u64),
         first_year,
         last_year,
-        languages: search::facet_values(&everything, FacetName::Language, ""),
-        types: search::facet_values(&everything, FacetName::Type, ""),
-        histogram: Histogram::from_results(results, ""),
+        languages: crate::facets::plain_values(&everything, FacetName::Language, "date"),
+        types: crate::facets::plain_values(&everything, FacetName::Type, "date"),
+        histogram: Histogram::from_results(results, &everything.typed, "date"),
         newest,
     };
     Ok(page.render()?)

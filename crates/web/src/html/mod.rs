@@ -2,6 +2,7 @@
 //! [`markup`] the HTML built outside templates; both are leaves (they import no page), and no
 //! page imports another.
 
+pub(crate) mod advanced;
 pub(crate) mod chrome;
 pub(crate) mod collections;
 pub(crate) mod countries;

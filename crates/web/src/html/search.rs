@@ -18,6 +18,7 @@ struct SearchPage {
     chrome: Chrome,
     q: String,
     sort: String,
+    advanced_href: String,
     error: Option<String>,
     view: Option<search::View>,
 }
@@ -56,6 +57,7 @@ pub(crate) async fn search_page(
                 chrome,
                 q: params.q().to_string(),
                 sort,
+                advanced_href: advanced_href(params.q()),
                 error: None,
                 view: Some(view),
             };
@@ -67,6 +69,7 @@ pub(crate) async fn search_page(
                 chrome,
                 q: params.q().to_string(),
                 sort,
+                advanced_href: advanced_href(params.q()),
                 error: Some(message),
                 view: None,
             };
@@ -74,4 +77,86 @@ pub(crate) async fn search_page(
         }
         Err(search::Failure::Internal(message)) => Err(PageError::internal(&message)),
     }
+}
+
+/// The advanced search form's address, starting from a query.
+fn advanced_href(q: &str) -> String {
+    format!("/search/advanced?start={}", crate::html::markup::query_value(q))
+}
+
+/// The query string of a facet's page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct FacetPageParams {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    sort: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "facet_values.html")]
+struct FacetPage {
+    chrome: Chrome,
+    label: &'static str,
+    q: String,
+    back: String,
+    total: usize,
+    first: usize,
+    values: Vec<crate::facets::FacetValue>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Every value of one facet for a query, a hundred a page, each with the links the search
+/// page gives its first twelve.
+pub(crate) async fn facet_page(
+    State(archive): State<Shared>,
+    axum::extract::Path(key): axum::extract::Path<String>,
+    PageQuery(params): PageQuery<FacetPageParams>,
+) -> Result<Response, PageError> {
+    use crate::facets::{FACET_PAGE_SIZE, Labeller, atom, by_key, value_links};
+    let Some(name) = by_key(&key) else {
+        return Err(PageError::not_found(format!("There is no facet `{key}`.")));
+    };
+    let search_params = SearchParams { q: params.q.clone(), sort: params.sort.clone(), page: None };
+    let sort = search_params.sort_key();
+    let page: usize = match params.page.as_deref().unwrap_or("1").parse() {
+        Ok(page) if page >= 1 => page,
+        _ => return Err(PageError::bad_request("page is a number from 1")),
+    };
+    let typed = chancery_search::query::parse(search_params.q())
+        .map_err(|e| PageError::bad_request(e.to_string()))?;
+    let all = search::facet_values(&archive, &search_params, name).await?;
+    let first = (page - 1).saturating_mul(FACET_PAGE_SIZE);
+    let mut labeller = Labeller::new(&archive);
+    let mut values = Vec::new();
+    for (value, count) in all.iter().skip(first).take(FACET_PAGE_SIZE) {
+        let label = labeller.label(name, value).await?;
+        values.push(value_links(&typed, name, &[atom(name, value)], label, *count, sort));
+    }
+    let q = search_params.q().to_string();
+    let page_href = |n: usize| {
+        format!(
+            "/search/facets/{}?q={}&sort={sort}&page={n}",
+            name.key(),
+            crate::html::markup::query_value(&q)
+        )
+    };
+    let label = crate::facets::label(name);
+    let mut chrome = Chrome::plain(&format!("{label}: all values"));
+    chrome.query = q.clone();
+    let page = FacetPage {
+        chrome,
+        label,
+        back: format!("/search?q={}&sort={sort}", crate::html::markup::query_value(&q)),
+        total: all.len(),
+        first: first + 1,
+        previous: (page > 1).then(|| page_href(page - 1)),
+        next: (first + FACET_PAGE_SIZE < all.len()).then(|| page_href(page + 1)),
+        q: q.clone(),
+        values,
+    };
+    Ok(Html(page.render()?).into_response())
 }
