@@ -14,12 +14,14 @@ pub mod analysis;
 mod expand;
 mod index;
 pub mod query;
+mod related;
 mod schema;
 mod search;
 mod sync;
 
 pub use expand::{MAX_EXPANSION_SCAN, MAX_EXPANSIONS, SUGGEST_BELOW};
 pub use index::SearchIndex;
+pub use related::{Related, Relation};
 pub use schema::FacetName;
 pub use search::{
     FacetCounts, Highlighter, Hit, MAX_FACET_VALUES, MAX_LIMIT, MAX_OFFSET, MatchMode,

@@ -303,6 +303,10 @@ impl Fields {
             }
         }
         doc.add_text(self.known, format!("id:{}", record.id.key()));
+        // What it cites, so that what cites a record can be found (`SearchIndex::related`).
+        for cited in crate::related::references(record) {
+            doc.add_text(self.known, format!("ref:{}", cited.key()));
+        }
         if let Some(citation) = &record.citation {
             doc.add_text(self.citation, &citation.text);
             let parts = &citation.parts;

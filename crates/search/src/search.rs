@@ -420,7 +420,7 @@ impl SearchIndex {
         Ok(Highlighter { generators, words })
     }
 
-    fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Result<Hit> {
+    pub(crate) fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field: Field| {
             doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()

@@ -444,3 +444,41 @@ async fn an_excluded_phrase_excludes_exactly_its_matches() {
     assert!(phrase > 0);
     assert_eq!(f.search("-\"Beograd\"").total, everything - phrase);
 }
+
+#[tokio::test]
+async fn related_documents_say_why() {
+    use chancery_model::date::DocDate;
+    use chancery_model::id::RecordId;
+    use chancery_search::Relation;
+    let f = fixture().await;
+    let seed = f.store.get(&RecordId::parse("wcda-112970").unwrap()).await.unwrap().unwrap();
+    let related = f.index.related(&seed.record, 8).unwrap();
+    assert!(related.iter().all(|r| r.hit.id != seed.record.id), "never itself");
+    assert!(!related.is_empty());
+    assert!(related.iter().all(|r| r.reasons == [Relation::SimilarText]), "{related:?}");
+    // The thread: a document citing another, in one volume.
+    let store = Store::open_in_memory().await.unwrap();
+    let document = |n: u32, tei: &str| {
+        let id = RecordId::parse(&format!("frus-x/d{n}")).unwrap();
+        let mut record = Record::new(id, format!("Telegram {n}"), DocDate::default());
+        record.collection_id = Some("frus-x/ch1".into());
+        record.tei = Some(tei.to_string());
+        record
+    };
+    let records = vec![
+        document(1, r##"<p>As reported (<ref target="#d2">Document 2</ref>).</p>"##),
+        document(2, "<p>Reported.</p>"),
+        document(3, "<p>Unrelated.</p>"),
+    ];
+    store.import(&records, &[], datetime!(2026-11-28 0:00 UTC)).await.unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    let of = |n: usize| index.related(&records[n], 8).unwrap();
+    let cited = of(0);
+    assert_eq!(cited[0].hit.id.to_string(), "frus-x/d2");
+    assert_eq!(cited[0].reasons, [Relation::CitedHere]);
+    let citing = of(1);
+    assert_eq!(citing[0].hit.id.to_string(), "frus-x/d1");
+    assert_eq!(citing[0].reasons, [Relation::CitesThis]);
+    assert!(of(2).iter().all(|r| r.reasons[0] > Relation::CitesThis));
+}

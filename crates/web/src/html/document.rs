@@ -75,7 +75,7 @@ struct DocumentPage<'a> {
     trail: Vec<Link>,
     topics: Vec<Link>,
     mentions: Vec<Mention>,
-    related: Vec<search::HitView>,
+    related: Vec<search::RelatedView>,
     cites: Vec<cite::CiteView>,
     citation_api: String,
     meta: Vec<Meta>,
@@ -387,7 +387,7 @@ async fn render_document(
             next: place.next.map(neighbour),
         }
     });
-    let related = search::related(archive, record).await;
+    let related = search::related(archive, record);
     let day =
         chancery_cite::Day { year: today.year(), month: today.month() as u8, day: today.day() };
     let cites = cite::views(record, day);

@@ -1,0 +1,296 @@
+//! Documents related to a record, as a historian would call them related, each with why: the
+//! same thread (the documents it cites, and those citing it), the same correspondents (the two
+//! parties writing to each other, either way), and similar text close in time.
+
+use std::collections::HashMap;
+
+use chancery_model::date::Edtf;
+use chancery_model::id::RecordId;
+use chancery_model::record::{Record, RecordKind};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, Term};
+
+use crate::Result;
+use crate::analysis::Analyzer;
+use crate::index::SearchIndex;
+use crate::schema::FacetName;
+use crate::search::Hit;
+
+/// Why a document is related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    /// The record cites it (a cross-reference in its text or notes).
+    CitedHere,
+    /// It cites the record.
+    CitesThis,
+    /// Between the same two parties, in either direction.
+    SameCorrespondents,
+    /// Its words are the record's most telling words, and it is close in time.
+    SimilarText,
+}
+
+/// A related document with the reasons.
+#[derive(Debug, Clone)]
+pub struct Related {
+    /// The document.
+    pub hit: Hit,
+    /// Why, strongest first.
+    pub reasons: Vec<Relation>,
+}
+
+/// The most documents of each kind of relation looked at.
+const PER_RELATION: usize = 8;
+/// The most telling words of a record a similarity query is made of.
+const MAX_SIMILAR_WORDS: usize = 25;
+/// How many documents similar in text are ranked again by closeness in time.
+const SIMILAR_POOL: usize = 60;
+/// A text longer than this many words gives its telling words only among those it says twice.
+const LONG_TEXT_WORDS: u32 = 400;
+/// How much a word of the parties' names weighs in a similarity query, against 1 for the
+/// record's most telling word.
+const NAME_WEIGHT: f32 = 2.0;
+/// The most words of the parties' names added to a similarity query.
+const MAX_NAME_WORDS: usize = 8;
+/// The most cross-references read out of one record.
+const MAX_REFERENCES: usize = 50;
+
+/// The records a record's TEI cites: `#d12` in its own volume, `frus1952-54v07p1#d12` in
+/// another, as record ids; at most [`MAX_REFERENCES`]. Front matter (tables of contents, lists)
+/// cites nothing: its links are navigation.
+pub(crate) fn references(record: &Record) -> Vec<RecordId> {
+    let Some(tei) = &record.tei else { return Vec::new() };
+    if record.kind == RecordKind::FrontMatter {
+        return Vec::new();
+    }
+    let volume = record.collection_id.as_deref().and_then(|c| c.split('/').next());
+    let mut out: Vec<RecordId> = Vec::new();
+    for piece in tei.split("target=\"").skip(1) {
+        let Some(target) = piece.split('"').next() else { continue };
+        let (target_volume, fragment) = match target.split_once('#') {
+            Some(("", fragment)) => (volume, fragment),
+            Some((other, fragment)) => (Some(other), fragment),
+            None => continue,
+        };
+        let Some(number) = fragment.strip_prefix('d') else { continue };
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Some(target_volume) = target_volume else { continue };
+        if let Ok(id) = RecordId::parse(&format!("{target_volume}/d{number}"))
+            && id != record.id
+            && !out.contains(&id)
+        {
+            out.push(id);
+        }
+        if out.len() == MAX_REFERENCES {
+            break;
+        }
+    }
+    out
+}
+
+impl SearchIndex {
+    /// Documents related to `record`, at most `limit`, strongest relations first; the record
+    /// itself never.
+    pub fn related(&self, record: &Record, limit: usize) -> Result<Vec<Related>> {
+        let searcher = self.reader.searcher();
+        let mut found: Vec<Related> = Vec::new();
+        let add = |hit: Hit, relation: Relation, found: &mut Vec<Related>| {
+            if hit.id == record.id {
+                return;
+            }
+            match found.iter_mut().find(|r| r.hit.id == hit.id) {
+                Some(known) if !known.reasons.contains(&relation) => known.reasons.push(relation),
+                Some(_) => {}
+                None => found.push(Related { hit, reasons: vec![relation] }),
+            }
+        };
+        // The thread: what it cites, and what cites it.
+        let known = |key: String| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.known, &key),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let cited: Vec<(Occur, Box<dyn TantivyQuery>)> = references(record)
+            .iter()
+            .map(|id| (Occur::Should, known(format!("id:{}", id.key()))))
+            .collect();
+        if !cited.is_empty() {
+            for hit in self.top(&searcher, &BooleanQuery::new(cited), PER_RELATION)? {
+                add(hit, Relation::CitedHere, &mut found);
+            }
+        }
+        let citing = known(format!("ref:{}", record.id.key()));
+        for hit in self.top(&searcher, &*citing, PER_RELATION)? {
+            add(hit, Relation::CitesThis, &mut found);
+        }
+        // The same two parties, either way.
+        if let Some(query) = self.correspondents(record) {
+            let mut hits = self.top(&searcher, &query, SIMILAR_POOL)?;
+            by_closeness(&mut hits, record);
+            for hit in hits.into_iter().take(PER_RELATION) {
+                add(hit, Relation::SameCorrespondents, &mut found);
+            }
+        }
+        // Similar text, close in time.
+        if let Some(query) = self.similar(&searcher, record) {
+            let mut hits = self.top(&searcher, &query, SIMILAR_POOL)?;
+            by_closeness(&mut hits, record);
+            for hit in hits.into_iter().take(PER_RELATION) {
+                add(hit, Relation::SimilarText, &mut found);
+            }
+        }
+        for related in &mut found {
+            related.reasons.sort();
+        }
+        found.sort_by_key(|r| r.reasons[0]);
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    fn top(&self, searcher: &Searcher, query: &dyn TantivyQuery, n: usize) -> Result<Vec<Hit>> {
+        let addresses: Vec<(f32, DocAddress)> =
+            searcher.search(query, &TopDocs::with_limit(n).order_by_score())?;
+        addresses.into_iter().map(|(score, address)| self.hit(searcher, address, score)).collect()
+    }
+
+    /// Records from one of the record's authors to one of its recipients, or back.
+    fn correspondents(&self, record: &Record) -> Option<BooleanQuery> {
+        if record.authors.is_empty() || record.recipients.is_empty() {
+            return None;
+        }
+        let any_of = |facet: FacetName, names: &[String]| -> Box<dyn TantivyQuery> {
+            let field = self.fields.facet(facet);
+            Box::new(BooleanQuery::new(
+                names
+                    .iter()
+                    .map(|name| {
+                        let term = Term::from_facet(field, &Facet::from_path([name.as_str()]));
+                        let query: Box<dyn TantivyQuery> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, query)
+                    })
+                    .collect(),
+            ))
+        };
+        let both = |from: &[String], to: &[String]| -> Box<dyn TantivyQuery> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, any_of(FacetName::Author, from)),
+                (Occur::Must, any_of(FacetName::Recipient, to)),
+            ]))
+        };
+        Some(BooleanQuery::new(vec![
+            (Occur::Should, both(&record.authors, &record.recipients)),
+            (Occur::Should, both(&record.recipients, &record.authors)),
+        ]))
+    }
+
+    /// The record's most telling words (frequent in it, rare in the archive), and the words of
+    /// its correspondents' names, as one query of which at least three must match.
+    fn similar(&self, searcher: &Searcher, record: &Record) -> Option<BooleanQuery> {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut n_words = 0u32;
+        let texts = std::iter::once(record.title.as_str())
+            .chain(record.summary.as_deref())
+            .chain(record.texts.iter().map(|t| t.body.as_str()));
+        for text in texts {
+            for (_, word) in Analyzer::Fold.analyze(text) {
+                n_words += 1;
+                if word.chars().count() >= 4 && !word.chars().any(|c| c.is_ascii_digit()) {
+                    *counts.entry(word).or_default() += 1;
+                }
+            }
+        }
+        // In a long text a word said once is chance; in a short one it may be all there is.
+        let min_tf = if n_words > LONG_TEXT_WORDS { 2 } else { 1 };
+        let n_docs = searcher.num_docs().max(1) as f64;
+        // Words in more than a quarter of the archive say little about a document (in a small
+        // archive, in more than three documents).
+        let common = (n_docs / 4.0).max(3.0);
+        let field = self.fields.body_fold;
+        let df = |word: &str| searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0);
+        let mut weighted: Vec<(f64, String)> = counts
+            .into_iter()
+            .filter(|(_, tf)| *tf >= min_tf)
+            .filter_map(|(word, tf)| {
+                let df = df(&word);
+                if df < 2 || df as f64 > common {
+                    return None;
+                }
+                let idf = (n_docs / df as f64).ln();
+                Some((f64::from(tf) * idf, word))
+            })
+            .collect();
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted.truncate(MAX_SIMILAR_WORDS);
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        let term = |word: &str, boost: f32| -> (Occur, Box<dyn TantivyQuery>) {
+            let query =
+                TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost)))
+        };
+        // The parties' names weigh more: a letter from Tito to Khrushchev is related to what
+        // else names them.
+        let mut names: Vec<String> = Vec::new();
+        for name in record.authors.iter().chain(&record.recipients).chain(&record.participants) {
+            for (_, word) in Analyzer::Fold.analyze(name) {
+                let n = df(&word);
+                let telling = word.chars().count() >= 4 && n > 0 && (n as f64) <= common;
+                if telling && !names.contains(&word) && names.len() < MAX_NAME_WORDS {
+                    names.push(word);
+                }
+            }
+        }
+        for word in &names {
+            clauses.push(term(word, NAME_WEIGHT));
+        }
+        // Each other word weighs as telling as it is (the most telling 1).
+        let top = weighted.first().map_or(1.0, |(w, _)| *w);
+        for (weight, word) in weighted.iter().filter(|(_, w)| !names.contains(w)) {
+            clauses.push(term(word, (weight / top) as f32));
+        }
+        if clauses.len() < 3 {
+            return None;
+        }
+        Some(BooleanQuery::with_minimum_required_clauses(clauses, 3))
+    }
+}
+
+/// Ranks hits again: their score shrinks with the years between their date and the record's
+/// (halved three years apart); an undated hit or record keeps its score.
+fn by_closeness(hits: &mut [Hit], record: &Record) {
+    let year_of = |edtf: Option<Edtf>| edtf.and_then(|e| e.bounds().0).map(|d| f64::from(d.year));
+    let Some(year) = year_of(record.date.edtf) else { return };
+    let weight = |hit: &Hit| {
+        let theirs = year_of(hit.date_edtf.as_deref().and_then(|e| e.parse().ok()));
+        let apart = theirs.map_or(0.0, |y| (y - year).abs());
+        f64::from(hit.score) / (1.0 + apart / 3.0)
+    };
+    hits.sort_by(|a, b| weight(b).total_cmp(&weight(a)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chancery_model::date::DocDate;
+
+    #[test]
+    fn references_are_read_from_the_tei() {
+        let mut record = Record::new(
+            RecordId::parse("frus1955-57v26/d249").unwrap(),
+            "t".into(),
+            DocDate::default(),
+        );
+        record.collection_id = Some("frus1955-57v26/comp5/ch5".into());
+        record.tei = Some(
+            r##"<p>See <ref target="#d241">Document 241</ref>, <ref target="#pg_12">p. 12</ref>, <ref target="frus1952-54v08#d12">vol. VIII, 12</ref>, <ref target="#d249">itself</ref>, <ref target="#d241">again</ref>, <ref target="#d2fn1">a note</ref>.</p>"##.into(),
+        );
+        let ids: Vec<String> = references(&record).iter().map(|i| i.to_string()).collect();
+        assert_eq!(ids, ["frus1955-57v26/d241", "frus1952-54v08/d12"]);
+        record.kind = RecordKind::FrontMatter;
+        assert!(references(&record).is_empty());
+    }
+}
