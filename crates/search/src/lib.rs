@@ -13,6 +13,7 @@
 pub mod analysis;
 mod expand;
 mod index;
+mod known;
 pub mod query;
 mod related;
 mod schema;

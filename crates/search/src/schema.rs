@@ -303,6 +303,10 @@ impl Fields {
             }
         }
         doc.add_text(self.known, format!("id:{}", record.id.key()));
+        // Its citation in the edition ("FRUS, 1955–1957, vol. XXVI, Document 249").
+        if let Some(key) = crate::known::edition_key(record) {
+            doc.add_text(self.known, key);
+        }
         // What it cites, so that what cites a record can be found (`SearchIndex::related`).
         for cited in crate::related::references(record) {
             doc.add_text(self.known, format!("ref:{}", cited.key()));

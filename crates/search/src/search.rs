@@ -25,6 +25,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzer, StemLanguage};
 use crate::expand::{Expansion, default_distance, expand};
 use crate::index::SearchIndex;
+use crate::known;
 use crate::query::{Atom, Query, Scope};
 use crate::schema::{DAY_MAX, DAY_MIN, FacetName, day_number, facet_value, known_key, url_key};
 use crate::{Error, Result};
@@ -90,6 +91,10 @@ impl SearchRequest {
         }
     }
 }
+
+/// What a record dated on the day a query prints scores besides its words: more than any words
+/// score, so that the documents of that day come first, ranked among themselves by their words.
+const DATE_MATCH_BOOST: f32 = 1000.0;
 
 /// The most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -559,7 +564,32 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         let mut n_positive = 0;
         let mut proximity_words: Vec<&str> = Vec::new();
+        // A query that prints a day ("…, Washington, May 5, 1954") looks for a known item: the
+        // day's words are not searched as words, the documents of that day come first, and the
+        // other plain words need not all match (a telegram's post, "Belgrade", may be nowhere in
+        // it), half of them suffice.
+        let printed = (request.sort == Sort::Relevance && request.mode == MatchMode::All)
+            .then(|| known::printed_day(&request.raw))
+            .flatten();
+        let mut lenient: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for clause in &request.query.clauses {
+            if let Some(printed) = &printed
+                && !clause.negated
+                && let [Atom::Text { scope: Scope::Any, text, phrase: false }] =
+                    clause.alternatives.as_slice()
+            {
+                let word =
+                    text.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
+                if printed.words.contains(&word) {
+                    continue;
+                }
+                if let (Some(query), _) = self.atom(&clause.alternatives[0], searcher) {
+                    lenient.push((Occur::Should, query));
+                    proximity_words.push(text);
+                    n_positive += 1;
+                }
+                continue;
+            }
             let mut alternatives: Vec<Box<dyn TantivyQuery>> = Vec::new();
             let mut filter = false;
             for atom in &clause.alternatives {
@@ -591,6 +621,21 @@ impl SearchIndex {
                 };
                 clauses.push((occur, query));
             }
+        }
+        if !lenient.is_empty() {
+            let required = lenient.len().div_ceil(2);
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(lenient, required)),
+            ));
+        }
+        if let Some(printed) = &printed {
+            let day = day_number(printed.day);
+            let on_the_day = self.date_overlap(day, day);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(on_the_day, DATE_MATCH_BOOST)),
+            ));
         }
         if request.sort == Sort::Relevance && proximity_words.len() >= 2 {
             clauses.extend(self.proximity(&proximity_words));
@@ -656,20 +701,7 @@ impl SearchIndex {
             Atom::Date(range) => {
                 let from = range.from.map_or(DAY_MIN, day_number);
                 let to = range.to.map_or(DAY_MAX, day_number);
-                // Overlap: the record starts before the range ends and ends after it starts.
-                let starts_before = RangeQuery::new(
-                    std::ops::Bound::Included(Term::from_field_i64(f.date_min, DAY_MIN)),
-                    std::ops::Bound::Included(Term::from_field_i64(f.date_min, to)),
-                );
-                let ends_after = RangeQuery::new(
-                    std::ops::Bound::Included(Term::from_field_i64(f.date_max, from)),
-                    std::ops::Bound::Included(Term::from_field_i64(f.date_max, DAY_MAX)),
-                );
-                let both: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, Box::new(starts_before) as Box<dyn TantivyQuery>),
-                    (Occur::Must, Box::new(ends_after)),
-                ]));
-                (Some(both), true)
+                (Some(self.date_overlap(from, to)), true)
             }
         }
     }
@@ -729,6 +761,24 @@ impl SearchIndex {
         }
         // A word that expands to nothing matches nothing (not everything).
         Some(Box::new(BooleanQuery::new(should)))
+    }
+
+    /// Records whose date overlaps the days `from..=to` (as day numbers): they start before the
+    /// range ends and end after it starts.
+    fn date_overlap(&self, from: i64, to: i64) -> Box<dyn TantivyQuery> {
+        let f = &self.fields;
+        let starts_before = RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_i64(f.date_min, DAY_MIN)),
+            std::ops::Bound::Included(Term::from_field_i64(f.date_min, to)),
+        );
+        let ends_after = RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_i64(f.date_max, from)),
+            std::ops::Bound::Included(Term::from_field_i64(f.date_max, DAY_MAX)),
+        );
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(starts_before) as Box<dyn TantivyQuery>),
+            (Occur::Must, Box::new(ends_after)),
+        ]))
     }
 
     /// The folded terms (and their other spellings) of every positive word, for highlighting.
@@ -835,6 +885,9 @@ impl SearchIndex {
         let key = known_key(raw);
         if key.len() >= 3 && key.chars().any(|c| c.is_ascii_digit()) {
             terms.push(Term::from_field_text(field, &format!("sig:{key}")));
+        }
+        if let Some(key) = known::cited_edition_key(raw) {
+            terms.push(Term::from_field_text(field, &key));
         }
         terms
     }

@@ -482,3 +482,50 @@ async fn related_documents_say_why() {
     assert_eq!(citing[0].reasons, [Relation::CitesThis]);
     assert!(of(2).iter().all(|r| r.reasons[0] > Relation::CitesThis));
 }
+
+#[tokio::test]
+async fn known_items_by_printed_date_and_by_citation() {
+    use chancery_model::date::{DocDate, Edtf, EdtfDate};
+    use chancery_model::id::RecordId;
+    use chancery_model::record::Edition;
+    let f = fixture().await;
+    // A title with its printed date: the document of that day first, though "Belgrade" and
+    // the date's words are nowhere in its text.
+    let hits = f.ids("Report on Yugoslav Party Congress, Belgrade, March 3, 1952");
+    assert!(hits[0].starts_with("report-on-yugoslav-party-congress"), "{hits:?}");
+    // Without the date, every word must match, as always.
+    assert!(f.ids("Report on Yugoslav Party Congress Belgrade").is_empty());
+    // A citation of an edition finds the document it cites.
+    let store = Store::open_in_memory().await.unwrap();
+    let document = |n: u32| {
+        let id = RecordId::parse(&format!("frus1955-57v26/d{n}")).unwrap();
+        let date = EdtfDate::day(1955, 5, 23).unwrap();
+        let mut record = Record::new(
+            id,
+            "Memorandum of a Conversation".into(),
+            DocDate::new("May 23, 1955".into(), Some(Edtf::Date(date))),
+        );
+        record.edition = Some(Edition {
+            series: "Foreign Relations of the United States".into(),
+            subseries: Some("1955–1957".into()),
+            volume: Some("XXVI".into()),
+            volume_title: Some("Central and Southeastern Europe".into()),
+            ..Default::default()
+        });
+        record.number = Some(n.to_string());
+        record
+    };
+    let records: Vec<Record> = (248..=250).map(document).collect();
+    store.import(&records, &[], datetime!(2026-11-28 0:00 UTC)).await.unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    for cited in [
+        "FRUS, 1955–1957, vol. XXVI, Document 249",
+        "Foreign Relations of the United States, 1955–57, Volume XXVI, Document 249",
+        "FRUS 1955-57 vol. 26 doc. 249",
+    ] {
+        let query = parse(cited).unwrap();
+        let hits = index.search(&SearchRequest::new(query, cited)).unwrap().hits;
+        assert_eq!(hits[0].id.to_string(), "frus1955-57v26/d249", "{cited}");
+    }
+}
