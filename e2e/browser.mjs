@@ -81,16 +81,61 @@ await step("search, a histogram bar and a facet narrow the results", async () =>
   await page.screenshot({ path: path.join(shots, "search.png"), fullPage: true });
   await accessible(page, "search");
 
-  await Promise.all([page.waitForURL(/date%3A1954/), page.click('svg.histogram a.bar[data-year="1954"]')]);
+  await Promise.all([page.waitForURL(/year%3D1954/), page.click('svg.histogram a.bar[data-year="1954"]')]);
   const inYear = Number((await page.locator(".summary").innerText()).match(/of ([\d,]+) records?/)[1].replaceAll(",", ""));
   assert.ok(inYear >= 1 && inYear < total, `the 1954 bar filters (${inYear} of ${total})`);
 
-  const facet = page.locator("aside.facets a", { hasText: "Serbo-Croatian" });
-  await Promise.all([page.waitForURL(/lang%3Ahbs/), facet.first().click()]);
+  const facet = page.locator("aside.facets a.value", { hasText: "Serbo-Croatian" });
+  await Promise.all([page.waitForURL(/language%3Dhbs/), facet.first().click()]);
   const filtered = await page.locator(".summary").innerText();
   assert.match(filtered, /of 1 record/, filtered);
   assert.equal(await page.locator("aside.facets a.active").count() >= 1, true, "the active filter shows");
-  assert.equal(await page.inputValue("#q"), "Tito date:1954 lang:hbs");
+  assert.equal(await page.inputValue("#q"), "Tito year=1954 language=hbs");
+});
+
+const countOf = async () => Number((await page.locator(".summary").innerText()).match(/of ([\d,]+) records?/)[1].replaceAll(",", ""));
+
+await step("the advanced form writes the query; a facet's values, an exclusion, a Did you mean", async () => {
+  await page.goto(`${base}/search/advanced`);
+  await accessible(page, "advanced search");
+  await page.fill("#a-words", "Yugoslavia");
+  await page.fill("#a-from", "1955");
+  await page.fill("#a-to", "1956");
+  await page.selectOption("#a-type", "telegram");
+  await Promise.all([page.waitForURL(/\/search\?q=/), page.click("form.advanced button[type=submit]")]);
+  assert.equal(await page.inputValue("#q"), "Yugoslavia date:1955..1956 type=telegram");
+  const total = await countOf();
+  assert.ok(total > 10, `the form's query finds telegrams (${total})`);
+  const hit = await page.locator("ol.hits li").first().innerText();
+  assert.match(hit, /Telegram · .*FRUS \d{4}–\d{4}, vol\. [IVXL]+.*Document \d+/, hit);
+
+  // Every value of a facet, on its own page; choosing one narrows the results to it.
+  const more = page.locator('section[data-facet="collection"] p.more a');
+  await Promise.all([page.waitForURL(/\/search\/facets\/collection/), more.click()]);
+  await accessible(page, "facet values");
+  const values = page.locator("ol.facet-values li");
+  assert.ok(await values.count() > 12, "more values than the results page shows");
+  const last = values.last();
+  const expected = Number((await last.locator(".count").innerText()).replaceAll(",", ""));
+  await Promise.all([page.waitForURL(/collection%3D/), last.locator("a.value").click()]);
+  assert.equal(await countOf(), expected, "the count beside a value is what choosing it returns");
+
+  // Exclude a type: the rest remains, and the excluded value shows, to be let in again.
+  await page.goto(`${base}/search?q=Yugoslavia`);
+  const before = await countOf();
+  const type = page.locator('section[data-facet="type"] li').first();
+  const label = await type.locator("a.value").innerText();
+  const n = Number((await type.locator(".count").innerText()).replaceAll(",", ""));
+  await Promise.all([page.waitForURL(/-type%3D/), type.locator("a.exclude").click()]);
+  assert.equal(await countOf(), before - n, `excluding ${label} leaves the others`);
+  assert.equal(await page.locator('section[data-facet="type"] li.excluded s').innerText(), label);
+  await accessible(page, "search with an exclusion");
+
+  // A misspelling finds nothing and offers the word the archive holds.
+  await page.goto(`${base}/search?q=Khruschev`);
+  assert.match(await page.locator(".summary").innerText(), /No records match/);
+  await Promise.all([page.waitForURL(/q=khrushchev/), page.click(".suggestion a")]);
+  assert.ok(await countOf() > 10, "the suggestion finds the records");
 });
 
 await step("the letter: citation, text, Cite box", async () => {

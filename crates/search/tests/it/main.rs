@@ -529,3 +529,42 @@ async fn known_items_by_printed_date_and_by_citation() {
         assert_eq!(hits[0].id.to_string(), "frus1955-57v26/d249", "{cited}");
     }
 }
+
+#[tokio::test]
+async fn an_expansion_stands_for_at_most_its_limit_of_words() {
+    use chancery_model::date::DocDate;
+    use chancery_model::id::RecordId;
+    use chancery_model::record::{Text, TextKind};
+    use chancery_search::MAX_EXPANSIONS;
+    // One more word beginning alike than an expansion takes, each in its own record.
+    let n = MAX_EXPANSIONS + 1;
+    let records: Vec<Record> = (0..n)
+        .map(|i| {
+            let id = RecordId::parse(&format!("r{i}")).unwrap();
+            let mut record = Record::new(id, format!("Record {i}"), DocDate::default());
+            let word = format!(
+                "zeta{}",
+                char::from(b'a' + (i / 26) as u8).to_string()
+                    + &char::from(b'a' + (i % 26) as u8).to_string()
+            );
+            // The words are used more the earlier they come: the most frequent are kept.
+            let body = vec![word; n - i].join(" ");
+            record.texts.push(Text::new(TextKind::Original, None, "Original".into(), body));
+            record
+        })
+        .collect();
+    let store = Store::open_in_memory().await.unwrap();
+    store.import(&records, &[], datetime!(2026-11-28 0:00 UTC)).await.unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    let found = |q: &str| {
+        let mut request = SearchRequest::new(parse(q).unwrap(), q);
+        request.limit = 100;
+        index.search(&request).unwrap()
+    };
+    // At the limit: every word but the rarest; past it, nothing more.
+    let prefixed = found("zeta*");
+    assert_eq!(prefixed.total, MAX_EXPANSIONS, "one word too many is left out");
+    assert!(prefixed.hits.iter().all(|h| h.id.to_string() != format!("r{}", n - 1)));
+    assert_eq!(found("zetaaa").total, 1);
+}
