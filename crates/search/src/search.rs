@@ -584,7 +584,13 @@ impl SearchIndex {
                     continue;
                 }
                 if let (Some(query), _) = self.atom(&clause.alternatives[0], searcher) {
-                    lenient.push((Occur::Should, query));
+                    // A word most records hold ("the", "of", "State") adds to the score but
+                    // does not count towards the half that must match.
+                    if self.is_common(searcher, text) {
+                        clauses.push((Occur::Should, query));
+                    } else {
+                        lenient.push((Occur::Should, query));
+                    }
                     proximity_words.push(text);
                     n_positive += 1;
                 }
@@ -761,6 +767,15 @@ impl SearchIndex {
         }
         // A word that expands to nothing matches nothing (not everything).
         Some(Box::new(BooleanQuery::new(should)))
+    }
+
+    /// Whether most records hold this word (in their texts, folded).
+    fn is_common(&self, searcher: &Searcher, text: &str) -> bool {
+        let n_docs = searcher.num_docs();
+        Analyzer::Fold.analyze(text).iter().all(|(_, word)| {
+            let term = Term::from_field_text(self.fields.body_fold, word);
+            searcher.doc_freq(&term).unwrap_or(0) * 2 > n_docs
+        })
     }
 
     /// Records whose date overlaps the days `from..=to` (as day numbers): they start before the
