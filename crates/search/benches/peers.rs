@@ -6,6 +6,7 @@
 //! cargo bench -p chancery-search --bench peers -- \
 //!     --corpus ../shared/corpus/frus-docs.jsonl \
 //!     --queries ../shared/bench/peers/queries/frus-q.jsonl [--warmup 1] [--repeat 3] [--json OUT]
+//!     [--ranks OUT]   # each known-item query's rank and top three, one JSON line per query
 //! ```
 //!
 //! Like the peers: one thread issues one query at a time for the top 10 ids (no total count, no
@@ -32,11 +33,19 @@ struct Args {
     warmup: usize,
     repeat: usize,
     json: Option<String>,
+    /// Where to write each known-item query's rank, one JSON line per query.
+    ranks: Option<String>,
 }
 
 fn args() -> Args {
-    let mut args =
-        Args { corpus: String::new(), queries: String::new(), warmup: 1, repeat: 3, json: None };
+    let mut args = Args {
+        corpus: String::new(),
+        queries: String::new(),
+        warmup: 1,
+        repeat: 3,
+        json: None,
+        ranks: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -45,6 +54,7 @@ fn args() -> Args {
             "--warmup" => args.warmup = it.next().and_then(|n| n.parse().ok()).expect("--warmup N"),
             "--repeat" => args.repeat = it.next().and_then(|n| n.parse().ok()).expect("--repeat N"),
             "--json" => args.json = it.next(),
+            "--ranks" => args.ranks = it.next(),
             _ => {} // cargo bench passes `--bench`
         }
     }
@@ -94,6 +104,7 @@ fn day(text: &str) -> CalendarDay {
 
 struct BenchQuery {
     kind: String,
+    text: String,
     request: SearchRequest,
     target: Option<String>,
 }
@@ -135,7 +146,7 @@ fn query(line: &str) -> BenchQuery {
     if kind == "known" {
         request.mode = MatchMode::Any;
     }
-    BenchQuery { kind, request, target: q["target"].as_str().map(str::to_string) }
+    BenchQuery { kind, text, request, target: q["target"].as_str().map(str::to_string) }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -200,6 +211,7 @@ fn main() {
     let mut latencies: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut empty: BTreeMap<String, usize> = BTreeMap::new();
     let mut reciprocal_ranks = Vec::new();
+    let mut ranks: Vec<serde_json::Value> = Vec::new();
     let timed_started = Instant::now();
     for pass in 0..args.repeat {
         for q in &queries {
@@ -218,6 +230,9 @@ fn main() {
                         .iter()
                         .position(|h| h.id.as_str().eq_ignore_ascii_case(target));
                     reciprocal_ranks.push(rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0)));
+                    let top: Vec<&str> =
+                        results.hits.iter().take(3).map(|h| h.id.as_str()).collect();
+                    ranks.push(serde_json::json!({"target": target, "rank": rank.map(|r| r + 1), "top": top, "text": q.text}));
                 }
             }
         }
@@ -263,6 +278,10 @@ fn main() {
         "- known-item: MRR@10 {mrr:.3}, success@10 {success:.3} over {} queries",
         reciprocal_ranks.len()
     );
+    if let Some(path) = &args.ranks {
+        let lines: Vec<String> = ranks.iter().map(|r| r.to_string()).collect();
+        std::fs::write(path, lines.join("\n") + "\n").expect("writing --ranks");
+    }
     if let Some(path) = args.json {
         let out = serde_json::json!({
             "docs": n_docs, "build_s": build_s, "build_peak_rss_mib": build_rss, "index_mib": size_mib,

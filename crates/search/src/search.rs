@@ -96,6 +96,10 @@ impl SearchRequest {
 /// score, so that the documents of that day come first, ranked among themselves by their words.
 const DATE_MATCH_BOOST: f32 = 1000.0;
 
+/// The weight of a title holding every word of a query, against 1 for a word in a text (on the
+/// peers' known-item queries MRR@10 is 0.433 without it, 0.448 at 2, and no higher up to 16).
+const TITLE_ALL_WORDS_BOOST: f32 = 2.0;
+
 /// The most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
 /// The deepest page one request may reach.
@@ -873,6 +877,26 @@ impl SearchIndex {
             let mut phrase = PhraseQuery::new(terms);
             phrase.set_slop(slop);
             out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), boost))));
+        }
+        // A title that holds every word, in any order and however far apart ("Letter From the
+        // Secretary of State to the President" for `letter secretary state president`) is what a
+        // reader who types a title's words means, more than a text that holds them all.
+        let title: Vec<(Occur, Box<dyn TantivyQuery>)> = terms_of(self.fields.title_fold)
+            .into_iter()
+            .map(|term| {
+                let query: Box<dyn TantivyQuery> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Must, query)
+            })
+            .collect();
+        if title.len() >= 2 {
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(title)),
+                    TITLE_ALL_WORDS_BOOST,
+                )),
+            ));
         }
         out
     }
