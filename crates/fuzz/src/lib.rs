@@ -100,12 +100,22 @@ fn index() -> &'static SearchIndex {
     })
 }
 
-/// The query language: parsing never panics, a parsed query runs (with facets and the
-/// highlighter) without a panic or an internal error, and malformed queries say where.
+/// The query language: parsing never panics, a parsed query prints as text that parses back to
+/// it (facet links and the advanced form rely on that), runs (with facets and the highlighter)
+/// without a panic or an internal error, and malformed queries say where.
 pub fn query(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match chancery_search::query::parse(text) {
         Ok(query) => {
+            let printed = query.to_string();
+            match chancery_search::query::parse(&printed) {
+                Ok(again) => assert_eq!(again, query, "`{text}` printed as `{printed}`"),
+                // Printing may lengthen a query past the limit (quotes, escapes); nothing else.
+                Err(error) => assert!(
+                    printed.chars().count() > chancery_search::query::MAX_QUERY_CHARS,
+                    "`{text}` printed as `{printed}`, which does not parse: {error}"
+                ),
+            }
             let index = index();
             let highlighter = index.highlighter(&query);
             let mut request = SearchRequest::new(query, text);

@@ -255,23 +255,28 @@ impl fmt::Display for DateRange {
     /// `1954`, `1954-08`, `1954-08-02`, `1948..1955`, `..1955`, `1950..`: the shortest form that
     /// parses back to the same days.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let year = |year: i32| {
+            if year < 0 { format!("-{:04}", -i64::from(year)) } else { format!("{year:04}") }
+        };
         let start = |day: CalendarDay| {
+            let y = year(day.year);
             if day.month == 1 && day.day == 1 {
-                format!("{:04}", day.year)
+                y
             } else if day.day == 1 {
-                format!("{:04}-{:02}", day.year, day.month)
+                format!("{y}-{:02}", day.month)
             } else {
-                format!("{:04}-{:02}-{:02}", day.year, day.month, day.day)
+                format!("{y}-{:02}-{:02}", day.month, day.day)
             }
         };
         let end = |day: CalendarDay| {
+            let y = year(day.year);
             let last_of_month = chancery_model::date::days_in_month(day.year, day.month);
             if day.month == 12 && day.day == 31 {
-                format!("{:04}", day.year)
+                y
             } else if day.day == last_of_month {
-                format!("{:04}-{:02}", day.year, day.month)
+                format!("{y}-{:02}", day.month)
             } else {
-                format!("{:04}-{:02}-{:02}", day.year, day.month, day.day)
+                format!("{y}-{:02}-{:02}", day.month, day.day)
             }
         };
         match (self.from, self.to) {
@@ -857,6 +862,8 @@ mod tests {
             "Khrush* author:Hrušč* Khruschev~ Tito~2",
             "https://digitalarchive.wilsoncenter.org/document/112970",
             r#"author="The \"Old Man\" \\ Tito" "a \"quoted\" phrase""#,
+            "date:0001..0050 date:0999-02",
+            "-OR title:OR a-b* abc~x 119/I-50* archive=-x",
         ] {
             let query = parse(input).unwrap();
             let printed = query.to_string();
