@@ -17,21 +17,6 @@ use chancery_model::date::{Edtf, EdtfDate, IntervalEnd, Qualifier};
 /// What a printed date phrase means.
 pub type Normalized = Result<Option<Edtf>, String>;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// Normalizes a printed date phrase: `Ok(None)` for an undated document, `Err` with a reason
 /// when the phrase is not one we read.
 pub fn normalize(printed: &str) -> Normalized {
@@ -149,9 +134,7 @@ pub fn month_and_day(printed: &str) -> Option<(u8, Option<u8>)> {
 /// ones with `?`.
 pub fn format(edtf: &Edtf) -> String {
     fn month_name(month: u8) -> String {
-        let name = MONTHS[usize::from(month - 1)];
-        let mut chars = name.chars();
-        chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+        chancery_model::date::month_name(month).to_string()
     }
     fn one(date: &EdtfDate, with_year: bool) -> String {
         let year = if date.unspecified_year_digits == 1 {
@@ -269,7 +252,10 @@ fn month_number(word: &str) -> Option<u8> {
         return None;
     }
     let word = if word == "sept" { "sep" } else { word };
-    MONTHS.iter().position(|month| month.starts_with(word)).map(|idx| idx as u8 + 1)
+    chancery_model::date::MONTH_NAMES
+        .iter()
+        .position(|month| month.to_lowercase().starts_with(word))
+        .map(|idx| idx as u8 + 1)
 }
 
 fn day_number(word: &str) -> Option<u8> {

@@ -322,6 +322,33 @@ impl fmt::Display for CalendarDay {
     }
 }
 
+/// The English names of the months, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The English name of a month (1–12), empty for another number.
+pub fn month_name(month: u8) -> &'static str {
+    MONTH_NAMES.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("")
+}
+
+/// The month a word names in full, in any case (`may`, `May`, `MAY` → 5).
+pub fn month_named(word: &str) -> Option<u8> {
+    let n = MONTH_NAMES.iter().position(|m| m.eq_ignore_ascii_case(word))?;
+    u8::try_from(n + 1).ok()
+}
+
 /// The number of days in a month of the proleptic Gregorian calendar.
 pub fn days_in_month(year: i32, month: u8) -> u8 {
     match month {

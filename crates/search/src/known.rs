@@ -7,21 +7,6 @@
 use chancery_model::date::{CalendarDay, days_in_month};
 use chancery_model::record::Record;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// A day printed in a query ("May 5, 1954", "5 May 1954", "1954-05-05"), with the words that
 /// print it (lowercased, as the query splits them), which then say nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +30,7 @@ fn day_of(year: &str, month: u8, day: &str) -> Option<CalendarDay> {
 }
 
 fn month_of(word: &str) -> Option<u8> {
-    MONTHS.iter().position(|m| *m == word).and_then(|n| u8::try_from(n + 1).ok())
+    chancery_model::date::month_named(word)
 }
 
 /// The first full day a query prints, if any.

@@ -67,23 +67,8 @@ impl Span {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn month_text(day: CalendarDay) -> String {
-    let month = MONTHS.get(usize::from(day.month).saturating_sub(1)).unwrap_or(&"");
+    let month = chancery_model::date::month_name(day.month);
     format!("{month} {}", day.year)
 }
 
