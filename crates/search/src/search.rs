@@ -386,11 +386,17 @@ impl SearchIndex {
         let highlighter = self.highlighter(&request.query)?;
         // One query for the page's records, not one per hit.
         let ids: Vec<RecordId> = results.hits.iter().map(|hit| hit.id.clone()).collect();
-        let records = store.get_many(&ids).await?;
+        let mut records: std::collections::HashMap<RecordId, Record> = store
+            .get_many(&ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.record.id.clone(), s.record))
+            .collect();
         for hit in &mut results.hits {
-            if let Some(stored) = records.iter().find(|s| s.record.id == hit.id) {
-                hit.snippet = highlighter.snippet(&stored.record);
-                hit.record = Some(Box::new(stored.record.clone()));
+            // Each record is moved into its hit, not copied (texts and TEI can be large).
+            if let Some(record) = records.remove(&hit.id) {
+                hit.snippet = highlighter.snippet(&record);
+                hit.record = Some(Box::new(record));
             }
         }
         Ok(results)

@@ -20,6 +20,7 @@ mod oai;
 mod offices;
 mod organizations;
 mod people;
+mod related;
 mod search;
 mod security;
 mod server;

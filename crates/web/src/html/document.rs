@@ -17,7 +17,7 @@ use crate::html::chrome::{
     person_path, phrase, record_path, redirect, search_href,
 };
 use crate::html::markup::{bcp47, json_for_script, text_body, text_notes, web_address};
-use crate::{Shared, cite, search};
+use crate::{Shared, cite};
 use chancery_search::FacetName;
 
 struct Link {
@@ -75,7 +75,7 @@ struct DocumentPage<'a> {
     trail: Vec<Link>,
     topics: Vec<Link>,
     mentions: Vec<Mention>,
-    related: Vec<search::RelatedView>,
+    related: Vec<crate::related::RelatedView>,
     cites: Vec<cite::CiteView>,
     citation_api: String,
     meta: Vec<Meta>,
@@ -387,7 +387,7 @@ async fn render_document(
             next: place.next.map(neighbour),
         }
     });
-    let related = search::related(archive, record);
+    let related = crate::related::related(archive, record);
     let day =
         chancery_cite::Day { year: today.year(), month: today.month() as u8, day: today.day() };
     let cites = cite::views(record, day);
