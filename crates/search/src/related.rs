@@ -46,6 +46,10 @@ const PER_RELATION: usize = 8;
 const MAX_SIMILAR_WORDS: usize = 25;
 /// How many documents similar in text are ranked again by closeness in time.
 const SIMILAR_POOL: usize = 60;
+/// The most bytes of a record's title, summary and texts read for its telling words (about 2,500
+/// words: a long report's first pages say what it is about, and reading all of it on every page
+/// view would cost more than it tells).
+const MAX_SIMILAR_TEXT_BYTES: usize = 16 * 1024;
 /// A text longer than this many words gives its telling words only among those it says twice.
 const LONG_TEXT_WORDS: u32 = 400;
 /// How much a word of the parties' names weighs in a similarity query, against 1 for the
@@ -196,8 +200,14 @@ impl SearchIndex {
         let texts = std::iter::once(record.title.as_str())
             .chain(record.summary.as_deref())
             .chain(record.texts.iter().map(|t| t.body.as_str()));
+        let mut budget = MAX_SIMILAR_TEXT_BYTES;
         for text in texts {
-            for (_, word) in Analyzer::Fold.analyze(text) {
+            let mut end = text.len().min(budget);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            budget -= end;
+            for (_, word) in Analyzer::Fold.analyze(&text[..end]) {
                 n_words += 1;
                 if word.chars().count() >= 4 && !word.chars().any(|c| c.is_ascii_digit()) {
                     *counts.entry(word).or_default() += 1;

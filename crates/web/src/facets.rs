@@ -4,8 +4,6 @@
 //! values of one facet combine with OR; a value can be excluded. The links are the query
 //! rewritten, never strings pasted together.
 
-use std::collections::HashMap;
-
 use chancery_model::doc_type::DocType;
 use chancery_search::FacetName;
 use chancery_search::query::{Atom, Clause, Query};
@@ -140,49 +138,33 @@ fn href(query: &Query, sort: &str) -> String {
 /// Labels facet values for readers: languages and types by name, decades as "1950s", and
 /// collections by title — a part of a volume with its volume, since chapter titles such as
 /// "Yugoslavia" recur across volumes.
-pub(crate) struct Labeller<'a> {
-    archive: &'a Shared,
-    collections: HashMap<String, Option<chancery_model::authority::Collection>>,
+pub(crate) struct Labeller {
+    collections: std::sync::Arc<crate::Collections>,
 }
 
-impl<'a> Labeller<'a> {
-    pub(crate) fn new(archive: &'a Shared) -> Labeller<'a> {
-        Labeller { archive, collections: HashMap::new() }
+impl Labeller {
+    pub(crate) async fn new(archive: &Shared) -> Result<Labeller, chancery_store::Error> {
+        Ok(Labeller { collections: archive.collections().await? })
     }
 
-    async fn collection(
-        &mut self,
-        id: &str,
-    ) -> Result<Option<chancery_model::authority::Collection>, chancery_store::Error> {
-        if let Some(found) = self.collections.get(id) {
-            return Ok(found.clone());
+    pub(crate) fn label(&self, name: FacetName, value: &str) -> String {
+        if name != FacetName::Collection {
+            return plain_label(name, value);
         }
-        let found = self.archive.store.collection(id).await?;
-        self.collections.insert(id.to_string(), found.clone());
-        Ok(found)
-    }
-
-    pub(crate) async fn label(
-        &mut self,
-        name: FacetName,
-        value: &str,
-    ) -> Result<String, chancery_store::Error> {
-        Ok(match name {
-            FacetName::Collection => match self.collection(value).await? {
-                Some(collection) => match value.split_once('/') {
-                    Some((volume, _)) => {
-                        let volume = self.collection(volume).await?;
-                        let volume =
-                            volume.map_or_else(|| volume_label(value), |v| volume_label(&v.title));
-                        format!("{} ({volume})", collection.title)
-                    }
-                    None => volume_label(&collection.title),
-                },
-                // A named collection, or an id the store no longer has.
-                None => value.to_string(),
+        match self.collections.get(value) {
+            Some(collection) => match value.split_once('/') {
+                Some((volume, _)) => {
+                    let volume = self
+                        .collections
+                        .get(volume)
+                        .map_or_else(|| volume.to_string(), |v| volume_label(&v.title));
+                    format!("{} ({volume})", collection.title)
+                }
+                None => volume_label(&collection.title),
             },
-            _ => plain_label(name, value),
-        })
+            // A named collection, or an id the store no longer has.
+            None => value.to_string(),
+        }
     }
 }
 
@@ -212,7 +194,7 @@ pub(crate) async fn views(
     ran: &Ran,
     sort: &str,
 ) -> Result<Vec<FacetView>, String> {
-    let mut labeller = Labeller::new(archive);
+    let labeller = Labeller::new(archive).await.map_err(|e| e.to_string())?;
     let mut views = Vec::new();
     for name in [
         FacetName::Decade,
@@ -234,7 +216,7 @@ pub(crate) async fn views(
             _ => {
                 let mut values = Vec::new();
                 for (value, count) in counts.values.iter().take(FACET_VALUES_SHOWN) {
-                    let label = labeller.label(name, value).await.map_err(|e| e.to_string())?;
+                    let label = labeller.label(name, value);
                     values.push(value_links(
                         &ran.typed,
                         name,
@@ -254,7 +236,7 @@ pub(crate) async fn views(
             if *facet != name || values.iter().any(|v| v.excluded && v.raw == *value) {
                 continue;
             }
-            let label = labeller.label(name, value).await.map_err(|e| e.to_string())?;
+            let label = labeller.label(name, value);
             let mut links = value_links(&ran.typed, name, &[atom(name, value)], label, 0, sort);
             links.count = String::new();
             links.raw = value.clone();

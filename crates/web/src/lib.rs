@@ -104,10 +104,15 @@ pub struct Archive {
     /// What names are resolved against (`people::Lookup`), with the persons version it was read
     /// at: read again once persons or offices change.
     lookup: std::sync::Mutex<Option<(String, Arc<people::Lookup>)>>,
+    /// Every collection by id, as of a store change (`generation`): what facet labels read.
+    collections: std::sync::Mutex<Option<(i64, Arc<Collections>)>>,
     /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
     /// the store changes.
     pages: RwLock<PageCache>,
 }
+
+/// Every collection by id.
+pub(crate) type Collections = HashMap<String, chancery_model::authority::Collection>;
 
 /// The archive as the handlers share it.
 pub type Shared = Arc<Archive>;
@@ -132,6 +137,7 @@ impl Archive {
         Ok(Arc::new(Archive {
             persons_seen,
             lookup: std::sync::Mutex::new(None),
+            collections: std::sync::Mutex::new(None),
             store,
             index,
             config,
@@ -174,6 +180,25 @@ impl Archive {
 
     /// The store change the cache reflects: take it before reading what a page shows, and give
     /// it back to [`Archive::cache_page`].
+    /// Every collection by id, read once per store change.
+    pub(crate) async fn collections(
+        self: &Arc<Self>,
+    ) -> Result<Arc<Collections>, chancery_store::Error> {
+        let generation = self.generation();
+        if let Some((at, kept)) = self.collections.lock().ok().and_then(|c| c.clone())
+            && at == generation
+        {
+            return Ok(kept);
+        }
+        let all: Collections =
+            self.store.collections().await?.into_iter().map(|c| (c.id.clone(), c)).collect();
+        let all = Arc::new(all);
+        if let Ok(mut kept) = self.collections.lock() {
+            *kept = Some((generation, all.clone()));
+        }
+        Ok(all)
+    }
+
     pub(crate) fn generation(&self) -> i64 {
         self.seen.load(Ordering::Acquire)
     }

@@ -130,10 +130,10 @@ pub(crate) async fn facet_page(
         .map_err(|e| PageError::bad_request(e.to_string()))?;
     let all = search::facet_values(&archive, &search_params, name).await?;
     let first = (page - 1).saturating_mul(FACET_PAGE_SIZE);
-    let mut labeller = Labeller::new(&archive);
+    let labeller = Labeller::new(&archive).await?;
     let mut values = Vec::new();
     for (value, count) in all.iter().skip(first).take(FACET_PAGE_SIZE) {
-        let label = labeller.label(name, value).await?;
+        let label = labeller.label(name, value);
         values.push(value_links(&typed, name, &[atom(name, value)], label, *count, sort));
     }
     let q = search_params.q().to_string();
