@@ -134,7 +134,7 @@ await step("the advanced form writes the query; a facet's values, an exclusion, 
   // A misspelling finds nothing and offers the word the archive holds.
   await page.goto(`${base}/search?q=Khruschev`);
   assert.match(await page.locator(".summary").innerText(), /No records match/);
-  await Promise.all([page.waitForURL(/q=khrushchev/), page.click(".suggestion a")]);
+  await Promise.all([page.waitForURL(/q=Khrushchev/), page.click(".suggestion a")]);
   assert.ok(await countOf() > 10, "the suggestion finds the records");
 });
 

@@ -176,7 +176,15 @@ impl SearchIndex {
                     }
                 }
                 if let Some((candidate, _, _)) = best {
-                    *text = candidate;
+                    // Written as the reader wrote theirs: `Khruschev` → `Khrushchev`.
+                    *text = if text.chars().next().is_some_and(char::is_uppercase) {
+                        let mut chars = candidate.chars();
+                        chars
+                            .next()
+                            .map_or(candidate.clone(), |c| c.to_uppercase().chain(chars).collect())
+                    } else {
+                        candidate
+                    };
                     changed = true;
                 }
             }

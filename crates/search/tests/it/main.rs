@@ -276,12 +276,14 @@ async fn prefixes_fuzzy_words_and_suggestions() {
     assert!(f.ids("Zzyzx~").is_empty(), "a fuzzy word with no neighbour finds nothing");
     // "Did you mean": built from the index's words.
     let suggested = f.index.suggest(&parse("Khruschev").unwrap(), &[]).unwrap();
+    assert_eq!(suggested.to_string(), "Khrushchev", "written as the reader wrote it");
+    let suggested = f.index.suggest(&parse("khruschev").unwrap(), &[]).unwrap();
     assert_eq!(suggested.to_string(), "khrushchev");
     let suggested = f.index.suggest(&parse("Khrushchev type:letter").unwrap(), &[]);
     assert_eq!(suggested, None, "a word the index holds is not replaced");
     // … and from the authority's names, where the index holds them.
     let suggested = f.index.suggest(&parse("Djilsa").unwrap(), &["Milovan Djilas".into()]);
-    assert_eq!(suggested.map(|q| q.to_string()).as_deref(), Some("djilas"));
+    assert_eq!(suggested.map(|q| q.to_string()).as_deref(), Some("Djilas"));
     // A prefix's words are marked in snippets.
     let hit = f.with_snippets("Djila*").await.remove(0);
     assert!(hit.snippet.unwrap().marked("[", "]").contains("[Djilas]"));
