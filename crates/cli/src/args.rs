@@ -237,6 +237,8 @@ pub(crate) enum SortOrder {
     Date,
     /// Newest first.
     Newest,
+    /// As the editions print them: by volume, then the place in the volume.
+    Edition,
 }
 
 const SEARCH_HELP: &str = "Search the archive.

@@ -32,6 +32,7 @@ pub(crate) async fn search(
         SortOrder::Relevance => Sort::Relevance,
         SortOrder::Date => Sort::Date,
         SortOrder::Newest => Sort::Newest,
+        SortOrder::Edition => Sort::Edition,
     };
     let results =
         index.search_with_snippets(&request, &store).await.map_err(|error| match error {

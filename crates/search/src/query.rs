@@ -886,5 +886,8 @@ mod tests {
             let error = parse(input).unwrap_err();
             assert!(error.message.contains(needle), "{input}: {error}");
         }
+        // At the limits: three characters are enough.
+        assert!(matches!(parse("Khr*").unwrap().clauses[0].alternatives[0], Atom::Prefix { .. }));
+        assert!(matches!(parse("Tit~").unwrap().clauses[0].alternatives[0], Atom::Fuzzy { .. }));
     }
 }

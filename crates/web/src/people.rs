@@ -48,7 +48,7 @@ pub(crate) struct Lookup {
     offices: std::collections::HashMap<String, String>,
     /// The words of every person's names (four letters or more, each once): what "Did you mean"
     /// offers besides the index's own words.
-    name_words: Vec<String>,
+    name_words: tokio::sync::OnceCell<Vec<String>>,
     /// What the store answered so far: the persons a name may mean, and an office's holders on
     /// a day (at most [`MAX_MEMO_ENTRIES`] of each, then it starts over).
     memo: std::sync::Mutex<Memo>,
@@ -56,6 +56,18 @@ pub(crate) struct Lookup {
 
 /// The most answers of each kind a [`Lookup`] keeps.
 const MAX_MEMO_ENTRIES: usize = 100_000;
+
+/// Keeps an answer, starting over when the map holds [`MAX_MEMO_ENTRIES`].
+fn remember<K: std::hash::Hash + Eq, V>(
+    map: &mut std::collections::HashMap<K, V>,
+    key: K,
+    value: V,
+) {
+    if map.len() >= MAX_MEMO_ENTRIES {
+        map.clear();
+    }
+    map.insert(key, value);
+}
 
 /// Answers of the store kept by a [`Lookup`].
 #[derive(Default)]
@@ -90,35 +102,38 @@ impl Lookup {
             .into_iter()
             .map(|(id, title)| (title.to_lowercase(), id))
             .collect();
-        let mut name_words = std::collections::BTreeSet::new();
-        let mut after: Option<PersonId> = None;
-        loop {
-            let page = archive.store.persons_after(after.as_ref(), 1000).await?;
-            for person in &page {
-                for name in person.names() {
-                    for word in name.split(|c: char| !c.is_alphabetic()) {
-                        if word.chars().count() >= 4 {
-                            name_words.insert(word.to_string());
-                        }
-                    }
-                }
-            }
-            match page.last() {
-                Some(last) if page.len() == 1000 => after = Some(last.id.clone()),
-                _ => break,
-            }
-        }
-        Ok(Lookup {
-            countries,
-            offices,
-            name_words: name_words.into_iter().collect(),
-            memo: Default::default(),
-        })
+        Ok(Lookup { countries, offices, name_words: Default::default(), memo: Default::default() })
     }
 
-    /// The words of every person's names.
-    pub(crate) fn name_words(&self) -> &[String] {
-        &self.name_words
+    /// The words of every person's names, read from the store the first time a "Did you mean"
+    /// asks (not on every rebuild of the lookup, which every page resolving a name waits for).
+    pub(crate) async fn name_words(
+        &self,
+        archive: &Shared,
+    ) -> Result<&[String], chancery_store::Error> {
+        let words = self
+            .name_words
+            .get_or_try_init(|| async {
+                let mut words = std::collections::BTreeSet::new();
+                let mut after: Option<PersonId> = None;
+                loop {
+                    let page = archive.store.persons_after(after.as_ref(), 1000).await?;
+                    for name in page.iter().flat_map(|person| person.names()) {
+                        for word in name.split(|c: char| !c.is_alphabetic()) {
+                            if word.chars().count() >= 4 {
+                                words.insert(word.to_string());
+                            }
+                        }
+                    }
+                    match page.last() {
+                        Some(last) if page.len() == 1000 => after = Some(last.id.clone()),
+                        _ => break,
+                    }
+                }
+                Ok::<_, chancery_store::Error>(words.into_iter().collect())
+            })
+            .await?;
+        Ok(words)
     }
 }
 
@@ -133,10 +148,7 @@ impl Context {
         }
         let found = archive.store.persons_named(name).await?;
         if let Ok(mut memo) = self.lookup.memo.lock() {
-            if memo.named.len() >= MAX_MEMO_ENTRIES {
-                memo.named.clear();
-            }
-            memo.named.insert(name.to_string(), found.clone());
+            remember(&mut memo.named, name.to_string(), found.clone());
         }
         Ok(found)
     }
@@ -155,10 +167,7 @@ impl Context {
             Err(_) => None,
         };
         if let Ok(mut memo) = self.lookup.memo.lock() {
-            if memo.shown.len() >= MAX_MEMO_ENTRIES {
-                memo.shown.clear();
-            }
-            memo.shown.insert(id.to_string(), found.clone());
+            remember(&mut memo.shown, id.to_string(), found.clone());
         }
         Ok(found)
     }
@@ -176,10 +185,7 @@ impl Context {
         }
         let found = archive.store.office_holders_on(office, day).await?;
         if let Ok(mut memo) = self.lookup.memo.lock() {
-            if memo.holders.len() >= MAX_MEMO_ENTRIES {
-                memo.holders.clear();
-            }
-            memo.holders.insert(key, found.clone());
+            remember(&mut memo.holders, key, found.clone());
         }
         Ok(found)
     }
@@ -284,10 +290,7 @@ pub(crate) async fn resolve(
     }
     let resolution = resolve_name(archive, name, role, context).await?;
     if let Ok(mut memo) = context.lookup.memo.lock() {
-        if memo.resolved.len() >= MAX_MEMO_ENTRIES {
-            memo.resolved.clear();
-        }
-        memo.resolved.insert(name.to_string(), resolution.clone());
+        remember(&mut memo.resolved, name.to_string(), resolution.clone());
     }
     Ok(resolution)
 }
@@ -771,7 +774,7 @@ mod tests {
         let lookup = super::Lookup {
             countries,
             offices: Default::default(),
-            name_words: Vec::new(),
+            name_words: Default::default(),
             memo: Default::default(),
         };
         Context { days: None, lookup: std::sync::Arc::new(lookup) }

@@ -376,7 +376,8 @@ pub(crate) async fn suggestion(
         return Ok(None);
     }
     let lookup = archive.lookup().await.map_err(|e| e.to_string())?;
-    let Some(suggested) = archive.index.suggest(&ran.typed, lookup.name_words()) else {
+    let names = lookup.name_words(archive).await.map_err(|e| e.to_string())?;
+    let Some(suggested) = archive.index.suggest(&ran.typed, names) else {
         return Ok(None);
     };
     let q = suggested.to_string();

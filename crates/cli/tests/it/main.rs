@@ -315,6 +315,11 @@ fn search_finds_the_seed() {
         "{stderr}"
     );
     dir.check(&["search", "x", "--limit", "5000"], 2);
+    for sort in ["relevance", "date", "newest", "edition"] {
+        let (stdout, _) = dir.check(&["search", "Djilas", "--sort", sort], 0);
+        assert!(stdout.contains("wcda-112970"), "{sort}: {stdout}");
+    }
+    dir.check(&["search", "Djilas", "--sort", "sideways"], 2);
     let (stdout, _) = dir.check(&["search", "--help"], 0);
     assert!(stdout.contains("date:1948..1955") && stdout.contains("Query language"), "{stdout}");
 }
