@@ -77,6 +77,11 @@ impl StemLanguage {
         }
     }
 
+    /// A word's stem (of its exact form, before folding).
+    pub(crate) fn stem(self, exact: &str) -> String {
+        self.stemmer().stem(exact).into_owned()
+    }
+
     /// The language's stemmer, built once and shared.
     fn stemmer(self) -> &'static Stemmer {
         static STEMMERS: [std::sync::OnceLock<Stemmer>; 5] =
@@ -244,7 +249,7 @@ impl Tokenizer for ChanceryTokenizer {
     }
 }
 
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     // ASCII first: spaces and punctuation skip the combining-mark table.
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();

@@ -12,14 +12,15 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{Analyzer, ChanceryTokenizer};
 use crate::schema::{self, Fields};
+use crate::search::Vocabulary;
 use crate::{Error, Result};
 
 /// The prefix of the commit payload that records which store change the index has applied. Its
 /// version changes when what the index holds for a record changes in a way a catch-up cannot
 /// mend (version 2: records may have new ids, store schema 4; version 3: source notes and
 /// participants are indexed; version 4: archives and collections counted by identity, edition
-/// order; version 5: cross-references; version 6: edition citations): an index with another version is rebuilt from the store.
-const PAYLOAD_PREFIX: &str = "chancery-index/6 seq=";
+/// order; version 5: cross-references; version 6: edition citations; version 7: the weighted words field): an index with another version is rebuilt from the store.
+const PAYLOAD_PREFIX: &str = "chancery-index/7 seq=";
 /// The smallest indexing budget tantivy takes for a writer's thread (used for a writer that
 /// only collects files).
 const MIN_WRITER_HEAP: usize = 15_000_000;
@@ -30,6 +31,18 @@ pub struct SearchIndex {
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
     read_only: bool,
+    /// What decides which terms a query word is looked up by, and the searcher generation it
+    /// was read from.
+    pub(crate) vocabulary: std::sync::Mutex<Option<(u64, Vocabulary)>>,
+}
+
+/// Registers every tokenizer the index's fields name with a tantivy index (for tools that open
+/// the index folder with tantivy itself).
+pub fn register_tokenizers(index: &Index) {
+    for analyzer in Analyzer::all() {
+        index.tokenizers().register(&analyzer.tokenizer_name(), ChanceryTokenizer::new(analyzer));
+    }
+    index.tokenizers().register(crate::words::TOKENIZER, crate::words::WordsTokenizer::default());
 }
 
 impl SearchIndex {
@@ -125,11 +138,7 @@ impl SearchIndex {
     }
 
     fn ready(index: Index, fields: Fields, read_only: bool) -> Result<SearchIndex> {
-        for analyzer in Analyzer::all() {
-            index
-                .tokenizers()
-                .register(&analyzer.tokenizer_name(), ChanceryTokenizer::new(analyzer));
-        }
+        register_tokenizers(&index);
         // The document store holds only ids, titles and dates (texts come from the store), so
         // a few hundred cached blocks keep all of it in memory for a large archive.
         let reader = index
@@ -137,7 +146,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .doc_store_cache_num_blocks(512)
             .try_into()?;
-        Ok(SearchIndex { index, fields, reader, read_only })
+        Ok(SearchIndex { index, fields, reader, read_only, vocabulary: Default::default() })
     }
 
     /// The last store change the index has applied (0 for a new index).

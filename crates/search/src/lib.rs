@@ -19,9 +19,10 @@ mod related;
 mod schema;
 mod search;
 mod sync;
+mod words;
 
 pub use expand::{MAX_EXPANSION_SCAN, MAX_EXPANSIONS, SUGGEST_BELOW};
-pub use index::SearchIndex;
+pub use index::{SearchIndex, register_tokenizers};
 pub use related::{Related, Relation};
 pub use schema::FacetName;
 pub use search::{

@@ -11,11 +11,12 @@ use chancery_model::record::Record;
 use chancery_store::StoredRecord;
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    SchemaBuilder, TextFieldIndexing, TextOptions,
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder,
+    TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::{Analyzer, StemLanguage, exact, fold};
+use crate::words;
 
 /// Every field of the index.
 #[derive(Debug, Clone)]
@@ -32,22 +33,27 @@ pub(crate) struct Fields {
     pub(crate) body_plain: Field,
     /// Marked words, folded.
     pub(crate) body_marked: Field,
-    /// Marked words, exact.
-    pub(crate) body_marked_exact: Field,
     /// Skeleton variants that differ from the folded form.
     pub(crate) body_skeleton: Field,
-    /// One stemmed body field per language, in [`StemLanguage::ALL`] order.
-    pub(crate) body_stem: Vec<(StemLanguage, Field)>,
     pub(crate) author: Field,
     pub(crate) recipient: Field,
     pub(crate) archive: Field,
     pub(crate) collection: Field,
     pub(crate) citation: Field,
+    /// Every analysed form of every word, weighted by source (see `words`): what plain query
+    /// words are looked up in.
+    pub(crate) words: Field,
     pub(crate) known: Field,
     pub(crate) language: Field,
     pub(crate) doc_type: Field,
+    /// The day a dated record's date begins: the key of date order (undated records have none,
+    /// and sort last either way).
     pub(crate) date_min: Field,
-    pub(crate) date_max: Field,
+    /// The first and last day of a record's date, for date filters: every record has both (an
+    /// undated one [`UNDATED_FROM`] and [`UNDATED_TO`], which no filter keeps), so that a filter
+    /// reads a dense column rather than ranking each record in a sparse one.
+    pub(crate) date_from: Field,
+    pub(crate) date_to: Field,
     pub(crate) date_printed: Field,
     pub(crate) date_edtf: Field,
     /// The volume that prints the record (its collection id's first part), `~` for none: the
@@ -135,27 +141,27 @@ pub(crate) fn build() -> (Schema, Fields) {
         body_fold: b.add_text_field("body_fold", text(Analyzer::Fold, true, false)),
         body_plain: b.add_text_field("body_plain", text(Analyzer::PlainFold, false, false)),
         body_marked: b.add_text_field("body_marked", text(Analyzer::MarkedFold, false, false)),
-        body_marked_exact: b
-            .add_text_field("body_marked_exact", text(Analyzer::MarkedExact, false, false)),
         body_skeleton: b
             .add_text_field("body_skeleton", text(Analyzer::SkeletonNotFold, false, false)),
-        body_stem: StemLanguage::ALL
-            .iter()
-            .map(|&language| {
-                let name = format!("body_stem_{}", language.key());
-                (language, b.add_text_field(&name, text(Analyzer::Stem(language), true, false)))
-            })
-            .collect(),
         author: b.add_text_field("author", text(Analyzer::Name, true, false)),
         recipient: b.add_text_field("recipient", text(Analyzer::Name, true, false)),
         archive: b.add_text_field("archive", text(Analyzer::Name, true, false)),
         collection: b.add_text_field("collection", text(Analyzer::Name, true, false)),
         citation: b.add_text_field("citation", text(Analyzer::Fold, true, false)),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(crate::words::TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         known: b.add_text_field("known", STRING),
         language: b.add_text_field("language", STRING),
         doc_type: b.add_text_field("doc_type", STRING),
-        date_min: b.add_i64_field("date_min", INDEXED | FAST),
-        date_max: b.add_i64_field("date_max", INDEXED | FAST),
+        date_min: b.add_i64_field("date_min", FAST),
+        date_from: b.add_i64_field("date_from", FAST),
+        date_to: b.add_i64_field("date_to", FAST),
         date_printed: b.add_text_field("date_printed", STORED),
         date_edtf: b.add_text_field("date_edtf", STORED),
         edition_volume: b.add_text_field("edition_volume", STRING | FAST),
@@ -178,6 +184,12 @@ pub(crate) fn day_number(day: CalendarDay) -> i64 {
 /// The lowest and highest day numbers, for open-ended dates.
 pub(crate) const DAY_MIN: i64 = 0;
 pub(crate) const DAY_MAX: i64 = 99_991_231;
+
+/// An undated record's first and last day: it begins after every range ends, so no date filter
+/// keeps it; and it ends no earlier than any dated record, so that the earliest end in the
+/// index is a dated record's (a filter drops its second condition when every record meets it).
+const UNDATED_FROM: i64 = i64::MAX;
+const UNDATED_TO: i64 = i64::MAX;
 
 /// The edition-order volume key of a record no volume prints: after every volume id.
 const NO_VOLUME: &str = "~";
@@ -235,10 +247,7 @@ impl Fields {
         for field in [self.title_exact, self.title_fold, self.title_stem, self.title_skeleton] {
             doc.add_text(field, &record.title);
         }
-        let stem_field = |language: Option<StemLanguage>| {
-            let language = language.unwrap_or(StemLanguage::English);
-            self.body_stem.iter().find(|(l, _)| *l == language).map(|(_, f)| *f)
-        };
+        self.add_words(&mut doc, &record.title, StemLanguage::English);
         let mut bodies: Vec<(&str, Option<StemLanguage>)> = record
             .texts
             .iter()
@@ -253,18 +262,10 @@ impl Fields {
             bodies.push((&section.body, None));
         }
         for (body, language) in bodies {
-            for field in [
-                self.body_fold,
-                self.body_plain,
-                self.body_marked,
-                self.body_marked_exact,
-                self.body_skeleton,
-            ] {
+            for field in [self.body_fold, self.body_plain, self.body_marked, self.body_skeleton] {
                 doc.add_text(field, body);
             }
-            if let Some(field) = stem_field(language) {
-                doc.add_text(field, body);
-            }
+            self.add_words(&mut doc, body, language.unwrap_or(StemLanguage::English));
         }
         for author in &record.authors {
             doc.add_text(self.author, author);
@@ -283,9 +284,11 @@ impl Fields {
         if let Some(note) = &record.source_note {
             // The source note as printed: the repository's own spelling, the drafter, the file.
             doc.add_text(self.citation, note);
+            self.add_words(&mut doc, note, StemLanguage::English);
         }
         for collection in &record.collections {
             doc.add_text(self.collection, collection);
+            self.add_words(&mut doc, collection, StemLanguage::English);
         }
         for value in collection_values(record) {
             doc.add_facet(self.facet(FacetName::Collection), Facet::from_path([value]));
@@ -313,16 +316,19 @@ impl Fields {
         }
         if let Some(citation) = &record.citation {
             doc.add_text(self.citation, &citation.text);
+            self.add_words(&mut doc, &citation.text, StemLanguage::English);
             let parts = &citation.parts;
             for part in [&parts.archive, &parts.archive_english, &parts.fonds].into_iter().flatten()
             {
                 doc.add_text(self.archive, part);
+                self.add_words(&mut doc, part, StemLanguage::English);
             }
             if let Some(archive) = &parts.archive {
                 // The other names a repository goes by ("RGANI") find it too.
                 if let Some(repository) = archives::repository(archive) {
                     for variant in repository.variants {
                         doc.add_text(self.archive, variant);
+                        self.add_words(&mut doc, variant, StemLanguage::English);
                     }
                 }
                 doc.add_facet(
@@ -358,11 +364,22 @@ impl Fields {
             doc.add_facet(self.facet(FacetName::Type), Facet::from_path([doc_type.key()]));
         }
         doc.add_text(self.date_printed, &record.date.printed);
-        if let Some(edtf) = record.date.edtf {
-            doc.add_text(self.date_edtf, edtf.to_string());
-            self.add_dates(&mut doc, &edtf);
+        match record.date.edtf {
+            Some(edtf) => {
+                doc.add_text(self.date_edtf, edtf.to_string());
+                self.add_dates(&mut doc, &edtf);
+            }
+            None => {
+                doc.add_i64(self.date_from, UNDATED_FROM);
+                doc.add_i64(self.date_to, UNDATED_TO);
+            }
         }
         doc
+    }
+
+    /// Adds a text to the words field, to be stemmed in `language`.
+    fn add_words(&self, doc: &mut TantivyDocument, text: &str, language: StemLanguage) {
+        doc.add_text(self.words, words::value(language, text));
     }
 
     fn add_dates(&self, doc: &mut TantivyDocument, edtf: &Edtf) {
@@ -370,7 +387,8 @@ impl Fields {
         let min_number = min.map_or(DAY_MIN, day_number);
         let max_number = max.map_or(DAY_MAX, day_number);
         doc.add_i64(self.date_min, min_number);
-        doc.add_i64(self.date_max, max_number);
+        doc.add_i64(self.date_from, min_number);
+        doc.add_i64(self.date_to, max_number);
         // Years and decades the date spans; an open end counts only the known one.
         let first = min.or(max).map(|d| d.year);
         let last = max.or(min).map(|d| d.year);

@@ -1,11 +1,13 @@
 //! Running a query: from the parsed [`Query`] to ranked hits, facet counts and snippets.
 //!
-//! Ranking: each word is looked up in several fields, each with a weight: the exact form in titles
-//! weighs most, then folded and stemmed forms, then texts, names and citations, and the
-//! romanization skeleton least, so that an exact spelling ranks above a folded, stemmed or
-//! transliterated one. Queries of two or more words also reward titles and texts where the words
-//! stand close together. A query that is a record id, a signature ("507 / IX, 119/I-50") or a
-//! permalink puts that record first.
+//! Ranking: a word is looked up by a few terms (see `words`): its stem in the words field, which
+//! holds titles, texts, archives, collections and citations (a spelling of its own kind, plain or
+//! marked, weighs more than another; a marked word's exact form adds; romanizations weigh least),
+//! its folded form in titles ([`TITLE_WORD_BOOST`]) and its romanizations in correspondents'
+//! names. An any-word query is one flat union of term queries, which tantivy answers with
+//! block-max WAND; an all-word query also rewards titles where the words stand close together or
+//! all appear. Phrases and words that split in several use the positional fields. A query that
+//! is a record id, a signature ("507 / IX, 119/I-50") or a permalink puts that record first.
 
 use std::ops::Range;
 
@@ -28,6 +30,7 @@ use crate::index::SearchIndex;
 use crate::known;
 use crate::query::{Atom, Query, Scope};
 use crate::schema::{DAY_MAX, DAY_MIN, FacetName, day_number, facet_value, known_key, url_key};
+use crate::words;
 use crate::{Error, Result};
 
 /// How results are ordered.
@@ -99,6 +102,19 @@ const DATE_MATCH_BOOST: f32 = 1000.0;
 /// The weight of a title holding every word of a query, against 1 for a word in a text (on the
 /// peers' known-item queries MRR@10 is 0.433 without it, 0.448 at 2, and no higher up to 16).
 const TITLE_ALL_WORDS_BOOST: f32 = 2.0;
+
+/// The weight of a query word found in a title (folded), against 1 for a folded match in a
+/// text: the title says most about what a record is. (Titles also count in the words field, as
+/// any text.) On the peers' known-item queries MRR@10 is 0.435 at 6, 0.442 at 10, 0.443 at 14 and
+/// 0.440 at 20.
+const TITLE_WORD_BOOST: f32 = 14.0;
+
+/// What a marked query word (`Hruščov`) adds in a title that spells it so, over its folded form.
+const TITLE_EXACT_BOOST: f32 = 4.0;
+
+/// The weight of a query word found in an author's or a recipient's name, by any of its
+/// romanizations.
+const NAME_BOOST: f32 = 1.5;
 
 /// The most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -292,6 +308,15 @@ impl Highlighter {
         let end = body[at..end].rfind(char::is_whitespace).map_or(end, |i| at + i);
         Some(&body[start..end])
     }
+}
+
+/// What the index holds that decides which terms a query word is looked up by.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Vocabulary {
+    /// The languages it holds stems of: a stem in another cannot match.
+    languages: Vec<StemLanguage>,
+    /// Whether any record has an author or a recipient: if none has, names are not looked up.
+    names: bool,
 }
 
 struct Target {
@@ -515,7 +540,7 @@ impl SearchIndex {
         Ok(facet_counts(name, &counts).values_all())
     }
 
-    fn targets(&self, scope: Scope, searcher: &Searcher) -> Vec<Target> {
+    fn targets(&self, scope: Scope) -> Vec<Target> {
         let f = &self.fields;
         let t = |field, analyzer, boost, positions| Target { field, analyzer, boost, positions };
         let title = vec![
@@ -530,31 +555,11 @@ impl SearchIndex {
             Scope::Recipient => vec![t(f.recipient, Analyzer::Name, 1.0, true)],
             Scope::Archive => vec![t(f.archive, Analyzer::Name, 1.0, true)],
             Scope::Collection => vec![t(f.collection, Analyzer::Name, 1.0, true)],
+            // Single words are looked up in the words field (`atom`): these are for phrases
+            // and words that split in several (`119/I-50`), which need positions.
             Scope::Any => {
-                let mut all = title;
-                // An exact form weighs 2.0, a folded one 1.0: a plain query word's exact form is
-                // its folded form, found in body_plain; a marked word's in body_marked_exact.
-                all.push(t(f.body_plain, Analyzer::Exact, 2.0, false));
-                all.push(t(f.body_marked_exact, Analyzer::MarkedExact, 1.0, false));
-                all.push(t(f.body_marked, Analyzer::Fold, 1.0, false));
-                all.push(t(f.body_plain, Analyzer::MarkedFold, 1.0, false));
-                // Phrases of several words need positions: the folded text has them.
+                let mut all: Vec<Target> = title.into_iter().filter(|t| t.positions).collect();
                 all.push(t(f.body_fold, Analyzer::Fold, 1.0, true));
-                // Only languages the index holds: a stemmed field with no text cannot match.
-                for &(language, field) in &f.body_stem {
-                    let has_text = searcher.segment_readers().iter().any(|segment| {
-                        segment
-                            .inverted_index(field)
-                            .map_or(true, |index| index.terms().num_terms() > 0)
-                    });
-                    if has_text {
-                        all.push(t(field, Analyzer::Stem(language), 0.9, true));
-                    }
-                }
-                // Other spellings: words whose skeleton is one of the query's, and words whose
-                // folded form is a skeleton variant of the query's.
-                all.push(t(f.body_skeleton, Analyzer::Skeleton, 0.3, false));
-                all.push(t(f.body_plain, Analyzer::SkeletonNotFold, 0.3, false));
                 all.push(t(f.author, Analyzer::Name, 1.5, true));
                 all.push(t(f.recipient, Analyzer::Name, 1.5, true));
                 all.push(t(f.archive, Analyzer::Name, 1.0, true));
@@ -563,6 +568,46 @@ impl SearchIndex {
                 all
             }
         }
+    }
+
+    /// What the index holds that decides which terms a word is looked up by, read once per
+    /// searcher generation.
+    fn vocabulary(&self, searcher: &Searcher) -> Vocabulary {
+        let generation = searcher.generation().generation_id();
+        let mut known = self.vocabulary.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, vocabulary)) = &*known
+            && *seen == generation
+        {
+            return vocabulary.clone();
+        }
+        let has_terms = |field: Field, prefix: &str| {
+            // The terms that begin with `prefix`: those at or after it and before the prefix
+            // with its last byte raised (prefixes here end in ASCII).
+            let mut end = prefix.as_bytes().to_vec();
+            if let Some(last) = end.last_mut() {
+                *last += 1;
+            }
+            searcher.segment_readers().iter().any(|segment| {
+                segment.inverted_index(field).is_ok_and(|index| {
+                    let terms = index.terms().range().ge(prefix.as_bytes());
+                    let terms = if prefix.is_empty() { terms } else { terms.lt(&end) };
+                    terms.into_stream().is_ok_and(|mut terms| terms.advance())
+                })
+            })
+        };
+        let vocabulary = Vocabulary {
+            languages: StemLanguage::ALL
+                .into_iter()
+                .filter(|&language| {
+                    words::stem_prefixes(language)
+                        .iter()
+                        .any(|prefix| has_terms(self.fields.words, prefix))
+                })
+                .collect(),
+            names: has_terms(self.fields.author, "") || has_terms(self.fields.recipient, ""),
+        };
+        *known = Some((generation, vocabulary.clone()));
+        vocabulary
     }
 
     /// Builds the tantivy query for a request.
@@ -582,6 +627,7 @@ impl SearchIndex {
             .then(|| known::printed_day(&request.raw))
             .flatten();
         let mut lenient: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        let vocabulary = self.vocabulary(searcher);
         for clause in &request.query.clauses {
             if let Some(printed) = &printed
                 && !clause.negated
@@ -593,7 +639,8 @@ impl SearchIndex {
                 if printed.words.contains(&word) {
                     continue;
                 }
-                if let (Some(query), _) = self.atom(&clause.alternatives[0], searcher) {
+                if let (Some(query), _) = self.atom(&clause.alternatives[0], searcher, &vocabulary)
+                {
                     // A word most records hold ("the", "of", "State") adds to the score but
                     // does not count towards the half that must match.
                     if self.is_common(searcher, text) {
@@ -609,7 +656,7 @@ impl SearchIndex {
             let mut alternatives: Vec<Box<dyn TantivyQuery>> = Vec::new();
             let mut filter = false;
             for atom in &clause.alternatives {
-                let (query, is_filter) = self.atom(atom, searcher);
+                let (query, is_filter) = self.atom(atom, searcher, &vocabulary);
                 filter |= is_filter;
                 alternatives.extend(query);
             }
@@ -622,8 +669,23 @@ impl SearchIndex {
             };
             if clause.negated {
                 clauses.push((Occur::MustNot, query));
+            } else if !filter && request.mode == MatchMode::Any {
+                // Any word may match: every term query of every word is one clause of one flat
+                // union (the same sum of scores), which block-max WAND can skip through.
+                n_positive += 1;
+                if let [Atom::Text { scope: Scope::Any, text, phrase: false }] =
+                    clause.alternatives.as_slice()
+                {
+                    proximity_words.push(text);
+                }
+                clauses.extend(flatten_union(query).into_iter().map(|q| (Occur::Should, q)));
             } else if filter {
-                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
+                // A filter that is itself an intersection (a date range: starts before its end,
+                // ends after its start) joins the enclosing one, which then skips through all
+                // its parts at once rather than through a nested intersection.
+                for part in flatten_intersection(query) {
+                    clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(part, 0.0))));
+                }
             } else {
                 n_positive += 1;
                 if let [Atom::Text { scope: Scope::Any, text, phrase: false }] =
@@ -647,13 +709,18 @@ impl SearchIndex {
         }
         if let Some(printed) = &printed {
             let day = day_number(printed.day);
-            let on_the_day = self.date_overlap(day, day);
+            let on_the_day = self.date_overlap(searcher, day, day);
             clauses.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(on_the_day, DATE_MATCH_BOOST)),
             ));
         }
-        if request.sort == Sort::Relevance && proximity_words.len() >= 2 {
+        // Proximity needs positions for every match, which would keep an any-word query (a flat
+        // union) from skipping: it ranks all-word queries only.
+        if request.sort == Sort::Relevance
+            && request.mode == MatchMode::All
+            && proximity_words.len() >= 2
+        {
             clauses.extend(self.proximity(&proximity_words));
         }
         if !clauses.iter().any(|(occur, _)| *occur == Occur::Must)
@@ -678,22 +745,39 @@ impl SearchIndex {
     }
 
     /// The query for one atom, and whether it is a filter (which does not score).
-    fn atom(&self, atom: &Atom, searcher: &Searcher) -> (Option<Box<dyn TantivyQuery>>, bool) {
+    fn atom(
+        &self,
+        atom: &Atom,
+        searcher: &Searcher,
+        vocabulary: &Vocabulary,
+    ) -> (Option<Box<dyn TantivyQuery>>, bool) {
         let f = &self.fields;
         match atom {
             Atom::Text { scope, text, phrase } => {
                 let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
                 // Phrases (and words that split into several, like `119/I-50`) need positions;
-                // single words use the split fields, not the positional folded text.
+                // single words have the words field.
                 let positional = *phrase || Analyzer::Fold.analyze(text).len() > 1;
-                for target in self.targets(*scope, searcher) {
+                if *scope == Scope::Any && !positional {
+                    return (self.word(text, vocabulary), false);
+                }
+                // Where the exact and folded forms are the same words (most English), the exact
+                // title field would find what the folded one finds: its weight goes to that one.
+                let same_forms = Analyzer::Exact.analyze(text) == Analyzer::Fold.analyze(text);
+                let targets = self.targets(*scope);
+                let exact_title_boost =
+                    targets.iter().find(|t| t.field == f.title_exact).map_or(0.0, |t| t.boost);
+                for mut target in targets {
                     if positional && !target.positions {
                         continue;
                     }
-                    if !positional && target.field == self.fields.body_fold {
+                    if same_forms && target.field == f.title_exact {
                         continue;
                     }
-                    if let Some(query) = field_query(&target, text) {
+                    if same_forms && target.field == f.title_fold {
+                        target.boost += exact_title_boost;
+                    }
+                    for query in field_query(&target, text) {
                         should
                             .push((Occur::Should, Box::new(BoostQuery::new(query, target.boost))));
                     }
@@ -717,9 +801,46 @@ impl SearchIndex {
             Atom::Date(range) => {
                 let from = range.from.map_or(DAY_MIN, day_number);
                 let to = range.to.map_or(DAY_MAX, day_number);
-                (Some(self.date_overlap(from, to)), true)
+                (Some(self.date_overlap(searcher, from, to)), true)
             }
         }
+    }
+
+    /// The query for one plain word: its forms in the words field (see `words`), its folded form
+    /// in titles, where a word says most about a record (and a marked word's exact form
+    /// besides), and its romanizations in correspondents' names (a name is spelled as many ways
+    /// as there are languages). A union of term queries, whose scores add up.
+    fn word(&self, text: &str, vocabulary: &Vocabulary) -> Option<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        let mut add = |field: Field, term: &str, boost: f32| {
+            let query =
+                TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs);
+            should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost))));
+        };
+        for (term, weight) in words::query_terms(text, &vocabulary.languages) {
+            add(f.words, &term, weight);
+        }
+        let folded = Analyzer::Fold.analyze(text);
+        let exact = Analyzer::Exact.analyze(text);
+        for (_, term) in &folded {
+            add(f.title_fold, term, TITLE_WORD_BOOST);
+        }
+        if exact != folded {
+            for (_, term) in &exact {
+                add(f.title_exact, term, TITLE_EXACT_BOOST);
+            }
+        }
+        if vocabulary.names {
+            for (_, term) in Analyzer::Name.analyze(text) {
+                add(f.author, &term, NAME_BOOST);
+                add(f.recipient, &term, NAME_BOOST);
+            }
+        }
+        if should.is_empty() {
+            return None;
+        }
+        Some(Box::new(BooleanQuery::new(should)))
     }
 
     /// The fields a prefix or fuzzy word is expanded in for a scope, with their weights (folded
@@ -789,19 +910,27 @@ impl SearchIndex {
     }
 
     /// Records whose date overlaps the days `from..=to` (as day numbers): they start before the
-    /// range ends and end after it starts.
-    fn date_overlap(&self, from: i64, to: i64) -> Box<dyn TantivyQuery> {
+    /// range ends and end after it starts. The second condition is left out where every record
+    /// meets it (the range starts before any record ends: `date:..1960`, or the archive's whole
+    /// span), so that the filter reads one column.
+    fn date_overlap(&self, searcher: &Searcher, from: i64, to: i64) -> Box<dyn TantivyQuery> {
         let f = &self.fields;
-        let starts_before = RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_i64(f.date_min, DAY_MIN)),
-            std::ops::Bound::Included(Term::from_field_i64(f.date_min, to)),
-        );
+        let starts_before: Box<dyn TantivyQuery> = Box::new(RangeQuery::new(
+            std::ops::Bound::Unbounded,
+            std::ops::Bound::Included(Term::from_field_i64(f.date_from, to)),
+        ));
+        let all_end_after = searcher.segment_readers().iter().all(|segment| {
+            segment.fast_fields().i64("date_to").is_ok_and(|column| from <= column.min_value())
+        });
+        if all_end_after {
+            return starts_before;
+        }
         let ends_after = RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_i64(f.date_max, from)),
-            std::ops::Bound::Included(Term::from_field_i64(f.date_max, DAY_MAX)),
+            std::ops::Bound::Included(Term::from_field_i64(f.date_to, from)),
+            std::ops::Bound::Unbounded,
         );
         Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(starts_before) as Box<dyn TantivyQuery>),
+            (Occur::Must, starts_before),
             (Occur::Must, Box::new(ends_after)),
         ]))
     }
@@ -873,9 +1002,7 @@ impl SearchIndex {
                 .collect()
         };
         let mut out: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        for (field, slop, boost) in
-            [(self.fields.title_fold, 3, 3.0), (self.fields.body_fold, 2, 1.0)]
-        {
+        for (field, slop, boost) in [(self.fields.title_fold, 3, 3.0)] {
             let terms = terms_of(field);
             if terms.len() < 2 {
                 continue;
@@ -942,8 +1069,38 @@ fn term_query(field: Field, text: &str) -> Box<dyn TantivyQuery> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
 }
 
-/// The query for some text in one field: a term, alternatives at one position, or a phrase.
-fn field_query(target: &Target, text: &str) -> Option<Box<dyn TantivyQuery>> {
+/// The parts of a union (`Should` clauses, any one of which may match) as clauses of their own,
+/// to be added to an enclosing union: the scores sum the same way, and a union of term queries
+/// alone is what block-max WAND needs. Any other query is its own one part.
+fn flatten_union(query: Box<dyn TantivyQuery>) -> Vec<Box<dyn TantivyQuery>> {
+    if let Some(union) = query.downcast_ref::<BooleanQuery>()
+        && union.get_minimum_number_should_match() <= 1
+        && union.clauses().iter().all(|(occur, _)| *occur == Occur::Should)
+    {
+        return union.clauses().iter().flat_map(|(_, q)| flatten_union(q.box_clone())).collect();
+    }
+    vec![query]
+}
+
+/// The parts of an intersection (`Must` clauses only), to be added to an enclosing one; any
+/// other query is its own one part.
+fn flatten_intersection(query: Box<dyn TantivyQuery>) -> Vec<Box<dyn TantivyQuery>> {
+    if let Some(intersection) = query.downcast_ref::<BooleanQuery>()
+        && !intersection.clauses().is_empty()
+        && intersection.clauses().iter().all(|(occur, _)| *occur == Occur::Must)
+    {
+        return intersection
+            .clauses()
+            .iter()
+            .flat_map(|(_, q)| flatten_intersection(q.box_clone()))
+            .collect();
+    }
+    vec![query]
+}
+
+/// The queries for some text in one field, whose scores add up: a term, each of the alternatives
+/// at one position, or a phrase.
+fn field_query(target: &Target, text: &str) -> Vec<Box<dyn TantivyQuery>> {
     let analyzed = target.analyzer.analyze(text);
     let mut positions: Vec<(usize, Vec<String>)> = Vec::new();
     for (position, term) in analyzed {
@@ -954,20 +1111,15 @@ fn field_query(target: &Target, text: &str) -> Option<Box<dyn TantivyQuery>> {
     }
     let record = IndexRecordOption::WithFreqs;
     match positions.as_slice() {
-        [] => None,
-        [(_, terms)] if terms.len() == 1 => {
-            Some(Box::new(TermQuery::new(Term::from_field_text(target.field, &terms[0]), record)))
-        }
-        [(_, terms)] => Some(Box::new(BooleanQuery::new(
-            terms
-                .iter()
-                .map(|t| {
-                    let q: Box<dyn TantivyQuery> =
-                        Box::new(TermQuery::new(Term::from_field_text(target.field, t), record));
-                    (Occur::Should, q)
-                })
-                .collect(),
-        ))),
+        [] => Vec::new(),
+        [(_, terms)] => terms
+            .iter()
+            .map(|t| {
+                let q: Box<dyn TantivyQuery> =
+                    Box::new(TermQuery::new(Term::from_field_text(target.field, t), record));
+                q
+            })
+            .collect(),
         _ if target.positions => {
             let first = positions[0].0;
             let terms = positions
@@ -976,8 +1128,8 @@ fn field_query(target: &Target, text: &str) -> Option<Box<dyn TantivyQuery>> {
                     (position - first, Term::from_field_text(target.field, &terms[0]))
                 })
                 .collect();
-            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+            vec![Box::new(PhraseQuery::new_with_offset(terms))]
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }

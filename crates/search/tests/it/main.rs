@@ -412,10 +412,7 @@ async fn files_a_killed_writer_left_are_collected_on_open() {
     drop(index);
     // A writer that flushes segments and dies before its commit: copy the folder at that moment.
     let raw = tantivy::Index::open_in_dir(live.path()).unwrap();
-    for analyzer in chancery_search::analysis::Analyzer::all() {
-        let tokenizer = chancery_search::analysis::ChanceryTokenizer::new(analyzer);
-        raw.tokenizers().register(&analyzer.tokenizer_name(), tokenizer);
-    }
+    chancery_search::register_tokenizers(&raw);
     let mut writer: tantivy::IndexWriter = raw.writer(15_000_000).unwrap();
     for _ in 0..100 {
         writer.add_document(tantivy::TantivyDocument::default()).unwrap();
@@ -569,4 +566,42 @@ async fn an_expansion_stands_for_at_most_its_limit_of_words() {
     assert_eq!(prefixed.total, MAX_EXPANSIONS, "one word too many is left out");
     assert!(prefixed.hits.iter().all(|h| h.id.to_string() != format!("r{}", n - 1)));
     assert_eq!(found("zetaaa").total, 1);
+}
+
+/// Date filters read two dense columns (a record's first and last day), the second left out when
+/// every record ends after the range starts: an undated record is kept by none, a record spanning
+/// years by every range it overlaps.
+#[tokio::test]
+async fn date_filters_keep_what_overlaps_and_never_the_undated() {
+    use chancery_model::date::{DocDate, Edtf};
+    use chancery_model::id::RecordId;
+    let dated = |id: &str, edtf: Option<&str>| {
+        let date = DocDate::new(String::new(), edtf.map(|e| e.parse::<Edtf>().unwrap()));
+        Record::new(RecordId::parse(id).unwrap(), format!("Report {id}"), date)
+    };
+    let records = vec![
+        dated("day", Some("1955-05-26")),
+        dated("span", Some("1950/1960")),
+        dated("open", Some("1958/..")),
+        dated("undated", None),
+    ];
+    let store = Store::open_in_memory().await.unwrap();
+    store.import(&records, &[], datetime!(2026-11-28 0:00 UTC)).await.unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    let ids = |q: &str| -> Vec<String> {
+        let request = SearchRequest::new(parse(q).unwrap(), q);
+        let mut ids: Vec<String> =
+            index.search(&request).unwrap().hits.into_iter().map(|h| h.id.to_string()).collect();
+        ids.sort();
+        ids
+    };
+    // Ranges every record ends after (one column read) and ranges some end before (two).
+    assert_eq!(ids("report date:..2100"), ["day", "open", "span"]);
+    assert_eq!(ids("report date:1000..1955"), ["day", "span"]);
+    assert_eq!(ids("report date:1955-05-27..1957"), ["span"]);
+    assert_eq!(ids("report date:1959"), ["open", "span"]);
+    assert_eq!(ids("report date:1961..1970"), ["open"]);
+    assert_eq!(ids("report date:1949"), Vec::<String>::new());
+    assert_eq!(ids("report").len(), 4, "the undated record is found by its words");
 }
