@@ -19,8 +19,8 @@ use crate::{Error, Result};
 /// version changes when what the index holds for a record changes in a way a catch-up cannot
 /// mend (version 2: records may have new ids, store schema 4; version 3: source notes and
 /// participants are indexed; version 4: archives and collections counted by identity, edition
-/// order; version 5: cross-references; version 6: edition citations; version 7: the weighted words field): an index with another version is rebuilt from the store.
-const PAYLOAD_PREFIX: &str = "chancery-index/7 seq=";
+/// order; version 5: cross-references; version 6: edition citations; version 7: the words field; version 8: titles and texts only in it): an index with another version is rebuilt from the store.
+const PAYLOAD_PREFIX: &str = "chancery-index/8 seq=";
 /// The smallest indexing budget tantivy takes for a writer's thread (used for a writer that
 /// only collects files).
 const MIN_WRITER_HEAP: usize = 15_000_000;

@@ -40,8 +40,8 @@ pub(crate) struct Fields {
     pub(crate) archive: Field,
     pub(crate) collection: Field,
     pub(crate) citation: Field,
-    /// Every analysed form of every word, weighted by source (see `words`): what plain query
-    /// words are looked up in.
+    /// Every analysed form of the words of the title and the texts (see `words`): what plain
+    /// query words are looked up in.
     pub(crate) words: Field,
     pub(crate) known: Field,
     pub(crate) language: Field,
@@ -284,11 +284,9 @@ impl Fields {
         if let Some(note) = &record.source_note {
             // The source note as printed: the repository's own spelling, the drafter, the file.
             doc.add_text(self.citation, note);
-            self.add_words(&mut doc, note, StemLanguage::English);
         }
         for collection in &record.collections {
             doc.add_text(self.collection, collection);
-            self.add_words(&mut doc, collection, StemLanguage::English);
         }
         for value in collection_values(record) {
             doc.add_facet(self.facet(FacetName::Collection), Facet::from_path([value]));
@@ -316,19 +314,16 @@ impl Fields {
         }
         if let Some(citation) = &record.citation {
             doc.add_text(self.citation, &citation.text);
-            self.add_words(&mut doc, &citation.text, StemLanguage::English);
             let parts = &citation.parts;
             for part in [&parts.archive, &parts.archive_english, &parts.fonds].into_iter().flatten()
             {
                 doc.add_text(self.archive, part);
-                self.add_words(&mut doc, part, StemLanguage::English);
             }
             if let Some(archive) = &parts.archive {
                 // The other names a repository goes by ("RGANI") find it too.
                 if let Some(repository) = archives::repository(archive) {
                     for variant in repository.variants {
                         doc.add_text(self.archive, variant);
-                        self.add_words(&mut doc, variant, StemLanguage::English);
                     }
                 }
                 doc.add_facet(

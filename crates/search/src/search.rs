@@ -1,13 +1,14 @@
 //! Running a query: from the parsed [`Query`] to ranked hits, facet counts and snippets.
 //!
 //! Ranking: a word is looked up by a few terms (see `words`): its stem in the words field, which
-//! holds titles, texts, archives, collections and citations (a spelling of its own kind, plain or
-//! marked, weighs more than another; a marked word's exact form adds; romanizations weigh least),
-//! its folded form in titles ([`TITLE_WORD_BOOST`]) and its romanizations in correspondents'
-//! names. An any-word query is one flat union of term queries, which tantivy answers with
-//! block-max WAND; an all-word query also rewards titles where the words stand close together or
-//! all appear. Phrases and words that split in several use the positional fields. A query that
-//! is a record id, a signature ("507 / IX, 119/I-50") or a permalink puts that record first.
+//! holds titles and texts (a spelling of its own kind, plain or marked, weighs more than another;
+//! a marked word's exact form adds; romanizations weigh least), its folded form in titles
+//! ([`TITLE_WORD_BOOST`]), its romanizations in the names of correspondents, archives and
+//! collections, and its folded form in citations. An any-word query is one flat union of term
+//! queries, which tantivy answers with block-max WAND; an all-word query also rewards titles
+//! where the words stand close together or all appear. Phrases and words that split in several
+//! use the positional fields. A query that is a record id, a signature ("507 / IX, 119/I-50") or
+//! a permalink puts that record first.
 
 use std::ops::Range;
 
@@ -28,7 +29,7 @@ use crate::analysis::{Analyzer, StemLanguage};
 use crate::expand::{Expansion, default_distance, expand};
 use crate::index::SearchIndex;
 use crate::known;
-use crate::query::{Atom, Query, Scope};
+use crate::query::{Atom, MIN_PREFIX_CHARS, Query, Scope};
 use crate::schema::{DAY_MAX, DAY_MIN, FacetName, day_number, facet_value, known_key, url_key};
 use crate::words;
 use crate::{Error, Result};
@@ -115,6 +116,13 @@ const TITLE_EXACT_BOOST: f32 = 4.0;
 /// The weight of a query word found in an author's or a recipient's name, by any of its
 /// romanizations.
 const NAME_BOOST: f32 = 1.5;
+
+/// The weight of a query word found in the name of the archive or a collection that holds a
+/// record.
+const PLACE_BOOST: f32 = 1.0;
+
+/// The weight of a query word found in a record's citation or source note.
+const CITATION_BOOST: f32 = 0.8;
 
 /// The most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -315,8 +323,13 @@ impl Highlighter {
 pub(crate) struct Vocabulary {
     /// The languages it holds stems of: a stem in another cannot match.
     languages: Vec<StemLanguage>,
-    /// Whether any record has an author or a recipient: if none has, names are not looked up.
-    names: bool,
+    /// Whether any record has an author, a recipient, an archive, a collection, a citation: a
+    /// field no record has a word in is not looked up.
+    authors: bool,
+    recipients: bool,
+    archives: bool,
+    collections: bool,
+    citations: bool,
 }
 
 struct Target {
@@ -604,7 +617,11 @@ impl SearchIndex {
                         .any(|prefix| has_terms(self.fields.words, prefix))
                 })
                 .collect(),
-            names: has_terms(self.fields.author, "") || has_terms(self.fields.recipient, ""),
+            authors: has_terms(self.fields.author, ""),
+            recipients: has_terms(self.fields.recipient, ""),
+            archives: has_terms(self.fields.archive, ""),
+            collections: has_terms(self.fields.collection, ""),
+            citations: has_terms(self.fields.citation, ""),
         };
         *known = Some((generation, vocabulary.clone()));
         vocabulary
@@ -806,10 +823,12 @@ impl SearchIndex {
         }
     }
 
-    /// The query for one plain word: its forms in the words field (see `words`), its folded form
-    /// in titles, where a word says most about a record (and a marked word's exact form
-    /// besides), and its romanizations in correspondents' names (a name is spelled as many ways
-    /// as there are languages). A union of term queries, whose scores add up.
+    /// The query for one plain word: its forms in the words field (see `words`: titles and
+    /// texts), its folded form in titles, where a word says most about a record (and a marked
+    /// word's exact form besides), its romanizations in correspondents', archives' and
+    /// collections' names (a name is spelled as many ways as there are languages), and its folded
+    /// form in citations and source notes (not stemmed: "file" is not "Central Files"). Fields no
+    /// record has a word in are left out. A union of term queries, whose scores add up.
     fn word(&self, text: &str, vocabulary: &Vocabulary) -> Option<Box<dyn TantivyQuery>> {
         let f = &self.fields;
         let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
@@ -831,10 +850,22 @@ impl SearchIndex {
                 add(f.title_exact, term, TITLE_EXACT_BOOST);
             }
         }
-        if vocabulary.names {
-            for (_, term) in Analyzer::Name.analyze(text) {
-                add(f.author, &term, NAME_BOOST);
-                add(f.recipient, &term, NAME_BOOST);
+        let name = Analyzer::Name.analyze(text);
+        for (field, present, boost) in [
+            (f.author, vocabulary.authors, NAME_BOOST),
+            (f.recipient, vocabulary.recipients, NAME_BOOST),
+            (f.archive, vocabulary.archives, PLACE_BOOST),
+            (f.collection, vocabulary.collections, PLACE_BOOST),
+        ] {
+            if present {
+                for (_, term) in &name {
+                    add(field, term, boost);
+                }
+            }
+        }
+        if vocabulary.citations {
+            for (_, term) in &folded {
+                add(f.citation, term, CITATION_BOOST);
             }
         }
         if should.is_empty() {
@@ -981,8 +1012,13 @@ impl SearchIndex {
             expand(searcher, field, expansion).into_iter().map(|(word, _)| word).collect()
         };
         match atom {
-            Atom::Text { text, scope: Scope::Any, .. } => {
-                analyzer.analyze(text).into_iter().map(|(_, term)| term).collect()
+            Atom::Text { text, scope: Scope::Any, phrase } => {
+                let mut terms: Vec<String> =
+                    analyzer.analyze(text).into_iter().map(|(_, term)| term).collect();
+                if !phrase && field == self.fields.body_fold {
+                    terms.extend(self.inflections(searcher, text));
+                }
+                terms
             }
             Atom::Prefix { text, scope: Scope::Any } => expansion_of(text, None),
             Atom::Fuzzy { text, scope: Scope::Any, distance } => {
@@ -990,6 +1026,29 @@ impl SearchIndex {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The words of the texts that share a query word's stem (`aggression` and `aggressive` for
+    /// `aggressively`): a word is found by its stem, and its snippet marks the form the text
+    /// has. Read from the folded texts' dictionary, among the words that begin with the stem
+    /// (bounded as a prefix is, see `expand`); stems shorter than [`MIN_PREFIX_CHARS`] are not
+    /// looked for. Stems are compared in the languages whose stemmers read the folded (Latin)
+    /// form; a transliterated Cyrillic word is marked only as written.
+    fn inflections(&self, searcher: &Searcher, text: &str) -> Vec<String> {
+        let exact = crate::analysis::exact(text);
+        let mut found: Vec<String> = Vec::new();
+        for language in self.vocabulary(searcher).languages {
+            let stem = crate::analysis::fold(&language.stem(&exact));
+            if stem.chars().count() < MIN_PREFIX_CHARS {
+                continue;
+            }
+            for (word, _) in expand(searcher, self.fields.body_fold, Expansion::Prefix(&stem)) {
+                if crate::analysis::fold(&language.stem(&word)) == stem && !found.contains(&word) {
+                    found.push(word);
+                }
+            }
+        }
+        found
     }
 
     /// Rewards titles and texts in which the words stand close together, in order.

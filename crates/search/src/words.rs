@@ -21,14 +21,15 @@
 //! `Hruščov` does too; romanizations (`^`) weigh least. Inflections are not told apart from the
 //! word as written (as in the engines we compare with).
 //!
-//! The words of a title, a text, an archive, a collection and a citation go in; term frequencies
-//! add up across sources before BM25 saturates them, as in BM25F (with one length norm for the
-//! whole record). So a plain English query word costs one long posting list here where it cost
-//! six to twelve. Titles, which say most about a record, and correspondents' names, which are
-//! spelled as many ways as there are languages, are also looked up in their own fields
-//! (`search`): short lists, and weights that repetition in one long field could not give them.
-//! Phrases, proximity, scoped queries (`title:`, `author:`), highlighting and prefix expansion
-//! keep the per-source fields, which have positions.
+//! The words of a record's title and texts (its summary and other sections among them) go in;
+//! term frequencies add up across them before BM25 saturates them, as in BM25F (with one length
+//! norm for the whole record). So a plain English query word costs one long posting list here
+//! where it cost six to twelve. Titles, which say most about a record, are also looked up in
+//! their own field (`search`): a short list, and a weight that repetition in one long field could
+//! not give them; so are names (correspondents, archives, collections: spelled as many ways as
+//! there are languages, and not to be stemmed) and citations. Phrases, proximity, scoped queries
+//! (`title:`, `author:`), highlighting and prefix expansion keep the per-source fields, which
+//! have positions.
 
 use std::collections::HashMap;
 

@@ -605,3 +605,20 @@ async fn date_filters_keep_what_overlaps_and_never_the_undated() {
     assert_eq!(ids("report date:1949"), Vec::<String>::new());
     assert_eq!(ids("report").len(), 4, "the undated record is found by its words");
 }
+
+/// A word is found by its stem, and its snippet marks the form the text has: `relation` finds
+/// "Relations with Yugoslavia improved." and marks "Relations".
+#[tokio::test]
+async fn snippets_mark_the_inflection_a_word_was_found_by() {
+    let f = fixture().await;
+    let hits = f.with_snippets("relation").await;
+    let hit = hits.iter().find(|h| h.title.starts_with("Memorandum from the Secretary")).unwrap();
+    let snippet = hit.snippet.as_ref().expect("a snippet");
+    assert_eq!(
+        snippet.marked("[", "]"),
+        "Khrushchev's speech to the Twentieth Congress. [Relations] with Yugoslavia improved"
+    );
+    // A phrase is those words as written: no inflection is marked.
+    let hits = f.with_snippets("\"relation with\"").await;
+    assert!(hits.iter().all(|h| !h.title.starts_with("Memorandum from the Secretary")));
+}
