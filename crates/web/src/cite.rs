@@ -8,15 +8,14 @@ use chancery_cite::{Day, Format, Style};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
-use crate::Shared;
 use crate::error::{ApiQuery, Problem};
 use crate::search::{SearchParams, run_with};
+use crate::{Archive, Shared};
 
-/// The access date for citations: today (UTC).
-pub(crate) fn today() -> Day {
-    let today = OffsetDateTime::now_utc().date();
+/// The access date for citations: today (UTC), by the archive's clock.
+pub(crate) fn today(archive: &Archive) -> Day {
+    let today = archive.config.clock.today();
     Day { year: today.year(), month: today.month() as u8, day: today.day() }
 }
 
@@ -119,7 +118,7 @@ pub(crate) async fn citation(
         .get(&record_id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("no record `{id}`")))?;
-    let text = cite(&stored.record, format, today()).map_err(|e| Problem::internal(&e))?;
+    let text = cite(&stored.record, format, today(archive)).map_err(|e| Problem::internal(&e))?;
     let filename = format!("{}.{}", id.replace('/', "-"), format.extension());
     Ok((
         [
@@ -183,7 +182,7 @@ pub(crate) async fn export(
     };
     let search = SearchParams { q: params.q, sort: params.sort, page: None };
     let ran = run_with(&archive, &search, 0, EXPORT_MAX, false).await?;
-    let day = today();
+    let day = today(&archive);
     let mut out = String::new();
     for hit in &ran.results.hits {
         if let Some(stored) = archive.store.get(&hit.id).await? {

@@ -12,6 +12,7 @@
 mod api;
 mod assets;
 mod cite;
+mod clock;
 mod collections;
 mod error;
 mod facets;
@@ -40,6 +41,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use crate::api::openapi_json;
+pub use crate::clock::Clock;
 pub use crate::server::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, serve};
 
 /// How the server presents itself.
@@ -63,6 +65,8 @@ pub struct Config {
     pub max_connections: u32,
     /// How long a client has to send a request's headers (see [`HEADER_READ_TIMEOUT`]).
     pub header_read_timeout: Duration,
+    /// Where the current time comes from: the system's clock, or a fixed one in tests.
+    pub clock: Clock,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
             sitemap_urls: 50_000,
             max_connections: MAX_CONNECTIONS,
             header_read_timeout: HEADER_READ_TIMEOUT,
+            clock: Clock::system(),
         }
     }
 

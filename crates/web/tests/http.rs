@@ -2000,3 +2000,29 @@ async fn facet_pages_and_the_advanced_form_write_the_query_language() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("ends before it starts"), "{}", bad.body);
 }
+
+/// Every date the server works with comes from its clock (`Config::clock`), never from the system
+/// in a handler: a site whose clock says 3 February 2031 cites with that access date (the
+/// download and the document page's Cite box), answers OAI-PMH at that time and dates its CMIF
+/// header so.
+#[tokio::test]
+async fn the_server_reads_the_time_from_its_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    import(&store, &fixture_files()).await;
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    index.reload().unwrap();
+    let mut config = Config::new(BASE);
+    config.clock = chancery_web::Clock::fixed(time::macros::datetime!(2031-02-03 04:05:06 UTC));
+    let app = router(Archive::new(store, index, config).await.unwrap());
+    let csl = get(&app, "/api/v1/records/wcda-112970/citation?style=csl-json").await;
+    let csl: serde_json::Value = serde_json::from_str(&csl.body).unwrap();
+    assert_eq!(csl[0]["accessed"]["date-parts"], serde_json::json!([[2031, 2, 3]]), "{csl}");
+    let page = get(&app, "/records/wcda-112970").await;
+    assert!(page.body.contains("2031"), "the Cite box's access date");
+    let oai = get(&app, "/oai?verb=Identify").await;
+    assert!(oai.body.contains("<responseDate>2031-02-03T04:05:06Z</responseDate>"), "{}", oai.body);
+    let cmif = get(&app, "/api/v1/cmif").await;
+    assert!(cmif.body.contains("2031-02-03"), "{}", &cmif.body[..cmif.body.len().min(2000)]);
+}

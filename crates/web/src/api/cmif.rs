@@ -24,7 +24,7 @@ pub(super) async fn cmif(State(archive): State<Shared>) -> Result<Response, Prob
         editor_email: archive.config.admin_email.clone(),
         publisher: archive.config.name.clone(),
         url: format!("{base}/api/v1/cmif"),
-        date: time::OffsetDateTime::now_utc().date().to_string(),
+        date: archive.config.clock.today().to_string(),
         base_url: base.clone(),
     });
     let mut out = writer.header();

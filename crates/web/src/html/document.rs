@@ -9,7 +9,6 @@ use chancery_model::id::RecordId;
 use chancery_model::person::PersonId;
 use chancery_model::record::{Record, RecordKind, SpanKind};
 use chancery_store::Placed;
-use time::OffsetDateTime;
 
 use crate::error::{PageError, PagePath};
 use crate::html::chrome::{
@@ -131,7 +130,7 @@ pub(crate) async fn document(
     if !record_id.spelled_as(&asked) {
         return Ok(redirect(&record_path(&record_id)));
     }
-    let today = OffsetDateTime::now_utc().date();
+    let today = archive.config.clock.today();
     let key = format!("{today}|{id}");
     if let Some(page) = archive.cached_page(&key) {
         return Ok(cached_html(page, gzip));

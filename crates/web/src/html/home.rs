@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chancery_search::{FacetName, SearchResults};
-use time::OffsetDateTime;
 
 use crate::Shared;
 use crate::error::PageError;
@@ -37,7 +36,7 @@ pub(crate) async fn home(
     State(archive): State<Shared>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let key = format!("{}|/", OffsetDateTime::now_utc().date());
+    let key = format!("{}|/", archive.config.clock.today());
     if let Some(page) = archive.cached_page(&key) {
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }

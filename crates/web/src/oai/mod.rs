@@ -189,7 +189,7 @@ async fn respond(archive: &Shared, pairs: Vec<(String, String)>) -> Response {
             ("xsi:schemaLocation", OAI_SCHEMA),
         ],
     );
-    xml.element("responseDate", &[], &datestamp(OffsetDateTime::now_utc()));
+    xml.element("responseDate", &[], &datestamp(archive.config.clock.now()));
     match parse_request(pairs) {
         Err((_, failure)) => {
             // After badVerb or badArgument the request element carries no attributes.
