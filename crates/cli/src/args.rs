@@ -192,6 +192,28 @@ pub(crate) enum Command {
     ///
     /// Exits 1 and lists the differences if any record is missing, stale or extra.
     Check,
+    /// Back up the archive into a new folder, while it serves and imports.
+    ///
+    /// The folder gets a consistent copy of the database (every import batch whole or not at
+    /// all, whatever is being written meanwhile), `backup.json` saying what it holds, and
+    /// `manifest-sha256.txt` with each file's SHA-256. It appears only when complete. The search
+    /// index is not copied: it is derived from the database, and `restore` rebuilds it.
+    Backup {
+        /// The folder to make (it must not exist, or be empty).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Restore a backup made by `backup` into the data folder, which must hold no store.
+    ///
+    /// Every file is checked against the backup's manifest first: a damaged or incomplete backup
+    /// is refused, naming the file, and nothing is written. Then the database is put in place,
+    /// checked (SQLite's integrity check), migrated if it is older, and the search index is
+    /// rebuilt from it.
+    Restore {
+        /// The backup folder.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Delete a record. Its id stays reserved (a tombstone) and its revisions are kept.
     Delete {
         /// A record id or permalink.

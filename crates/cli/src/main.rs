@@ -5,6 +5,7 @@
 //! was rejected or the command failed (nothing was written); 2 usage error.
 
 mod args;
+mod backup;
 mod data;
 mod entities;
 mod fault;
@@ -112,6 +113,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         )),
         Command::Collections { id } => entities::collections(data, id.as_deref()).await,
         Command::Check => search::check(data).await,
+        Command::Backup { dir } => backup::backup(data, &dir).await,
+        Command::Restore { dir } => backup::restore(data, &dir).await,
         Command::Serve {
             addr,
             base_url,

@@ -13,6 +13,7 @@
 //! record and `migrate` the numbered schema migrations in `migrations/sqlite/`, applied in order
 //! on open. A database written by a newer Chancery is refused rather than misread.
 
+mod backup;
 mod changes;
 mod curation;
 mod editions;

@@ -864,3 +864,63 @@ fn authority_decisions_are_recorded_and_survive_imports() {
     dir.check(&["authority", "merge", "smith-john-9007", "smith-john"], 2);
     dir.check(&["authority"], 2);
 }
+
+/// `backup` makes a folder with the database and a SHA-256 manifest; `restore` checks it and
+/// brings back the same records, with the index rebuilt. A damaged backup, an incomplete one and
+/// a restore over a store are refused, and nothing is written.
+#[test]
+fn backup_and_restore_bring_back_the_same_archive() {
+    let dir = Dir::new();
+    write_records(&dir, "v1", 30, 1);
+    dir.check(&["import", SEED, "v1"], 0);
+    dir.check(&["delete", "wcda-112970"], 0);
+    let (before, _) = dir.check(&["export", "--format", "jsonl"], 0);
+    let (said, _) = dir.check(&["backup", "saved"], 0);
+    assert!(said.contains("backed up 30 record(s)"), "{said}");
+    let saved = dir.path().join("saved");
+    assert!(!dir.path().join("saved.partial").exists());
+    let manifest = std::fs::read_to_string(saved.join("manifest-sha256.txt")).unwrap();
+    assert!(manifest.lines().any(|l| l.ends_with("  chancery.sqlite3") && l.len() == 64 + 2 + 16));
+    assert!(manifest.contains("  backup.json"));
+    let description: Value =
+        serde_json::from_str(&std::fs::read_to_string(saved.join("backup.json")).unwrap()).unwrap();
+    assert_eq!(description["format"], "chancery-backup/1");
+    assert_eq!(description["records"], 30);
+    // Not over another backup, and not over a store.
+    let (_, stderr) = dir.check(&["backup", "saved"], 1);
+    assert!(stderr.contains("not empty"), "{stderr}");
+    let (_, stderr) = dir.check(&["restore", "saved"], 1);
+    assert!(stderr.contains("already holds a store"), "{stderr}");
+
+    // Into a new data folder: the same records, the same history, an index that agrees.
+    let (said, _) = dir.check(&["--data", "restored", "restore", "saved"], 0);
+    assert!(said.contains("restored 30 record(s)"), "{said}");
+    let (after, _) = dir.check(&["--data", "restored", "export", "--format", "jsonl"], 0);
+    assert_eq!(after, before);
+    assert_agreement(&dir, "restored");
+    let (history, _) = dir.check(&["--data", "restored", "history", "wcda-112970"], 0);
+    assert!(history.contains("deleted"), "the tombstone came back: {history}");
+    let (found, _) = dir.check(&["--data", "restored", "search", "normalization"], 0);
+    assert!(found.contains("Telegram"), "{found}");
+
+    // One byte changed in the database: refused, naming the file; nothing written.
+    let copy = dir.path().join("damaged");
+    std::fs::create_dir(&copy).unwrap();
+    for name in ["chancery.sqlite3", "backup.json", "manifest-sha256.txt"] {
+        std::fs::copy(saved.join(name), copy.join(name)).unwrap();
+    }
+    let mut bytes = std::fs::read(copy.join("chancery.sqlite3")).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(copy.join("chancery.sqlite3"), bytes).unwrap();
+    let (_, stderr) = dir.check(&["--data", "third", "restore", "damaged"], 1);
+    assert!(stderr.contains("chancery.sqlite3 does not match its checksum"), "{stderr}");
+    assert!(!dir.path().join("third/chancery.sqlite3").exists());
+    // A manifest that leaves the database out is incomplete.
+    std::fs::write(copy.join("manifest-sha256.txt"), "0000  backup.json\n").unwrap();
+    let (_, stderr) = dir.check(&["--data", "third", "restore", "damaged"], 1);
+    assert!(stderr.contains("does not list chancery.sqlite3"), "{stderr}");
+    // A folder that is no backup at all.
+    let (_, stderr) = dir.check(&["--data", "third", "restore", "v1"], 1);
+    assert!(stderr.contains("not a Chancery backup"), "{stderr}");
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The restore drill: a backup taken while a large import runs, the data folder wiped, the backup
+# restored; then `check` must pass and the restored export must equal the export from before
+# that import or the one from after it — never a mix (an import is one batch, and the backup one
+# read transaction).
+#
+#   bash e2e/restore-drill.sh target/debug/chancery [CORPUS_DIR]   # CORPUS_DIR: ../shared/corpus/frus
+set -euo pipefail
+bin=$(realpath "$1")
+corpus=$(realpath "${2:-../shared/corpus/frus}")
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+data="$work/data"
+
+"$bin" --data "$data" import "$root/demo/000_5e4392f9da7ebfc5.txt" >/dev/null 2>&1
+"$bin" --data "$data" export --format jsonl "$work/before.jsonl" 2>/dev/null
+
+"$bin" --data "$data" import "$corpus" >"$work/import.log" 2>&1 &
+importer=$!
+# Back up every second while the import runs (its reading, its one write, its indexing): the
+# first backups hold the archive from before it, the last ones, typically, the one after.
+n=0
+while kill -0 "$importer" 2>/dev/null && [ "$n" -lt 120 ]; do
+    n=$((n + 1))
+    "$bin" --data "$data" backup "$work/backup-$n" >/dev/null
+    sleep 1
+done
+wait "$importer"
+[ "$n" -ge 2 ] || { echo "FAIL: the import ended before two backups were taken" >&2; exit 1; }
+"$bin" --data "$data" export --format jsonl "$work/after.jsonl" 2>/dev/null
+before=$(wc -l <"$work/before.jsonl")
+after=$(wc -l <"$work/after.jsonl")
+[ "$before" != "$after" ] || { echo "FAIL: the import changed nothing; the drill proves nothing" >&2; exit 1; }
+
+# Every backup holds one of the two archives whole: its record count is one of theirs.
+for k in $(seq 1 "$n"); do
+    held=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"])' "$work/backup-$k/backup.json")
+    if [ "$held" != "$before" ] && [ "$held" != "$after" ]; then
+        echo "FAIL: backup $k holds $held records: neither the archive before the import ($before) nor after it ($after)" >&2
+        exit 1
+    fi
+done
+# The first and the last backup, each restored into a wiped data folder.
+for k in 1 "$n"; do
+    rm -rf "$data"
+    "$bin" --data "$data" restore "$work/backup-$k" >/dev/null 2>&1
+    "$bin" --data "$data" check
+    "$bin" --data "$data" export --format jsonl "$work/restored.jsonl" 2>/dev/null
+    if cmp -s "$work/restored.jsonl" "$work/before.jsonl"; then
+        echo "backup $k of $n (taken during the import) restored: the archive from before the import ($before records)"
+    elif cmp -s "$work/restored.jsonl" "$work/after.jsonl"; then
+        echo "backup $k of $n (taken during the import) restored: the archive from after the import ($after records)"
+    else
+        echo "FAIL: backup $k restored $(wc -l <"$work/restored.jsonl") records: neither the archive before the import ($before) nor after it ($after)" >&2
+        exit 1
+    fi
+done
+echo "restore drill passed: $n backups during the import, each holding $before or $after records"
