@@ -192,6 +192,11 @@ pub(crate) enum Command {
     ///
     /// Exits 1 and lists the differences if any record is missing, stale or extra.
     Check,
+    /// Hash every stored source file again and compare it with the SHA-256 it was stored under.
+    ///
+    /// Lists each source that no longer matches, with the records imported from it, and exits 1
+    /// if there is one.
+    Fixity,
     /// Back up the archive into a new folder, while it serves and imports.
     ///
     /// The folder gets a consistent copy of the database (every import batch whole or not at

@@ -9,6 +9,7 @@ mod backup;
 mod data;
 mod entities;
 mod fault;
+mod fixity;
 mod import;
 mod progress;
 mod records;
@@ -113,6 +114,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         )),
         Command::Collections { id } => entities::collections(data, id.as_deref()).await,
         Command::Check => search::check(data).await,
+        Command::Fixity => fixity::fixity(data).await,
         Command::Backup { dir } => backup::backup(data, &dir).await,
         Command::Restore { dir } => backup::restore(data, &dir).await,
         Command::Serve {

@@ -19,6 +19,7 @@ mod curation;
 mod editions;
 mod entities;
 mod error;
+mod fixity;
 mod imports;
 mod migrate;
 mod offices;
@@ -41,6 +42,7 @@ pub use crate::changes::{Change, ChangeKind};
 pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
+pub use crate::fixity::{FixityFailure, FixityReport};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};
 pub use crate::offices::{CountryLine, HeldPosition};
 pub use crate::persons::{

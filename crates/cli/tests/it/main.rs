@@ -924,3 +924,34 @@ fn backup_and_restore_bring_back_the_same_archive() {
     let (_, stderr) = dir.check(&["--data", "third", "restore", "v1"], 1);
     assert!(stderr.contains("not a Chancery backup"), "{stderr}");
 }
+
+/// `fixity` hashes every stored source again: all match after an import; one byte changed in
+/// the database file, inside one source's bytes, is found — that source, its record — and
+/// nothing else, with exit code 1.
+#[test]
+fn fixity_finds_the_one_changed_byte() {
+    let dir = Dir::new();
+    write_records(&dir, "v1", 3, 1);
+    dir.check(&["import", SEED, "v1"], 0);
+    let (said, _) = dir.check(&["fixity"], 0);
+    assert!(said.contains("checked 4 source file(s)"), "{said}");
+    assert!(said.contains("each matches"), "{said}");
+    // The markup of the demo file is kept only in its source bytes (records hold the parsed text).
+    let database = dir.path().join("chancery-data/chancery.sqlite3");
+    let mut bytes = std::fs::read(&database).unwrap();
+    let needle = b"**Citation:**";
+    let at = bytes.windows(needle.len()).position(|w| w == needle).expect("the source in the file");
+    assert_eq!(
+        bytes.windows(needle.len()).filter(|w| w == needle).count(),
+        1,
+        "one copy of the source, so the change is in it"
+    );
+    bytes[at + 2] ^= 0x20; // `C` → `c`
+    std::fs::write(&database, bytes).unwrap();
+    let (said, stderr) = dir.check(&["fixity"], 1);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one failure: {said}");
+    assert!(lines[0].contains("records from it (1): wcda-112970"), "{said}");
+    assert!(lines[0].contains("000_5e4392f9da7ebfc5.txt"), "{said}");
+    assert!(stderr.contains("1 of 4 source file(s) fail"), "{stderr}");
+}
