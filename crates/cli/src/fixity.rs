@@ -12,7 +12,7 @@ use crate::progress::Progress;
 pub(crate) async fn fixity(data: &Path) -> Result<()> {
     let store = open_store_for_reading(data).await?;
     let started = std::time::Instant::now();
-    let mut progress = Progress::new("checking fixity");
+    let mut progress = Progress::counting("checking fixity", "source files");
     let report = store.fixity(&mut |done, total| progress.update(done, total)).await;
     progress.finish();
     store.close().await;

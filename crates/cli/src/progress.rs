@@ -10,25 +10,32 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     what: &'static str,
+    /// What is counted (`records`, `source files`).
+    unit: &'static str,
     started: Instant,
     last_line: Instant,
 }
 
 impl Progress {
     pub(crate) fn new(what: &'static str) -> Progress {
+        Progress::counting(what, "records")
+    }
+
+    /// Progress of something other than records.
+    pub(crate) fn counting(what: &'static str, unit: &'static str) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{msg} [{bar:30}] {pos}/{len} records, {per_sec}, ETA {eta}",
-                )
+                ProgressStyle::with_template(&format!(
+                    "{{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit}, {{per_sec}}, ETA {{eta}}"
+                ))
                 .expect("the template is valid")
                 .progress_chars("=> "),
             );
             bar.set_message(what);
             bar
         });
-        Progress { bar, what, started: Instant::now(), last_line: Instant::now() }
+        Progress { bar, what, unit, started: Instant::now(), last_line: Instant::now() }
     }
 
     pub(crate) fn update(&mut self, done: u64, total: u64) {
@@ -43,7 +50,12 @@ impl Progress {
             }
             None if self.last_line.elapsed() >= Duration::from_secs(2) || done == total => {
                 let seconds = self.started.elapsed().as_secs_f64().max(0.001);
-                eprintln!("{}: {done}/{total} records, {:.0}/s", self.what, done as f64 / seconds);
+                eprintln!(
+                    "{}: {done}/{total} {}, {:.0}/s",
+                    self.what,
+                    self.unit,
+                    done as f64 / seconds
+                );
                 self.last_line = Instant::now();
             }
             None => {}
