@@ -51,9 +51,10 @@ const STEM: char = '~';
 /// The mark of a skeleton variant.
 const SKELETON: char = '^';
 
-/// The weights of a query word's terms, against 1 for a plain word found in a text by its stem.
+/// The weights of a query word's terms.
 pub(crate) mod weight {
-    /// The same stem, from a word of the same kind (plain or marked).
+    /// The same stem, from a word of the same kind (plain or marked): what the word as written
+    /// (2) and its stem (0.9) weighed together when they were looked up apart.
     pub(crate) const STEM: f32 = 2.9;
     /// The share of [`STEM`] for a word of the other kind (`Hruščov` for `Hruscov`).
     pub(crate) const OTHER_KIND: f32 = 0.6;
@@ -223,10 +224,10 @@ pub(crate) fn query_terms(word: &str, languages: &[StemLanguage]) -> Vec<(String
     }
     for &language in languages {
         let stem = stem_term(language, &exact);
-        let (own, other) =
+        let (among_plain, among_marked) =
             if plain { (1.0, weight::OTHER_KIND) } else { (weight::OTHER_KIND, 1.0) };
-        add(format!("{MARKED}{stem}"), weight::STEM * other);
-        add(stem, weight::STEM * own);
+        add(format!("{MARKED}{stem}"), weight::STEM * among_marked);
+        add(stem, weight::STEM * among_plain);
     }
     // Records spelling the name otherwise: their variants, and their words that are one of ours.
     for variant in skeleton(&folded) {
