@@ -100,8 +100,10 @@ impl SearchRequest {
 /// score, so that the documents of that day come first, ranked among themselves by their words.
 const DATE_MATCH_BOOST: f32 = 1000.0;
 
-/// The weight of a title holding every word of a query, against 1 for a word in a text (on the
-/// peers' known-item queries MRR@10 is 0.433 without it, 0.448 at 2, and no higher up to 16).
+/// The weight of a title holding every word of an all-word query, against 1 for a word in a
+/// text. (Measured when any-word queries had it too: on the peers' known-item queries MRR@10 was
+/// 0.433 without it, 0.448 at 2, and no higher up to 16. Any-word queries no longer get it: it
+/// would stop block-max WAND; see BENCHMARKS.md, "Search that skips".)
 const TITLE_ALL_WORDS_BOOST: f32 = 2.0;
 
 /// The weight of a query word found in a title (folded), against 1 for a folded match in a
