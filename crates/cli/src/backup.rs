@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use chancery_model::id::hex;
 use chancery_store::{DATABASE_FILE, Store};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -100,12 +101,13 @@ pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
 
 /// `chancery restore DIR`.
 pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
-    let manifest = read_small(&dir.join(MANIFEST)).map_err(|_| {
-        rejected(format!(
-            "{} is not a Chancery backup: it has no readable {MANIFEST}",
+    if !dir.join(MANIFEST).is_file() {
+        return Err(rejected(format!(
+            "{} is not a Chancery backup: it has no {MANIFEST}",
             dir.display()
-        ))
-    })?;
+        )));
+    }
+    let manifest = read_small(&dir.join(MANIFEST))?;
     let mut listed = Vec::new();
     for (n, line) in manifest.lines().enumerate() {
         let Some((expected, name)) = line.split_once("  ") else {
@@ -217,7 +219,7 @@ fn sha256_of(file: &Path) -> std::io::Result<String> {
         }
         hasher.update(&block[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&hasher.finalize()))
 }
 
 /// A small text file of a backup, refused past [`MAX_MANIFEST_BYTES`].

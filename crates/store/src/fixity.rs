@@ -1,7 +1,7 @@
 //! Fixity: every stored source file hashed again and compared with the SHA-256 it was stored
 //! under, which is also what its records' provenance cites.
 
-use chancery_model::id::RecordId;
+use chancery_model::id::{RecordId, hex};
 use sha2::{Digest, Sha256};
 
 use crate::{Result, Store};
@@ -49,7 +49,7 @@ impl Store {
                     .fetch_optional(&self.pool)
                     .await?;
             let Some((path, bytes)) = row else { continue };
-            let found: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let found = hex(&Sha256::digest(&bytes));
             report.sources += 1;
             report.bytes += bytes.len() as u64;
             if found != sha256 {

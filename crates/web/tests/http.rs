@@ -74,6 +74,11 @@ struct Site {
 }
 
 async fn site_with(files: &[PathBuf], page_size: u32) -> Site {
+    site_configured(files, |config| config.oai_page_size = page_size).await
+}
+
+/// A site over `files` whose configuration `configure` adjusts.
+async fn site_configured(files: &[PathBuf], configure: impl FnOnce(&mut Config)) -> Site {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
     import(&store, files).await;
@@ -81,7 +86,7 @@ async fn site_with(files: &[PathBuf], page_size: u32) -> Site {
     index.catch_up(&store, &mut |_| {}).await.unwrap();
     index.reload().unwrap();
     let mut config = Config::new(BASE);
-    config.oai_page_size = page_size;
+    configure(&mut config);
     let archive = Archive::new(store, index, config).await.unwrap();
     Site { app: router(archive.clone()), archive, _dir: dir }
 }
@@ -2007,22 +2012,18 @@ async fn facet_pages_and_the_advanced_form_write_the_query_language() {
 /// header so.
 #[tokio::test]
 async fn the_server_reads_the_time_from_its_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
-    import(&store, &fixture_files()).await;
-    let index = SearchIndex::in_memory().unwrap();
-    index.catch_up(&store, &mut |_| {}).await.unwrap();
-    index.reload().unwrap();
-    let mut config = Config::new(BASE);
-    config.clock = chancery_web::Clock::fixed(time::macros::datetime!(2031-02-03 04:05:06 UTC));
-    let app = router(Archive::new(store, index, config).await.unwrap());
-    let csl = get(&app, "/api/v1/records/wcda-112970/citation?style=csl-json").await;
+    let at = time::macros::datetime!(2031-02-03 04:05:06 UTC);
+    let site =
+        site_configured(&fixture_files(), |config| config.clock = chancery_web::Clock::fixed(at))
+            .await;
+    let app = &site.app;
+    let csl = get(app, "/api/v1/records/wcda-112970/citation?style=csl-json").await;
     let csl: serde_json::Value = serde_json::from_str(&csl.body).unwrap();
     assert_eq!(csl[0]["accessed"]["date-parts"], serde_json::json!([[2031, 2, 3]]), "{csl}");
-    let page = get(&app, "/records/wcda-112970").await;
+    let page = get(app, "/records/wcda-112970").await;
     assert!(page.body.contains("2031"), "the Cite box's access date");
-    let oai = get(&app, "/oai?verb=Identify").await;
+    let oai = get(app, "/oai?verb=Identify").await;
     assert!(oai.body.contains("<responseDate>2031-02-03T04:05:06Z</responseDate>"), "{}", oai.body);
-    let cmif = get(&app, "/api/v1/cmif").await;
+    let cmif = get(app, "/api/v1/cmif").await;
     assert!(cmif.body.contains("2031-02-03"), "{}", &cmif.body[..cmif.body.len().min(2000)]);
 }

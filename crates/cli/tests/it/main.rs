@@ -920,6 +920,16 @@ fn backup_and_restore_bring_back_the_same_archive() {
     std::fs::write(copy.join("manifest-sha256.txt"), "0000  backup.json\n").unwrap();
     let (_, stderr) = dir.check(&["--data", "third", "restore", "damaged"], 1);
     assert!(stderr.contains("does not list chancery.sqlite3"), "{stderr}");
+    // The manifest is read only up to MAX_MANIFEST_BYTES (64 KiB): at the limit it is read (and
+    // found wanting), one byte past it refused for its size.
+    let manifest_of = |size: usize| format!("0000  {}\n", "x".repeat(size - 7));
+    std::fs::write(copy.join("manifest-sha256.txt"), manifest_of(64 * 1024)).unwrap();
+    let (_, stderr) = dir.check(&["--data", "third", "restore", "damaged"], 1);
+    assert!(stderr.contains("does not list"), "{stderr}");
+    std::fs::write(copy.join("manifest-sha256.txt"), manifest_of(64 * 1024 + 1)).unwrap();
+    let (_, stderr) = dir.check(&["--data", "third", "restore", "damaged"], 1);
+    assert!(stderr.contains("at most 65536"), "{stderr}");
+    assert!(!dir.path().join("third/chancery.sqlite3").exists());
     // A folder that is no backup at all.
     let (_, stderr) = dir.check(&["--data", "third", "restore", "v1"], 1);
     assert!(stderr.contains("not a Chancery backup"), "{stderr}");
