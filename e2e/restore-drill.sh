@@ -2,9 +2,12 @@
 # The restore drill: a backup taken while a large import runs, the data folder wiped, the backup
 # restored; then `check` must pass and the restored export must equal the export from before
 # that import or the one from after it — never a mix (an import is one batch, and the backup one
-# read transaction).
+# read transaction). The restored preservation copy is then validated by the OCFL Python
+# validator (PyPI ocfl-py, through e2e/ocfl-validate.py), and a store rebuilt from it alone must
+# export the same records.
 #
-#   bash e2e/restore-drill.sh target/debug/chancery [CORPUS_DIR]   # CORPUS_DIR: ../shared/corpus/frus
+#   PYTHON=venv/bin/python bash e2e/restore-drill.sh target/debug/chancery [CORPUS_DIR]
+#   (CORPUS_DIR: ../shared/corpus/frus; PYTHON: a Python with ocfl-py installed)
 set -euo pipefail
 bin=$(realpath "$1")
 corpus=$(realpath "${2:-../shared/corpus/frus}")
@@ -56,4 +59,14 @@ for k in 1 "$n"; do
         exit 1
     fi
 done
+# The last restore's preservation copy: valid OCFL, and enough to rebuild the archive alone.
+"${PYTHON:-python3}" "$root/e2e/ocfl-validate.py" "$data/ocfl"
+"$bin" --data "$work/rebuilt" rebuild --from-ocfl "$data/ocfl" >/dev/null 2>&1
+"$bin" --data "$work/rebuilt" check
+"$bin" --data "$work/rebuilt" export --format jsonl "$work/rebuilt.jsonl" 2>/dev/null
+cmp -s "$work/rebuilt.jsonl" "$work/restored.jsonl" || {
+    echo "FAIL: the store rebuilt from the preservation copy exports other records than the restored one" >&2
+    exit 1
+}
+echo "rebuilt from the preservation copy alone: $(wc -l <"$work/rebuilt.jsonl") records, the same export"
 echo "restore drill passed: $n backups during the import, each holding $before or $after records"

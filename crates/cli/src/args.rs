@@ -188,15 +188,30 @@ pub(crate) enum Command {
     /// The store is the only source of truth; the index can always be rebuilt. Until the
     /// rebuild commits, searches (and a crash) see the old index.
     Reindex,
-    /// Check that the search index agrees with the store (after catching up).
+    /// Check that the search index and the preservation copy agree with the store (after
+    /// catching both up).
     ///
-    /// Exits 1 and lists the differences if any record is missing, stale or extra.
+    /// Exits 1 and lists the differences if any record is missing, stale or extra in the index,
+    /// or if the preservation copy (`ocfl/`) lacks a record's newest change.
     Check,
-    /// Hash every stored source file again and compare it with the SHA-256 it was stored under.
+    /// Hash every stored source file and every file of the preservation copy again.
     ///
-    /// Lists each source that no longer matches, with the records imported from it, and exits 1
-    /// if there is one.
+    /// Compares each source with the SHA-256 it was stored under and each file of the
+    /// preservation copy with the SHA-512 its OCFL inventory records (and each inventory with its
+    /// sidecar). Lists each that no longer matches, with the records it concerns, and exits 1 if
+    /// there is one.
     Fixity,
+    /// Rebuild the store from the preservation copy alone, into a data folder with no store.
+    ///
+    /// Replays every source and record version of the OCFL storage root in the order the store
+    /// made them: records, revisions, tombstones and the change sequence come back as they were,
+    /// with the persons, offices and collections their sources define. Curators' decisions about
+    /// persons are not part of the copy yet.
+    Rebuild {
+        /// The OCFL storage root to read (a data folder's `ocfl/`).
+        #[arg(long = "from-ocfl", value_name = "ROOT")]
+        from_ocfl: PathBuf,
+    },
     /// Back up the archive into a new folder, while it serves and imports.
     ///
     /// The folder gets a consistent copy of the database (every import batch whole or not at

@@ -52,9 +52,25 @@ pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
             .with_context(|| format!("cannot remove {}", partial.display()))?;
     }
     fs::create_dir_all(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    let copy_dir = chancery_preserve::root_dir(data);
+    // Held until the copy is copied: no catch-up writes it meanwhile, and none has preserved a
+    // change the snapshot taken next lacks.
+    let copy_lock = if copy_dir.exists() { Some(chancery_preserve::lock(data)?) } else { None };
     let store = open_store_for_reading(data).await?;
     store.backup_into(&partial.join(DATABASE_FILE)).await?;
     store.close().await;
+    let preserved = match copy_lock {
+        Some(_held) => {
+            copy_tree(&copy_dir, &partial.join(chancery_preserve::ROOT_DIR))?;
+            let position = data.join(chancery_preserve::POSITION_FILE);
+            if position.exists() {
+                fs::copy(&position, partial.join(chancery_preserve::POSITION_FILE))
+                    .with_context(|| format!("cannot copy {}", position.display()))?;
+            }
+            Some(chancery_preserve::position(data)?)
+        }
+        None => None,
+    };
     // What the copy holds, read from the copy.
     let copy = Store::open_read_only(&partial).await?;
     let (records, last_change) = (copy.count().await?, copy.last_change().await?);
@@ -73,6 +89,10 @@ pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
         "database": DATABASE_FILE,
         "records": records,
         "last_change": last_change,
+        "preservation_copy": preserved.map(|p| json!({
+            "folder": chancery_preserve::ROOT_DIR,
+            "last_change": p.change,
+        })),
     });
     let description = format!("{}\n", serde_json::to_string_pretty(&description)?);
     write_synced(&partial.join(DESCRIPTION), description.as_bytes())?;
@@ -164,7 +184,48 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
             data.display()
         )));
     }
+    let copy_target = chancery_preserve::root_dir(data);
+    if copy_target.exists() {
+        return Err(rejected(format!(
+            "{} holds a preservation copy: restore into a new data folder, or move it away first (if it is newer than the backup, `chancery rebuild --from-ocfl` brings the archive back from it instead)",
+            data.display()
+        )));
+    }
+    let backed_up_copy = dir.join(chancery_preserve::ROOT_DIR);
+    if backed_up_copy.exists() {
+        let root = chancery_preserve::Root::open(&backed_up_copy).map_err(|e| {
+            rejected(format!(
+                "the backup in {} is damaged: {e}; nothing was restored",
+                dir.display()
+            ))
+        })?;
+        let report = chancery_preserve::fixity(&root, &mut |_, _| {})?;
+        if let Some(failure) = report.failures.first() {
+            return Err(rejected(format!(
+                "the backup in {} is damaged: {} file(s) of its preservation copy fail their fixity check, the first in {}: {}; nothing was restored",
+                dir.display(),
+                report.failures.len(),
+                failure.object,
+                failure.message
+            )));
+        }
+    }
     fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    if backed_up_copy.exists() {
+        let placing = data.join(format!("{}.restoring", chancery_preserve::ROOT_DIR));
+        if placing.exists() {
+            fs::remove_dir_all(&placing)
+                .with_context(|| format!("cannot remove {}", placing.display()))?;
+        }
+        copy_tree(&backed_up_copy, &placing)?;
+        let position = dir.join(chancery_preserve::POSITION_FILE);
+        if position.exists() {
+            fs::copy(&position, data.join(chancery_preserve::POSITION_FILE))
+                .with_context(|| format!("cannot copy {}", position.display()))?;
+        }
+        fs::rename(&placing, &copy_target)
+            .with_context(|| format!("cannot rename {}", placing.display()))?;
+    }
     let placing = data.join(format!("{DATABASE_FILE}.restoring"));
     fs::copy(dir.join(DATABASE_FILE), &placing)
         .with_context(|| format!("cannot copy the database into {}", data.display()))?;
@@ -185,11 +246,31 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
         )));
     }
     crate::search::reindex(data).await?;
+    let store = open_store(data).await?;
+    crate::data::preserve(data, &store).await;
+    store.close().await;
     println!(
         "restored {records} record(s), up to change {last_change}, from {} (made {}); the search index was rebuilt",
         dir.display(),
         description["made"].as_str().unwrap_or("at an unknown time")
     );
+    Ok(())
+}
+
+/// Copies a folder and everything in it (files and folders only; the preservation copy has
+/// nothing else).
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))? {
+        let entry = entry.with_context(|| format!("cannot list {}", from.display()))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            copy_tree(&source, &target)?;
+        } else {
+            fs::copy(&source, &target)
+                .with_context(|| format!("cannot copy {}", source.display()))?;
+        }
+    }
     Ok(())
 }
 

@@ -132,6 +132,7 @@ pub(crate) async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
 /// After a write: updates the index, or says why not. The write itself has succeeded, so a
 /// failure here is reported, not fatal: the next command catches up.
 pub(crate) async fn follow(data: &Path, store: &Store) {
+    preserve(data, store).await;
     let dir = index_dir(data);
     let result = match SearchIndex::open(&dir)
         .with_context(|| format!("cannot open the search index in {}", dir.display()))
@@ -142,6 +143,17 @@ pub(crate) async fn follow(data: &Path, store: &Store) {
     if let Err(error) = result {
         eprintln!(
             "warning: the search index is behind the store ({error:#}); `chancery reindex` rebuilds it"
+        );
+    }
+}
+
+/// Brings the preservation copy (`ocfl/`) up to the store; a copy left behind is caught up by
+/// the next command that writes (or `chancery check`), so a failure here is a warning.
+pub(crate) async fn preserve(data: &Path, store: &Store) {
+    if let Err(error) = chancery_preserve::catch_up(store, data).await {
+        eprintln!(
+            "warning: the preservation copy in {} is behind the store ({error}); the next command that writes catches it up",
+            chancery_preserve::root_dir(data).display()
         );
     }
 }

@@ -11,6 +11,7 @@ mod entities;
 mod fault;
 mod fixity;
 mod import;
+mod preservation;
 mod progress;
 mod records;
 mod search;
@@ -115,6 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Collections { id } => entities::collections(data, id.as_deref()).await,
         Command::Check => search::check(data).await,
         Command::Fixity => fixity::fixity(data).await,
+        Command::Rebuild { from_ocfl } => preservation::rebuild(data, &from_ocfl).await,
         Command::Backup { dir } => backup::backup(data, &dir).await,
         Command::Restore { dir } => backup::restore(data, &dir).await,
         Command::Serve {

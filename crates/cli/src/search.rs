@@ -111,16 +111,33 @@ pub(crate) async fn check(data: &Path) -> Result<()> {
     let store = open_store_for_reading(data).await?;
     let index = open_index(data, &store).await?;
     let agreement = index.check(&store).await?;
+    let copy = crate::preservation::copy_problems(data, &store).await;
     store.close().await;
+    let (copy_problems, copy_summary) = copy?;
     if agreement.problems.is_empty() {
         println!("the search index agrees with the store: {} record(s)", index.num_records());
-        return Ok(());
     }
     for problem in &agreement.problems {
         println!("{problem}");
     }
-    Err(rejected(format!(
-        "{} disagreement(s) between the search index and the store; `chancery reindex` rebuilds the index",
-        agreement.problems.len()
-    )))
+    if copy_problems.is_empty() {
+        println!("{copy_summary}");
+    }
+    for problem in &copy_problems {
+        println!("{problem}");
+    }
+    let mut failed = Vec::new();
+    if !agreement.problems.is_empty() {
+        failed.push(format!(
+            "{} disagreement(s) between the search index and the store; `chancery reindex` rebuilds the index",
+            agreement.problems.len()
+        ));
+    }
+    if !copy_problems.is_empty() {
+        failed.push(format!(
+            "{} problem(s) with the preservation copy; `chancery fixity` checks its files",
+            copy_problems.len()
+        ));
+    }
+    if failed.is_empty() { Ok(()) } else { Err(rejected(failed.join("; "))) }
 }

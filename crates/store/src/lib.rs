@@ -49,7 +49,7 @@ pub use crate::persons::{
     MAX_NAME_QUERY_WORDS, MAX_PERSON_QUERY_CHARS, MAX_PERSONS_FOUND, PersonLine,
 };
 pub use crate::records::{Revision, StoredRecord, Summary};
-pub use crate::sources::SourceFile;
+pub use crate::sources::{SourceEntry, SourceFile};
 
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "chancery.sqlite3";

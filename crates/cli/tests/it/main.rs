@@ -959,9 +959,131 @@ fn fixity_finds_the_one_changed_byte() {
     bytes[at + 2] ^= 0x20; // `C` → `c`
     std::fs::write(&database, bytes).unwrap();
     let (said, stderr) = dir.check(&["fixity"], 1);
-    let lines: Vec<&str> = said.lines().collect();
+    // The preservation copy holds its own copy of the source, untouched.
+    assert!(said.contains("of the preservation copy"), "{said}");
+    let lines: Vec<&str> = said.lines().filter(|l| !l.contains("preservation copy")).collect();
     assert_eq!(lines.len(), 1, "exactly one failure: {said}");
     assert!(lines[0].contains("records from it (1): wcda-112970"), "{said}");
     assert!(lines[0].contains("000_5e4392f9da7ebfc5.txt"), "{said}");
     assert!(stderr.contains("1 of 4 source file(s) fail"), "{stderr}");
+}
+
+/// The files of a data folder's preservation copy named `name`, in path order.
+fn copy_files(dir: &Dir, data: &str, name: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walk(&dir.path().join(data).join("ocfl"))
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == name))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every change becomes a version of its record's OCFL object (and every source one of its
+/// source's): an import, an update, a deletion and a revert give the seed's object four
+/// versions. A store rebuilt from the copy alone exports the same records with the same
+/// history; a damaged copy is refused and leaves no store.
+#[test]
+fn the_preservation_copy_follows_every_change_and_rebuilds_the_archive() {
+    let dir = Dir::new();
+    write_records(&dir, "v1", 3, 1);
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let edited = dir.write(
+        "edited/000_5e4392f9da7ebfc5.txt",
+        seed.replacen("normalization", "normalisation", 1),
+    );
+    dir.check(&["import", SEED, "v1"], 0);
+    dir.check(&["import", edited.to_str().unwrap(), "--replace"], 0);
+    dir.check(&["delete", "wcda-112970"], 0);
+    dir.check(&["history", "wcda-112970", "--revert", "1"], 0);
+    let position: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("chancery-data/ocfl.position.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(position["change"], 7, "4 records created, then 3 changes of the seed");
+    assert_eq!(position["source"], 5, "the seed, three telegrams and the edited seed");
+
+    let object = copy_files(&dir, "chancery-data", "0=ocfl_object_1.1")
+        .into_iter()
+        .map(|p| p.parent().unwrap().to_path_buf())
+        .find(|p| p.to_string_lossy().ends_with("record%3awcda-112970"))
+        .expect("the seed's object");
+    let inventory: Value =
+        serde_json::from_str(&std::fs::read_to_string(object.join("inventory.json")).unwrap())
+            .unwrap();
+    assert_eq!(inventory["id"], "urn:chancery:record:wcda-112970");
+    assert_eq!(inventory["head"], "v4");
+    let messages: Vec<&str> = (1..=4)
+        .map(|v| inventory["versions"][format!("v{v}")]["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "change 1: created, revision 1",
+            "change 5: updated, revision 2",
+            "change 6: deleted, revision 2",
+            "change 7: created, revision 3"
+        ]
+    );
+    let v3_state = inventory["versions"]["v3"]["state"].to_string();
+    assert!(v3_state.contains("deleted.json"), "{v3_state}");
+    // The revert brought revision 1 back: its record.json is the first one, stored once.
+    let record_of = |v: &str| {
+        inventory["versions"][v]["state"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(_, paths)| paths[0] == "record.json")
+            .map(|(digest, _)| digest.clone())
+            .unwrap()
+    };
+    assert_eq!(record_of("v1"), record_of("v4"));
+    assert_ne!(record_of("v1"), record_of("v2"));
+    assert_eq!(inventory["manifest"][record_of("v1")][0], "v1/content/record.json");
+    // A second catch-up has nothing to do.
+    let (stdout, _) = dir.check(&["check"], 0);
+    assert!(
+        stdout.contains("the preservation copy agrees with the store: 4 record(s)"),
+        "{stdout}"
+    );
+
+    // Rebuilt from the copy alone: the same export, the same history.
+    let (before, _) = dir.check(&["export", "--format", "jsonl"], 0);
+    let (history, _) = dir.check(&["history", "wcda-112970"], 0);
+    let (said, _) =
+        dir.check(&["--data", "rebuilt", "rebuild", "--from-ocfl", "chancery-data/ocfl"], 0);
+    assert!(
+        said.contains(
+            "rebuilt 4 current record(s) from 5 source version(s) and 7 record version(s)"
+        ),
+        "{said}"
+    );
+    let (after, _) = dir.check(&["--data", "rebuilt", "export", "--format", "jsonl"], 0);
+    assert_eq!(after, before);
+    let (rebuilt_history, _) = dir.check(&["--data", "rebuilt", "history", "wcda-112970"], 0);
+    assert_eq!(rebuilt_history, history);
+    assert_agreement(&dir, "rebuilt");
+    let (_, stderr) =
+        dir.check(&["--data", "rebuilt", "rebuild", "--from-ocfl", "chancery-data/ocfl"], 1);
+    assert!(stderr.contains("holds a store already"), "{stderr}");
+
+    // One byte changed in one version's record: refused, naming the file; no store is left.
+    let records = copy_files(&dir, "chancery-data", "record.json");
+    let damaged = &records[0];
+    let mut bytes = std::fs::read(damaged).unwrap();
+    bytes[10] ^= 0x01;
+    std::fs::write(damaged, bytes).unwrap();
+    let (_, stderr) =
+        dir.check(&["--data", "third", "rebuild", "--from-ocfl", "chancery-data/ocfl"], 1);
+    assert!(stderr.contains("record.json: its SHA-512 is"), "{stderr}");
+    assert!(!dir.path().join("third/chancery.sqlite3").exists());
+    // `fixity` finds that file and nothing else.
+    let (said, stderr) = dir.check(&["fixity"], 1);
+    let failures: Vec<&str> = said.lines().filter(|l| l.contains("SHA-512 is")).collect();
+    assert_eq!(failures.len(), 1, "{said}");
+    let relative = damaged.strip_prefix(dir.path()).unwrap().display().to_string();
+    assert!(failures[0].contains(&relative), "{said}");
+    assert!(stderr.contains("1 file(s) of the preservation copy fail"), "{stderr}");
+    // A folder that is no storage root.
+    let (_, stderr) = dir.check(&["--data", "third", "rebuild", "--from-ocfl", "v1"], 1);
+    assert!(stderr.contains("is not an OCFL 1.1 storage root"), "{stderr}");
 }

@@ -1,0 +1,167 @@
+//! The preservation copy on the command line: `chancery rebuild --from-ocfl`, and the copy's
+//! part of `check` and `fixity`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chancery_ingest::Source;
+use chancery_preserve::{Root, SourceRef};
+use chancery_store::{DATABASE_FILE, ImportPolicy, Store};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::data::{follow, open_store, rejected, source_files};
+use crate::progress::Progress;
+
+/// `chancery rebuild --from-ocfl ROOT`: a new store in the data folder from a preservation copy
+/// alone. Every source version is kept again (with the persons, offices, authorities and
+/// collections it defines), then every record version is replayed in change order at the time
+/// it was made, so that the store's revisions, tombstones and change sequence are the copy's.
+pub(crate) async fn rebuild(data: &Path, from: &Path) -> Result<()> {
+    if data.join(DATABASE_FILE).exists() {
+        return Err(rejected(format!(
+            "{} holds a store already: rebuild into an empty data folder (or move the store away first)",
+            data.display()
+        )));
+    }
+    let started = Instant::now();
+    let root = Root::open(from).map_err(|e| rejected(e.to_string()))?;
+    let (sources, records) = chancery_preserve::versions(&root)
+        .map_err(|e| rejected(format!("{e}; nothing was rebuilt")))?;
+    let store = open_store(data).await?;
+    let result = replay(&store, &root, &sources, &records).await;
+    if let Err(error) = result {
+        store.close().await;
+        // A half-rebuilt store must not be taken for the archive.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(data.join(format!("{DATABASE_FILE}{suffix}")));
+        }
+        return Err(error.context("the rebuild failed; the partial store was removed"));
+    }
+    let count = store.count().await?;
+    follow(data, &store).await;
+    store.close().await;
+    println!(
+        "rebuilt {count} current record(s) from {} source version(s) and {} record version(s) in {:.1} s",
+        sources.len(),
+        records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn replay(
+    store: &Store,
+    root: &Root,
+    sources: &[chancery_preserve::SourceVersion],
+    records: &[chancery_preserve::RecordVersion],
+) -> Result<()> {
+    let mut progress = Progress::counting("rebuilding", "versions");
+    let total = (sources.len() + records.len()) as u64;
+    let mut done = 0;
+    for version in sources {
+        let bytes = chancery_preserve::source_bytes(root, version)?;
+        let at = parse_time(&version.created)?;
+        let parsed =
+            chancery_ingest::parse(&Source { path: &version.path, bytes: &bytes, imported_at: at });
+        let kept = source_files(&parsed, &version.path, bytes);
+        let mut batch = store.begin_import(at, ImportPolicy::default()).await?;
+        batch.add(&[], &kept).await?;
+        batch.add_entities(&parsed.authorities, &parsed.collections).await?;
+        if !parsed.persons.is_empty() {
+            batch.add_persons(&parsed.persons).await?;
+        }
+        if let Some(offices) = &parsed.offices {
+            batch.add_offices(offices).await?;
+        }
+        batch.commit().await?;
+        done += 1;
+        progress.update(done, total);
+    }
+    let policy = ImportPolicy { replace: true, undelete: true };
+    for version in records {
+        let preserved = chancery_preserve::record_version(root, version)?;
+        let at = parse_time(&version.created)?;
+        let parsed = chancery_ingest::json::parse(&Source {
+            path: chancery_preserve::RECORD_FILE,
+            bytes: &preserved.json,
+            imported_at: at,
+        });
+        let mut record = match (parsed.has_errors(), parsed.records.into_iter().next()) {
+            (false, Some(record)) => record,
+            _ => {
+                return Err(rejected(format!(
+                    "change {}: its {} is not a record Chancery reads",
+                    version.change,
+                    chancery_preserve::RECORD_FILE
+                )));
+            }
+        };
+        record.provenance = preserved.source.as_ref().map(provenance).transpose()?;
+        if preserved.deleted {
+            store.delete(&record.id, at).await?;
+        } else {
+            let mut batch = store.begin_import(at, policy).await?;
+            batch.add(std::slice::from_ref(&record), &[]).await?;
+            batch.commit().await?;
+        }
+        // The copy's versions are numbered by the store's changes; a replay that numbered them
+        // otherwise would leave a copy that the next catch-up misreads.
+        let last = store.last_change().await?;
+        if last != version.change {
+            return Err(rejected(format!(
+                "replaying change {} of record `{}` made change {last}: the copy's change sequence has a gap or a change the replay does not reproduce",
+                version.change, record.id
+            )));
+        }
+        done += 1;
+        progress.update(done, total);
+    }
+    progress.finish();
+    Ok(())
+}
+
+fn provenance(source: &SourceRef) -> Result<chancery_model::record::Provenance> {
+    Ok(chancery_model::record::Provenance {
+        source_path: source.path.clone(),
+        sha256: source.sha256.clone(),
+        format: source.format.clone(),
+        imported_at: parse_time(&source.imported_at)?,
+    })
+}
+
+fn parse_time(text: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .with_context(|| format!("`{text}` is not an RFC 3339 time"))
+}
+
+/// Where the preservation copy disagrees with the store (after catching it up, when the store
+/// is writable), and a line saying what was compared.
+pub(crate) async fn copy_problems(data: &Path, store: &Store) -> Result<(Vec<String>, String)> {
+    let mut problems = Vec::new();
+    if !store.is_read_only()
+        && let Err(error) = chancery_preserve::catch_up(store, data).await
+    {
+        problems.push(format!("the preservation copy cannot be caught up: {error}"));
+    }
+    let last = store.last_change().await?;
+    let dir = chancery_preserve::root_dir(data);
+    if !dir.exists() {
+        if last > 0 {
+            problems.push(format!("there is no preservation copy in {}", dir.display()));
+        }
+        return Ok((problems, "there is no preservation copy and nothing to preserve".into()));
+    }
+    let root = Root::open(&dir)?;
+    let position = chancery_preserve::position(data)?;
+    if position.change < last {
+        problems.push(format!(
+            "the preservation copy is {} change(s) behind the store",
+            last - position.change
+        ));
+    }
+    let (found, compared) = chancery_preserve::disagreements(store, &root, position.change).await?;
+    problems.extend(found);
+    Ok((problems, format!("the preservation copy agrees with the store: {compared} record(s)")))
+}

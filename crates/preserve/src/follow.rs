@@ -1,0 +1,288 @@
+//! Keeping the preservation copy in step with the store: every kept source file becomes a
+//! version of its source object, every entry of the change sequence a version of its record's
+//! object, in order, after the store has committed them.
+//!
+//! A catch-up runs under an exclusive lock on `ocfl.lock` in the data folder and saves how far
+//! it got (`ocfl.position.json`: the last change and the last source it preserved) after making
+//! what it wrote durable. It is idempotent: a version says which change it preserves (its message
+//! begins `change N:`), so a catch-up killed before it saved its position skips, the next time,
+//! what it had already written.
+
+use std::fs::{self, File, TryLockError};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chancery_model::id::RecordId;
+use chancery_model::record::Record;
+use chancery_store::{Change, ChangeKind, SourceEntry, Store};
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+
+use crate::ocfl::{Inventory, Meta, Root, User, is_file_name, sha512};
+use crate::{Error, Result};
+
+/// The storage root's folder inside the data folder.
+pub const ROOT_DIR: &str = "ocfl";
+/// How far the preservation copy follows the store, in the data folder.
+pub const POSITION_FILE: &str = "ocfl.position.json";
+/// The lock a catch-up holds, in the data folder.
+pub const LOCK_FILE: &str = "ocfl.lock";
+/// How long a catch-up waits for another process's catch-up before leaving its changes to the
+/// next command.
+pub const LOCK_WAIT: Duration = Duration::from_secs(120);
+/// How many changes (or sources) a catch-up reads at once, and preserves between two saves of
+/// its position.
+const PAGE: u32 = 500;
+/// A record's version files.
+pub const RECORD_FILE: &str = "record.json";
+/// Where a record version's source is (its source object, file and digest) and how it was
+/// imported.
+pub const SOURCE_FILE: &str = "source.json";
+/// Present in a version that preserves a deletion.
+pub const DELETED_FILE: &str = "deleted.json";
+
+/// How far the preservation copy follows the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// The last change preserved.
+    pub change: i64,
+    /// The last kept source preserved (see `chancery_store::SourceEntry::seq`).
+    pub source: i64,
+}
+
+/// What a catch-up did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaughtUp {
+    /// Source object versions written.
+    pub sources: u64,
+    /// Record object versions written.
+    pub versions: u64,
+    /// Where the copy stands now.
+    pub position: Position,
+}
+
+/// Where a record version's source is, as `source.json` holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    /// The source object's id.
+    pub object: String,
+    /// The file in it.
+    pub file: String,
+    /// The path the record was imported from, as its provenance cites it.
+    pub path: String,
+    /// SHA-256 of the source's bytes.
+    pub sha256: String,
+    /// The source format (`text`, `json`, `tei`).
+    pub format: String,
+    /// When the record was imported (RFC 3339).
+    pub imported_at: String,
+}
+
+/// A record's object id.
+pub fn record_object(id: &RecordId) -> String {
+    format!("urn:chancery:record:{id}")
+}
+
+/// A source file's object id: by the path it was first imported from.
+pub fn source_object(path: &str) -> String {
+    format!("urn:chancery:source:{path}")
+}
+
+/// A source's file name in its object: the last part of its path (`source` if that is not a
+/// plain file name).
+pub fn source_file_name(path: &str) -> String {
+    let name = chancery_ingest::json::file_name(path);
+    if is_file_name(name) { name.to_string() } else { "source".to_string() }
+}
+
+/// The storage root of a data folder.
+pub fn root_dir(data: &Path) -> PathBuf {
+    data.join(ROOT_DIR)
+}
+
+/// The change a version preserves, from its message.
+pub(crate) fn change_of(inventory: &Inventory) -> Option<i64> {
+    inventory.head_version()?.message.as_deref().and_then(change_in)
+}
+
+/// `change 17: updated, revision 2` → 17.
+pub(crate) fn change_in(message: &str) -> Option<i64> {
+    message.strip_prefix("change ")?.split(':').next()?.parse().ok()
+}
+
+/// Where the preservation copy of a data folder stands (nothing preserved: the default).
+pub fn position(data: &Path) -> Result<Position> {
+    let file = data.join(POSITION_FILE);
+    match fs::read(&file) {
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|e| Error::invalid(&file, e.to_string()))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Position::default()),
+        Err(error) => Err(Error::io(&file, error)),
+    }
+}
+
+/// Brings the preservation copy in `data` up to the store: sources first (so that a record's
+/// version names a source already preserved), then changes, in order.
+pub async fn catch_up(store: &Store, data: &Path) -> Result<CaughtUp> {
+    let _lock = lock(data)?;
+    let root = Root::create_or_open(&root_dir(data))?;
+    root.clear_staging()?;
+    let mut done = CaughtUp { position: position(data)?, ..CaughtUp::default() };
+    loop {
+        let sources = store.sources_after(done.position.source, PAGE).await?;
+        let Some(last) = sources.last() else { break };
+        let last = last.seq;
+        for source in &sources {
+            done.sources += u64::from(preserve_source(store, &root, source).await?);
+        }
+        done.position.source = last;
+        save(data, &root, done.position)?;
+    }
+    loop {
+        let changes = store.changes_after(done.position.change, PAGE).await?;
+        let Some(last) = changes.last() else { break };
+        let last = last.seq;
+        for change in &changes {
+            done.versions += u64::from(preserve_change(store, &root, change).await?);
+        }
+        done.position.change = last;
+        save(data, &root, done.position)?;
+    }
+    Ok(done)
+}
+
+/// Takes the data folder's preservation lock, waiting up to [`LOCK_WAIT`] for it; held until
+/// the file is dropped. Nothing writes the copy meanwhile (a backup copies it so).
+pub fn lock(data: &Path) -> Result<File> {
+    let path = data.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let started = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::Busy { seconds: LOCK_WAIT.as_secs() });
+            }
+            Err(TryLockError::Error(error)) => return Err(Error::io(&path, error)),
+        }
+    }
+}
+
+/// Makes everything written durable, then saves the position (by a rename, synced).
+fn save(data: &Path, root: &Root, position: Position) -> Result<()> {
+    let dir = File::open(root.dir()).map_err(|e| Error::io(root.dir(), e))?;
+    rustix::fs::syncfs(&dir).map_err(|e| Error::io(root.dir(), e.into()))?;
+    let file = data.join(POSITION_FILE);
+    let tmp = data.join(format!("{POSITION_FILE}.partial"));
+    let json = serde_json::to_vec(&position).expect("positions serialize");
+    fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
+    File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, &file).map_err(|e| Error::io(&file, e))?;
+    Ok(())
+}
+
+/// Adds a version to a source's object unless its newest version holds these bytes already.
+async fn preserve_source(store: &Store, root: &Root, source: &SourceEntry) -> Result<bool> {
+    let Some(bytes) = store.source(&source.sha256).await? else { return Ok(false) };
+    let object = source_object(&source.path);
+    let name = source_file_name(&source.path);
+    let digest = sha512(&bytes);
+    if let Some(inventory) = root.recover(&object)?
+        && inventory.head_version().and_then(|v| Inventory::digest_of(v, &name)) == Some(digest)
+    {
+        return Ok(false);
+    }
+    let meta = Meta {
+        created: rfc3339(source.first_seen),
+        message: format!("source {}: imported as {}", source.sha256, source.format),
+        user: user(),
+    };
+    root.commit(&object, &[(name, bytes)], meta)?;
+    Ok(true)
+}
+
+/// Adds the version for one change to its record's object, unless it is there already.
+async fn preserve_change(store: &Store, root: &Root, change: &Change) -> Result<bool> {
+    let object = record_object(&change.record_id);
+    if let Some(inventory) = root.recover(&object)?
+        && change_of(&inventory).is_some_and(|seq| seq >= change.seq)
+    {
+        return Ok(false);
+    }
+    let record = store.at_revision(&change.record_id, change.revision).await?.ok_or_else(|| {
+        chancery_store::Error::Corrupt {
+            id: change.record_id.to_string(),
+            message: format!(
+                "change {} names revision {}, which is not stored",
+                change.seq, change.revision
+            ),
+        }
+    })?;
+    let mut files = vec![(RECORD_FILE.to_string(), record_json(&record))];
+    if let Some(provenance) = &record.provenance {
+        // The source object is named by the path the bytes were first kept from.
+        let kept = store.source_path(&provenance.sha256).await?;
+        let path = kept.unwrap_or_else(|| provenance.source_path.clone());
+        let reference = SourceRef {
+            object: source_object(&path),
+            file: source_file_name(&path),
+            path: provenance.source_path.clone(),
+            sha256: provenance.sha256.clone(),
+            format: provenance.format.clone(),
+            imported_at: rfc3339(provenance.imported_at),
+        };
+        files.push((SOURCE_FILE.to_string(), json_file(&reference)));
+    }
+    let kind = match change.kind {
+        ChangeKind::Created => "created",
+        ChangeKind::Updated => "updated",
+        ChangeKind::Deleted => {
+            let deleted = serde_json::json!({ "deleted_at": rfc3339(change.at) });
+            files.push((DELETED_FILE.to_string(), json_file(&deleted)));
+            "deleted"
+        }
+    };
+    let meta = Meta {
+        created: rfc3339(change.at),
+        message: format!("change {}: {kind}, revision {}", change.seq, change.revision),
+        user: user(),
+    };
+    root.commit(&object, &files, meta)?;
+    Ok(true)
+}
+
+/// A record as its version holds it: Chancery's JSON format.
+pub fn record_json(record: &Record) -> Vec<u8> {
+    let mut json = chancery_ingest::json::write(record).into_bytes();
+    json.push(b'\n');
+    json
+}
+
+fn json_file<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut json = serde_json::to_vec_pretty(value).expect("plain values serialize");
+    json.push(b'\n');
+    json
+}
+
+/// Who makes versions: the store does not yet record who made a change, only that the command
+/// line (import, delete, revert) did.
+fn user() -> User {
+    User {
+        name: "Chancery command line".to_string(),
+        address: Some("urn:chancery:command-line".to_string()),
+    }
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).expect("UTC times format as RFC 3339")
+}
