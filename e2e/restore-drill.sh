@@ -4,10 +4,12 @@
 # that import or the one from after it — never a mix (an import is one batch, and the backup one
 # read transaction). The restored preservation copy is then validated by the OCFL Python
 # validator (PyPI ocfl-py, through e2e/ocfl-validate.py), and a store rebuilt from it alone must
-# export the same records.
+# export the same records. Last, the archive and a search's results are exported as BagIt bags,
+# validated by the Library of Congress `bagit` (PyPI), and the whole bag imported into a new
+# archive, which must hold the same records.
 #
 #   PYTHON=venv/bin/python bash e2e/restore-drill.sh target/debug/chancery [CORPUS_DIR]
-#   (CORPUS_DIR: ../shared/corpus/frus; PYTHON: a Python with ocfl-py installed)
+#   (CORPUS_DIR: ../shared/corpus/frus; PYTHON: a Python with ocfl-py and bagit installed)
 set -euo pipefail
 bin=$(realpath "$1")
 corpus=$(realpath "${2:-../shared/corpus/frus}")
@@ -69,4 +71,19 @@ cmp -s "$work/rebuilt.jsonl" "$work/restored.jsonl" || {
     exit 1
 }
 echo "rebuilt from the preservation copy alone: $(wc -l <"$work/rebuilt.jsonl") records, the same export"
+
+# Bags: every record, and a search's results, validated by the Library of Congress bagit.
+"$bin" --data "$work/rebuilt" export --format bagit --archive-name "Restore drill" "$work/bag-all" 2>/dev/null
+"$bin" --data "$work/rebuilt" export --format bagit --query "Tito Khrushchev" "$work/bag-search" 2>/dev/null
+"${PYTHON:-python3}" "$root/e2e/bag-validate.py" "$work/bag-all" "$work/bag-search"
+"$bin" --data "$work/received" import "$work/bag-all" >/dev/null 2>&1
+"$bin" --data "$work/received" export --format jsonl "$work/received.jsonl" 2>/dev/null
+strip_provenance() { python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    record = json.loads(line); record.pop("provenance", None); print(json.dumps(record, sort_keys=True))' "$1"; }
+cmp -s <(strip_provenance "$work/received.jsonl") <(strip_provenance "$work/rebuilt.jsonl") || {
+    echo "FAIL: the archive imported from the bag holds other records" >&2
+    exit 1
+}
+echo "the bag of every record imported into a new archive: $(wc -l <"$work/received.jsonl") records, the same"
 echo "restore drill passed: $n backups during the import, each holding $before or $after records"

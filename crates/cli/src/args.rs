@@ -115,15 +115,25 @@ pub(crate) enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<u64>,
     },
-    /// Export every record.
+    /// Export every record (or, as a bag, a search's results).
+    ///
+    /// `--format bagit OUT` makes a BagIt 1.0 bag in the new folder OUT: the records in Chancery
+    /// JSON lines and the exact bytes of their source files, with SHA-512 manifests and
+    /// `bag-info.txt`; `chancery import OUT` checks a bag whole before it imports its records.
     Export {
-        /// Export format: `jsonl` (Chancery JSON lines, re-importable) or `cmif` (letters'
-        /// correspondence metadata for correspSearch).
+        /// Export format: `jsonl` (Chancery JSON lines, re-importable), `cmif` (letters'
+        /// correspondence metadata for correspSearch) or `bagit` (a transfer bag, into folder OUT).
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// The archive's public base URL, for the permalinks CMIF points to.
         #[arg(long, default_value = "http://127.0.0.1:8080", value_name = "URL")]
         base_url: String,
+        /// Bag only the records this search finds (with `--format bagit`).
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// The archive's name, for the bag's `Source-Organization` (with `--format bagit`).
+        #[arg(long, default_value = "Chancery", value_name = "NAME")]
+        archive_name: String,
         /// Write here (atomically: the file appears only when complete) instead of standard output.
         #[arg(value_name = "OUT")]
         out: Option<PathBuf>,
@@ -269,6 +279,14 @@ pub(crate) enum Command {
         /// Connections served at once; past it a new connection is answered 503 and closed.
         #[arg(long, default_value_t = chancery_web::MAX_CONNECTIONS, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
         max_connections: u32,
+        /// Run a fixity check (`chancery fixity`: every stored source and every file of the
+        /// preservation copy hashed again) in the background this often, at low priority;
+        /// `/api/v1/health` shows the last result and the log names each failure. 0: never.
+        #[arg(long, default_value_t = 24, value_name = "HOURS")]
+        fixity_every_hours: u64,
+        /// Run the first background fixity check this long after starting.
+        #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+        fixity_first_after_seconds: u64,
     },
 }
 
@@ -332,4 +350,7 @@ pub(crate) enum ExportFormat {
     /// Correspondence metadata (letters, telegrams, despatches, notes with sender, recipient
     /// and date) in CMIF, the TEI format correspSearch harvests.
     Cmif,
+    /// A BagIt 1.0 transfer bag (a folder): records in Chancery JSON lines and their sources'
+    /// exact bytes, with SHA-512 manifests.
+    Bagit,
 }

@@ -164,13 +164,18 @@ pub(crate) async fn import(
     Ok(())
 }
 
-/// Collects files: a file as given; a folder's importable files, recursively, sorted, skipping
-/// hidden ones.
+/// Collects files: a file as given; a bag's records files, once the bag is checked; a folder's
+/// importable files, recursively, sorted, skipping hidden ones.
 fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     let metadata = std::fs::metadata(path)
         .map_err(|e| rejected(format!("cannot read {}: {e}", path.display())))?;
     if !metadata.is_dir() {
         files.push(path.to_path_buf());
+        return Ok(());
+    }
+    if crate::bagit::is_bag(path) {
+        // A bag is checked whole first; its records are imported, its sources' bytes are theirs.
+        files.extend(crate::bagit::checked_records(path)?);
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)

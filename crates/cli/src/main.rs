@@ -6,6 +6,7 @@
 
 mod args;
 mod backup;
+mod bagit;
 mod data;
 mod entities;
 mod fault;
@@ -93,7 +94,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Show { id, format } => records::show(data, &id, format).await,
         Command::List { json, limit } => records::list(data, json, limit).await,
-        Command::Export { format, out, base_url } => {
+        Command::Export { format: args::ExportFormat::Bagit, out, query, archive_name, .. } => {
+            let out = out.ok_or_else(|| data::usage("give the folder to make the bag in"))?;
+            bagit::export(data, &out, query.as_deref(), &archive_name).await
+        }
+        Command::Export { query: Some(_), .. } => {
+            Err(data::usage("--query selects the records of a bag: give --format bagit"))
+        }
+        Command::Export { format, out, base_url, .. } => {
             records::export(data, format, &base_url, out.as_deref()).await
         }
         Command::History { id, show, revert, format } => {
@@ -127,6 +135,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             oai_page_size,
             page_cache_mib,
             max_connections,
+            fixity_every_hours,
+            fixity_first_after_seconds,
         } => {
             let options = serve::Options {
                 addr,
@@ -136,6 +146,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 oai_page_size,
                 page_cache_bytes: page_cache_mib.saturating_mul(1024 * 1024),
                 max_connections,
+                fixity_every: (fixity_every_hours > 0).then(|| {
+                    std::time::Duration::from_secs(fixity_every_hours.saturating_mul(3600))
+                }),
+                fixity_first_after: std::time::Duration::from_secs(fixity_first_after_seconds),
             };
             serve::serve(data, options).await
         }

@@ -155,6 +155,10 @@ pub(crate) async fn export(
                         n_records += 1;
                     }
                 }
+                // Bags are folders, made by `bagit::export`.
+                ExportFormat::Bagit => {
+                    return Err(crate::data::usage("give the folder to make the bag in"));
+                }
             }
         }
     }

@@ -1,7 +1,8 @@
 //! `chancery serve`: the web site, the JSON API and OAI-PMH over the data folder.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use chancery_ingest::Source;
@@ -22,6 +23,115 @@ async fn load_demo(store: &Store) -> Result<()> {
     store.import(&parsed.records, &sources, now).await?;
     tracing::info!("the store was empty: loaded the demo record");
     Ok(())
+}
+
+/// How often the server reads how far the preservation copy follows the store.
+const COPY_POLL: Duration = Duration::from_secs(5);
+/// The pause after each file a background fixity check hashes: the check yields the disk and a
+/// core to the readers it serves (the FRUS archive's 5,105 objects add about 10 s).
+const FIXITY_PAUSE: Duration = Duration::from_millis(2);
+
+/// Reports how far the preservation copy is, and runs the scheduled fixity checks, until the
+/// process ends.
+async fn watch_preservation(
+    data: PathBuf,
+    archive: chancery_web::Shared,
+    every: Option<Duration>,
+    first_after: Duration,
+) {
+    let mut next_check = every.map(|_| Instant::now() + first_after);
+    let mut ticker = tokio::time::interval(COPY_POLL.min(first_after.max(Duration::from_secs(1))));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let copy_change = chancery_preserve::root_dir(&data)
+            .exists()
+            .then(|| chancery_preserve::position(&data).ok().map(|p| p.change))
+            .flatten();
+        archive.report_preservation(|p| p.copy_change = copy_change);
+        if let (Some(at), Some(every)) = (next_check, every)
+            && Instant::now() >= at
+        {
+            archive.report_preservation(|p| p.checking = true);
+            let run = background_fixity(&data, &archive).await;
+            archive.report_preservation(|p| {
+                p.checking = false;
+                if let Some(run) = run {
+                    p.fixity = Some(run);
+                }
+            });
+            next_check = Some(Instant::now() + every);
+        }
+    }
+}
+
+/// One fixity check of the store's sources and the preservation copy, on a blocking thread and
+/// paced by [`FIXITY_PAUSE`]; failures are logged by name, the counts returned.
+async fn background_fixity(
+    data: &Path,
+    archive: &chancery_web::Shared,
+) -> Option<chancery_web::FixityRun> {
+    let started = Instant::now();
+    let store = archive.store().clone();
+    let data = data.to_path_buf();
+    let handle = tokio::runtime::Handle::current();
+    let checked = tokio::task::spawn_blocking(move || {
+        let pause = &mut |_, _| std::thread::sleep(FIXITY_PAUSE);
+        let sources = handle.block_on(store.fixity(pause)).map_err(anyhow::Error::from)?;
+        let dir = chancery_preserve::root_dir(&data);
+        let copy = if dir.exists() {
+            let root = chancery_preserve::Root::open(&dir)?;
+            Some(chancery_preserve::fixity(&root, &mut |_, _| std::thread::sleep(FIXITY_PAUSE))?)
+        } else {
+            None
+        };
+        anyhow::Ok((sources, copy))
+    })
+    .await;
+    let (sources, copy) = match checked {
+        Ok(Ok(found)) => found,
+        Ok(Err(error)) => {
+            tracing::error!(error = format!("{error:#}"), "the fixity check could not run");
+            return None;
+        }
+        Err(error) => {
+            tracing::error!(%error, "the fixity check stopped");
+            return None;
+        }
+    };
+    for failure in &sources.failures {
+        tracing::error!(
+            source = failure.path,
+            sha256 = failure.sha256,
+            found = failure.found,
+            records = failure.records.len(),
+            "fixity: a stored source no longer matches its SHA-256"
+        );
+    }
+    let copy = copy.unwrap_or_default();
+    for failure in &copy.failures {
+        tracing::error!(
+            object = failure.object,
+            problem = failure.message,
+            "fixity: a file of the preservation copy no longer matches its inventory"
+        );
+    }
+    let run = chancery_web::FixityRun {
+        finished: OffsetDateTime::now_utc(),
+        seconds: started.elapsed().as_secs_f64(),
+        sources: sources.sources,
+        source_failures: sources.failures.len() as u64,
+        objects: copy.objects,
+        copy_failures: copy.failures.len() as u64,
+    };
+    tracing::info!(
+        sources = run.sources,
+        objects = run.objects,
+        failures = run.source_failures + run.copy_failures,
+        seconds = run.seconds,
+        "fixity check done"
+    );
+    Some(run)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -56,6 +166,8 @@ pub(crate) struct Options {
     pub(crate) oai_page_size: u32,
     pub(crate) page_cache_bytes: usize,
     pub(crate) max_connections: u32,
+    pub(crate) fixity_every: Option<Duration>,
+    pub(crate) fixity_first_after: Duration,
 }
 
 pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
@@ -67,6 +179,8 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
         oai_page_size,
         page_cache_bytes,
         max_connections,
+        fixity_every,
+        fixity_first_after,
     } = options;
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -80,6 +194,10 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
     let store = open_store_for_reading(data).await?;
     if demo && !store.is_read_only() && store.last_change().await? == 0 {
         load_demo(&store).await?;
+    }
+    if !store.is_read_only() {
+        // What a killed command left for the preservation copy (and the demo) is caught up now.
+        crate::data::preserve(data, &store).await;
     }
     let index = if store.is_read_only() {
         open_index(data, &store).await?
@@ -106,6 +224,12 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
     config.page_cache_bytes = page_cache_bytes;
     config.max_connections = max_connections;
     let archive = chancery_web::Archive::new(store, index, config).await?;
+    tokio::spawn(watch_preservation(
+        data.to_path_buf(),
+        archive.clone(),
+        fixity_every,
+        fixity_first_after,
+    ));
     tracing::info!(records = archive_count(&archive).await, "serving at {base_url}");
     eprintln!("Chancery is serving at {base_url}/ (Ctrl-C stops it)");
     chancery_web::serve(listener, archive, shutdown_signal()).await?;

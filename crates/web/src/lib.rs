@@ -21,6 +21,7 @@ mod oai;
 mod offices;
 mod organizations;
 mod people;
+mod preservation;
 mod related;
 mod search;
 mod security;
@@ -42,6 +43,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use crate::api::openapi_json;
 pub use crate::clock::Clock;
+pub use crate::preservation::{FixityRun, Preservation};
 pub use crate::server::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, serve};
 
 /// How the server presents itself.
@@ -114,6 +116,8 @@ pub struct Archive {
     /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
     /// the store changes.
     pages: RwLock<PageCache>,
+    /// What the command line last reported of the preservation copy and fixity.
+    preservation: std::sync::Mutex<Preservation>,
 }
 
 /// Every collection by id.
@@ -148,12 +152,25 @@ impl Archive {
             config,
             seen: AtomicI64::new(seen),
             pages: RwLock::new(PageCache { generation: seen, ..PageCache::default() }),
+            preservation: std::sync::Mutex::new(Preservation::default()),
         }))
     }
 
     /// The store the archive serves from.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What was last reported of the preservation copy and fixity.
+    pub fn preservation(&self) -> Preservation {
+        self.preservation.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// Reports what the preservation copy and fixity are now (shown by `/api/v1/health`).
+    pub fn report_preservation(&self, update: impl FnOnce(&mut Preservation)) {
+        if let Ok(mut preservation) = self.preservation.lock() {
+            update(&mut preservation);
+        }
     }
 
     /// How many current records the store holds.
@@ -328,6 +345,7 @@ pub fn router(archive: Shared) -> Router {
         .route("/sitemaps/{name}", get(html::site::sitemap_part))
         .route("/static/{name}", get(assets::serve))
         .route("/oai", get(oai::handle).post(oai::handle_post))
+        .route("/health", get(api::health))
         .nest("/api/v1", api::routes())
         .fallback(html::site::not_found)
         .layer(axum::middleware::from_fn(security::headers))

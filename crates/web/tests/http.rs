@@ -2027,3 +2027,42 @@ async fn the_server_reads_the_time_from_its_clock() {
     let cmif = get(app, "/api/v1/cmif").await;
     assert!(cmif.body.contains("2031-02-03"), "{}", &cmif.body[..cmif.body.len().min(2000)]);
 }
+
+/// `/api/v1/health` (and `/health`) says how far the index and the preservation copy follow the
+/// store and what the last fixity check found: 200 before any check and after one that passed,
+/// 503 after one that failed.
+#[tokio::test]
+async fn health_reports_lag_and_the_last_fixity_check() {
+    let site = site().await;
+    let last = site.archive.store().last_change().await.unwrap();
+    let reply = get(&site.app, "/api/v1/health").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.content_type(), "application/json");
+    let health: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["last_change"], last);
+    assert_eq!(health["index_behind"], 0);
+    assert!(health["copy_change"].is_null() && health["fixity"].is_null(), "{health}");
+
+    let run = |copy_failures| chancery_web::FixityRun {
+        finished: time::OffsetDateTime::UNIX_EPOCH,
+        seconds: 1.25,
+        sources: 7,
+        source_failures: 0,
+        objects: 12,
+        copy_failures,
+    };
+    site.archive.report_preservation(|p| {
+        p.copy_change = Some(last - 1);
+        p.fixity = Some(run(0));
+    });
+    let health: serde_json::Value =
+        serde_json::from_str(&get(&site.app, "/health").await.body).unwrap();
+    assert_eq!(health["copy_behind"], 1);
+    assert_eq!(health["fixity"]["objects"], 12);
+    assert_eq!(health["fixity"]["finished"], "1970-01-01T00:00:00Z");
+    site.archive.report_preservation(|p| p.fixity = Some(run(1)));
+    let reply = get(&site.app, "/api/v1/health").await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(reply.body.contains("\"status\":\"fixity failed\""), "{}", reply.body);
+}

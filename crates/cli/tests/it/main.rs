@@ -553,6 +553,13 @@ fn walk(path: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The files (not folders) under a folder, in path order.
+fn files(path: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walk(path).into_iter().filter(|p| p.is_file()).collect();
+    found.sort();
+    found
+}
+
 const TEI_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/test_data/tei");
 
 #[test]
@@ -757,13 +764,16 @@ fn http_get(addr: &str, path: &str) -> (String, String) {
     (head.lines().next().unwrap().to_string(), body.to_string())
 }
 
-#[cfg(unix)]
-#[test]
-fn serve_on_a_fresh_folder_serves_the_letter_and_stops_on_sigterm() {
+/// Starts `chancery serve` on a free port with `extra` arguments (logging warnings only); returns
+/// the process, its address and its standard error after the line that says it serves.
+fn start_server(
+    dir: &Dir,
+    extra: &[&str],
+) -> (std::process::Child, String, std::io::BufReader<std::process::ChildStderr>) {
     use std::io::BufRead;
-    let dir = Dir::new();
     let mut child = Command::new(env!("CARGO_BIN_EXE_chancery"))
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .current_dir(dir.path())
         .env_remove("CHANCERY_DATA")
         .env("CHANCERY_LOG", "warn")
@@ -779,6 +789,14 @@ fn serve_on_a_fresh_folder_serves_the_letter_and_stops_on_sigterm() {
             break rest.split('/').next().unwrap().to_string();
         }
     };
+    (child, addr, stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_on_a_fresh_folder_serves_the_letter_and_stops_on_sigterm() {
+    let dir = Dir::new();
+    let (mut child, addr, _stderr) = start_server(&dir, &[]);
     let (status, body) = http_get(&addr, "/records/wcda-112970");
     assert!(status.ends_with("200 OK"), "{status}");
     assert!(body.contains("Obtained and translated for CWIHP by Svetozar Rajak."));
@@ -1086,4 +1104,153 @@ fn the_preservation_copy_follows_every_change_and_rebuilds_the_archive() {
     // A folder that is no storage root.
     let (_, stderr) = dir.check(&["--data", "third", "rebuild", "--from-ocfl", "v1"], 1);
     assert!(stderr.contains("is not an OCFL 1.1 storage root"), "{stderr}");
+}
+
+/// `export --format bagit` makes a BagIt bag of every record, or of a search's results, with
+/// the sources' exact bytes; importing it into a new archive gives the same records. A bag with
+/// one byte changed, a file too many or too few, or a manifest path outside it is refused, and
+/// nothing is imported.
+#[test]
+fn bags_carry_records_and_their_sources_and_damaged_ones_are_refused() {
+    let dir = Dir::new();
+    write_records(&dir, "v1", 3, 1);
+    dir.check(&["import", SEED, "v1"], 0);
+    let (_, said) =
+        dir.check(&["export", "--format", "bagit", "--archive-name", "Test Archive", "bag"], 0);
+    assert!(said.contains("bagged 4 record(s) and 4 source file(s)"), "{said}");
+    let bag = dir.path().join("bag");
+    assert_eq!(
+        std::fs::read_to_string(bag.join("bagit.txt")).unwrap(),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    );
+    let info = std::fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    assert!(info.contains("Source-Organization: Test Archive\n"), "{info}");
+    assert!(info.contains("Chancery-Records: 4\n"), "{info}");
+    let payload: Vec<PathBuf> = files(&bag.join("data"));
+    let bytes: u64 = payload.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
+    assert!(info.contains(&format!("Payload-Oxum: {bytes}.{}\n", payload.len())), "{info}");
+    let manifest = std::fs::read_to_string(bag.join("manifest-sha512.txt")).unwrap();
+    assert_eq!(manifest.lines().count(), 5, "one records file and four sources: {manifest}");
+    let seed_copy = payload.iter().find(|p| p.ends_with("000_5e4392f9da7ebfc5.txt")).unwrap();
+    assert_eq!(std::fs::read(seed_copy).unwrap(), std::fs::read(SEED).unwrap(), "exact bytes");
+    let (_, stderr) = dir.check(&["export", "--format", "bagit", "bag"], 1);
+    assert!(stderr.contains("not empty"), "{stderr}");
+    let (_, stderr) = dir.check(&["export", "--format", "jsonl", "--query", "Tito", "x.jsonl"], 2);
+    assert!(stderr.contains("--format bagit"), "{stderr}");
+
+    // Imported into a new archive: the same records.
+    let (before, _) = dir.check(&["export", "--format", "jsonl"], 0);
+    dir.check(&["--data", "received", "import", "bag"], 0);
+    let (after, _) = dir.check(&["--data", "received", "export", "--format", "jsonl"], 0);
+    let strip = |jsonl: &str| -> Vec<Value> {
+        jsonl
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("provenance");
+                v
+            })
+            .collect()
+    };
+    assert_eq!(strip(&after), strip(&before), "the same records (provenance: the bag's file)");
+
+    // A search's bag holds what it finds.
+    dir.check(&["export", "--format", "bagit", "--query", "Djilas", "found"], 0);
+    let records =
+        std::fs::read_to_string(dir.path().join("found/data/records/0001.jsonl")).unwrap();
+    assert_eq!(records.lines().count(), 1, "{records}");
+    assert!(records.contains("wcda-112970"));
+
+    // Damaged copies, each refused with what is wrong; nothing imported.
+    let damage = |name: &str, how: &dyn Fn(&Path)| {
+        let copy = dir.path().join(name);
+        for file in files(&bag) {
+            let target = copy.join(file.strip_prefix(&bag).unwrap());
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(&file, target).unwrap();
+        }
+        how(&copy);
+        let (_, stderr) = dir.check(&["--data", &format!("{name}-data"), "import", name], 1);
+        assert!(!dir.path().join(format!("{name}-data/chancery.sqlite3")).exists(), "{name}");
+        stderr
+    };
+    let stderr = damage("flipped", &|bag| {
+        let file = bag.join("data/records/0001.jsonl");
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes[20] ^= 0x01;
+        std::fs::write(&file, bytes).unwrap();
+    });
+    assert!(stderr.contains("data/records/0001.jsonl does not match its sha512"), "{stderr}");
+    let stderr = damage("extra", &|bag| {
+        std::fs::write(bag.join("data/records/0002.jsonl"), "{}\n").unwrap()
+    });
+    assert!(
+        stderr.contains("data/records/0002.jsonl is in the payload but not in manifest-sha512.txt"),
+        "{stderr}"
+    );
+    let stderr = damage("missing", &|bag| {
+        std::fs::remove_file(files(&bag.join("data/sources"))[0].clone()).unwrap()
+    });
+    assert!(stderr.contains("which the bag does not hold"), "{stderr}");
+    let stderr = damage("escaping", &|bag| {
+        let manifest = bag.join("manifest-sha512.txt");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(&manifest, format!("{text}00  data/../../etc/passwd\n")).unwrap();
+    });
+    assert!(stderr.contains("is not a path inside the bag"), "{stderr}");
+    let stderr = damage("oxum", &|bag| {
+        let file = bag.join("bag-info.txt");
+        let text =
+            std::fs::read_to_string(&file).unwrap().replace("Payload-Oxum: ", "Payload-Oxum: 1");
+        std::fs::write(&file, text).unwrap();
+    });
+    assert!(stderr.contains("Payload-Oxum"), "{stderr}");
+}
+
+/// `serve` checks fixity in the background on its schedule and `/api/v1/health` reports it: one
+/// byte changed in one file of the preservation copy makes the health 503 with that one failure,
+/// while the store's sources all match.
+#[cfg(unix)]
+#[test]
+fn serve_checks_fixity_on_its_schedule_and_health_reports_it() {
+    let dir = Dir::new();
+    dir.check(&["import", SEED], 0);
+    let (stdout, _) = dir.check(&["check"], 0);
+    assert!(stdout.contains("the preservation copy agrees"), "{stdout}");
+    let damaged = &copy_files(&dir, "chancery-data", "record.json")[0];
+    let mut bytes = std::fs::read(damaged).unwrap();
+    bytes[10] ^= 0x01;
+    std::fs::write(damaged, bytes).unwrap();
+    let (mut child, addr, mut stderr) = start_server(&dir, &["--fixity-first-after-seconds", "1"]);
+    let started = std::time::Instant::now();
+    let (status, health) = loop {
+        let (status, body) = http_get(&addr, "/api/v1/health");
+        let health: Value = serde_json::from_str(&body).unwrap();
+        if !health["fixity"].is_null() {
+            break (status, health);
+        }
+        assert!(started.elapsed().as_secs() < 60, "no fixity check within 60 s: {health}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(status.ends_with("503 Service Unavailable"), "{status}");
+    assert_eq!(health["status"], "fixity failed");
+    assert_eq!(health["fixity"]["sources"], 1);
+    assert_eq!(health["fixity"]["source_failures"], 0);
+    assert_eq!(health["fixity"]["objects"], 2);
+    assert_eq!(health["fixity"]["copy_failures"], 1);
+    assert_eq!(
+        (health["last_change"].as_i64(), health["copy_change"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(health["index_behind"], 0);
+    // The same at /health, for load balancers; no path of this machine in either.
+    let (status, body) = http_get(&addr, "/health");
+    assert!(status.ends_with("503 Service Unavailable"), "{status}");
+    assert!(!body.contains(&dir.path().display().to_string()), "{body}");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    child.wait().unwrap();
+    // The log names the file.
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("record.json"), "{rest}");
 }

@@ -10,6 +10,7 @@ use utoipa::OpenApi;
 mod cmif;
 mod collections;
 mod countries;
+mod health;
 mod organizations;
 mod people;
 mod records;
@@ -43,7 +44,8 @@ use crate::error::Problem;
         countries::list,
         countries::country,
         organizations::list,
-        organizations::organization_detail
+        organizations::organization_detail,
+        health::health
     ),
     components(schemas(
         Problem,
@@ -74,14 +76,17 @@ use crate::error::Problem;
         countries::PositionJson,
         organizations::OrganizationList,
         organizations::OrganizationLine,
-        organizations::OrganizationDetail
+        organizations::OrganizationDetail,
+        health::Health,
+        health::FixityJson
     )),
     tags(
         (name = "records", description = "Records in Chancery JSON"),
         (name = "search", description = "The query language of the site and the command line"),
         (name = "citations", description = "Citations in every style, and search results for reference managers"),
         (name = "collections", description = "Volumes and their parts, with their contents in the volume's order"),
-        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; organizations; countries with their U.S. chiefs of mission")
+        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; organizations; countries with their U.S. chiefs of mission"),
+        (name = "health", description = "Whether the server is in step with its store and the preservation copy, and the last fixity check")
     )
 )]
 struct ApiDoc;
@@ -90,6 +95,8 @@ struct ApiDoc;
 pub fn openapi_json() -> String {
     ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
+
+pub(crate) use health::health;
 
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
@@ -108,6 +115,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/people", get(people::list))
         .route("/people.jsonld", get(people::export))
         .route("/people/{id}", get(people::person))
+        .route("/health", get(health::health))
         .route("/openapi.json", get(openapi))
 }
 
