@@ -39,8 +39,8 @@ print("/")
 print("/oai?verb=ListRecords&metadataPrefix=oai_dc")
 print("/api/v1/records?limit=100")' >"$work/paths.txt"
 . bench/common.sh
-query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/search?q=" | head -200 >>"$work/paths.txt"
-query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/api/v1/search?q=" | head -200 >>"$work/paths.txt"
+query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/search?q=" | sed -n "1,200p" >>"$work/paths.txt"
+query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/api/v1/search?q=" | sed -n "1,200p" >>"$work/paths.txt"
 paths_lua >"$work/paths.lua"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

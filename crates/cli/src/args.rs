@@ -215,8 +215,8 @@ pub(crate) enum Command {
     ///
     /// Replays every source and record version of the OCFL storage root in the order the store
     /// made them: records, revisions, tombstones and the change sequence come back as they were,
-    /// with the persons, offices and collections their sources define. Curators' decisions about
-    /// persons are not part of the copy yet.
+    /// with the persons, offices and collections their sources define, and the curators'
+    /// decisions about persons.
     Rebuild {
         /// The OCFL storage root to read (a data folder's `ocfl/`).
         #[arg(long = "from-ocfl", value_name = "ROOT")]

@@ -62,6 +62,7 @@ pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
     let preserved = match copy_lock {
         Some(_held) => {
             copy_tree(&copy_dir, &partial.join(chancery_preserve::ROOT_DIR))?;
+            chancery_preserve::sync_file_system(&partial)?;
             let position = data.join(chancery_preserve::POSITION_FILE);
             if position.exists() {
                 fs::copy(&position, partial.join(chancery_preserve::POSITION_FILE))
@@ -218,6 +219,7 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
                 .with_context(|| format!("cannot remove {}", placing.display()))?;
         }
         copy_tree(&backed_up_copy, &placing)?;
+        chancery_preserve::sync_file_system(&placing)?;
         let position = dir.join(chancery_preserve::POSITION_FILE);
         if position.exists() {
             fs::copy(&position, data.join(chancery_preserve::POSITION_FILE))

@@ -129,10 +129,37 @@ pub(crate) async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
     }
 }
 
-/// After a write: updates the index, or says why not. The write itself has succeeded, so a
-/// failure here is reported, not fatal: the next command catches up.
+/// After a write: updates the preservation copy and the index, or says why not. The write
+/// itself has succeeded, so a failure here is reported, not fatal: the next command catches up.
+/// The copy is written on a thread of its own (with its own connection to the store) while the
+/// index catches up here: the one waits on the file system, the other on the processor.
 pub(crate) async fn follow(data: &Path, store: &Store) {
-    preserve(data, store).await;
+    let preserving = {
+        let data = data.to_path_buf();
+        std::thread::spawn(move || -> Result<()> {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(async {
+                let store = open_store(&data).await?;
+                let caught_up = chancery_preserve::catch_up(&store, &data).await;
+                store.close().await;
+                caught_up?;
+                Ok(())
+            })
+        })
+    };
+    index_follow(data, store).await;
+    let preserved =
+        preserving.join().unwrap_or_else(|_| Err(anyhow::anyhow!("its thread stopped")));
+    if let Err(error) = preserved {
+        eprintln!(
+            "warning: the preservation copy in {} is behind the store ({error:#}); the next command that writes catches it up",
+            chancery_preserve::root_dir(data).display()
+        );
+    }
+}
+
+/// Brings the index up to the store, or says why not.
+async fn index_follow(data: &Path, store: &Store) {
     let dir = index_dir(data);
     let result = match SearchIndex::open(&dir)
         .with_context(|| format!("cannot open the search index in {}", dir.display()))

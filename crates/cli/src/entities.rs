@@ -99,6 +99,7 @@ pub(crate) async fn decide(data: &Path, decision: AuthorityDecision) -> Result<(
                 store.merge_persons(&from, &into, &reason, now).await.map_err(store_error)?;
                 eprintln!("{from} is merged into {into}; /people/{from} redirects there");
             }
+            crate::data::preserve(data, &store).await;
             store.close().await;
         }
         AuthorityDecision::Split { person, entries, new, name, reason } => {
@@ -114,6 +115,7 @@ pub(crate) async fn decide(data: &Path, decision: AuthorityDecision) -> Result<(
                 entries.len(),
                 if entries.len() == 1 { "y" } else { "ies" }
             );
+            crate::data::preserve(data, &store).await;
             store.close().await;
         }
     }

@@ -17,7 +17,8 @@ use crate::progress::Progress;
 /// `chancery rebuild --from-ocfl ROOT`: a new store in the data folder from a preservation copy
 /// alone. Every source version is kept again (with the persons, offices, authorities and
 /// collections it defines), then every record version is replayed in change order at the time
-/// it was made, so that the store's revisions, tombstones and change sequence are the copy's.
+/// it was made, so that the store's revisions, tombstones and change sequence are the copy's;
+/// last, the curators' decisions about persons, in the order taken.
 pub(crate) async fn rebuild(data: &Path, from: &Path) -> Result<()> {
     if data.join(DATABASE_FILE).exists() {
         return Err(rejected(format!(
@@ -119,6 +120,49 @@ async fn replay(
         progress.update(done, total);
     }
     progress.finish();
+    // The curators' decisions about persons, in the order taken, each at its own time.
+    for decision in chancery_preserve::decisions(root)? {
+        replay_decision(store, &decision).await.with_context(|| {
+            format!(
+                "the {} decision of {} ({} -> {}) does not apply to the rebuilt persons",
+                decision.kind, decision.decided_at, decision.subject, decision.target
+            )
+        })?;
+    }
+    Ok(())
+}
+
+async fn replay_decision(
+    store: &Store,
+    decision: &chancery_preserve::PreservedDecision,
+) -> Result<()> {
+    let at = parse_time(&decision.decided_at)?;
+    let person = |id: &str| chancery_model::person::PersonId::parse(id).map_err(rejected);
+    let reason = &decision.reason;
+    match decision.kind.as_str() {
+        "merge" => {
+            store
+                .merge_persons(&person(&decision.subject)?, &person(&decision.target)?, reason, at)
+                .await?
+        }
+        "assign" => {
+            store.assign_entry(&decision.subject, &person(&decision.target)?, reason, at).await?
+        }
+        "split" => {
+            let name = decision.name.as_deref().unwrap_or_default();
+            store
+                .split_person(
+                    &person(&decision.subject)?,
+                    &decision.entries,
+                    &person(&decision.target)?,
+                    name,
+                    reason,
+                    at,
+                )
+                .await?
+        }
+        other => return Err(rejected(format!("`{other}` is not a kind of decision"))),
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ use chancery_store::{Change, ChangeKind, SourceEntry, Store};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 
-use crate::ocfl::{Inventory, Meta, Root, User, is_file_name, sha512};
+use crate::ocfl::{Inventory, Meta, Pending, Root, User, is_file_name, sha512};
 use crate::{Error, Result};
 
 /// The storage root's folder inside the data folder.
@@ -33,6 +33,8 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(120);
 /// How many changes (or sources) a catch-up reads at once, and preserves between two saves of
 /// its position.
 const PAGE: u32 = 500;
+/// The most threads that write objects at once.
+const WRITERS: usize = 4;
 /// A record's version files.
 pub const RECORD_FILE: &str = "record.json";
 /// Where a record version's source is (its source object, file and digest) and how it was
@@ -77,6 +79,32 @@ pub struct SourceRef {
     pub format: String,
     /// When the record was imported (RFC 3339).
     pub imported_at: String,
+}
+
+/// The object holding the curators' decisions about persons, in the order taken.
+pub const DECISIONS_OBJECT: &str = "urn:chancery:decisions:persons";
+/// Its one file.
+pub const DECISIONS_FILE: &str = "decisions.json";
+
+/// A curator's decision about persons, as the decisions object holds it (see
+/// `chancery_store::Decision`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreservedDecision {
+    /// `merge`, `assign` or `split`.
+    pub kind: String,
+    /// The person merged, the entry assigned, or the person split.
+    pub subject: String,
+    /// The person merged into, assigned to, or split off.
+    pub target: String,
+    /// For a split, the entries moved.
+    pub entries: Vec<String>,
+    /// For a split, the new person's name.
+    pub name: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// When (RFC 3339).
+    pub decided_at: String,
 }
 
 /// A record's object id.
@@ -140,17 +168,62 @@ pub async fn catch_up(store: &Store, data: &Path) -> Result<CaughtUp> {
         done.position.source = last;
         save(data, &root, done.position)?;
     }
+    // Objects are written on several threads: the file system's metadata work (folders,
+    // renames) is most of a catch-up's time, and it overlaps.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, WRITERS);
     loop {
         let changes = store.changes_after(done.position.change, PAGE).await?;
         let Some(last) = changes.last() else { break };
         let last = last.seq;
+        let mut pending = Vec::new();
         for change in &changes {
-            done.versions += u64::from(preserve_change(store, &root, change).await?);
+            if let Some(version) = change_version(store, &root, change).await? {
+                pending.push(version);
+            }
         }
+        done.versions += root.commit_all(pending, threads)?;
         done.position.change = last;
         save(data, &root, done.position)?;
     }
+    if preserve_decisions(store, &root).await? {
+        sync_file_system(root.dir())?;
+    }
     Ok(done)
+}
+
+/// Adds a version to the decisions object when the curators' decisions about persons are not
+/// what its newest version holds (a catch-up reads them all: they are few, and short).
+async fn preserve_decisions(store: &Store, root: &Root) -> Result<bool> {
+    let decisions: Vec<PreservedDecision> = store
+        .person_decisions()
+        .await?
+        .into_iter()
+        .map(|d| PreservedDecision {
+            kind: d.kind,
+            subject: d.subject,
+            target: d.target,
+            entries: d.entries,
+            name: d.name,
+            reason: d.reason,
+            decided_at: d.decided_at,
+        })
+        .collect();
+    let Some(last) = decisions.last() else { return Ok(false) };
+    let json = json_file(&decisions);
+    let digest = sha512(&json);
+    if let Some(inventory) = root.recover(DECISIONS_OBJECT)?
+        && inventory.head_version().and_then(|v| Inventory::digest_of(v, DECISIONS_FILE))
+            == Some(digest)
+    {
+        return Ok(false);
+    }
+    let meta = Meta {
+        created: last.decided_at.clone(),
+        message: format!("decisions about persons: {}", decisions.len()),
+        user: user(),
+    };
+    root.commit(DECISIONS_OBJECT, &[(DECISIONS_FILE.to_string(), json)], meta)?;
+    Ok(true)
 }
 
 /// Takes the data folder's preservation lock, waiting up to [`LOCK_WAIT`] for it; held until
@@ -178,10 +251,16 @@ pub fn lock(data: &Path) -> Result<File> {
     }
 }
 
+/// Writes everything written to the file system holding `dir` to disk (`syncfs`): one call
+/// instead of one per file of a copy.
+pub fn sync_file_system(dir: &Path) -> Result<()> {
+    let folder = File::open(dir).map_err(|e| Error::io(dir, e))?;
+    rustix::fs::syncfs(&folder).map_err(|e| Error::io(dir, e.into()))
+}
+
 /// Makes everything written durable, then saves the position (by a rename, synced).
 fn save(data: &Path, root: &Root, position: Position) -> Result<()> {
-    let dir = File::open(root.dir()).map_err(|e| Error::io(root.dir(), e))?;
-    rustix::fs::syncfs(&dir).map_err(|e| Error::io(root.dir(), e.into()))?;
+    sync_file_system(root.dir())?;
     let file = data.join(POSITION_FILE);
     let tmp = data.join(format!("{POSITION_FILE}.partial"));
     let json = serde_json::to_vec(&position).expect("positions serialize");
@@ -211,13 +290,13 @@ async fn preserve_source(store: &Store, root: &Root, source: &SourceEntry) -> Re
     Ok(true)
 }
 
-/// Adds the version for one change to its record's object, unless it is there already.
-async fn preserve_change(store: &Store, root: &Root, change: &Change) -> Result<bool> {
+/// The version for one change of its record's object, unless the object has it already.
+async fn change_version(store: &Store, root: &Root, change: &Change) -> Result<Option<Pending>> {
     let object = record_object(&change.record_id);
     if let Some(inventory) = root.recover(&object)?
         && change_of(&inventory).is_some_and(|seq| seq >= change.seq)
     {
-        return Ok(false);
+        return Ok(None);
     }
     let record = store.at_revision(&change.record_id, change.revision).await?.ok_or_else(|| {
         chancery_store::Error::Corrupt {
@@ -257,8 +336,7 @@ async fn preserve_change(store: &Store, root: &Root, change: &Change) -> Result<
         message: format!("change {}: {kind}, revision {}", change.seq, change.revision),
         user: user(),
     };
-    root.commit(&object, &files, meta)?;
-    Ok(true)
+    Ok(Some(Pending { id: object, files, meta }))
 }
 
 /// A record as its version holds it: Chancery's JSON format.

@@ -150,6 +150,17 @@ pub(crate) fn is_file_name(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
+/// A version to commit: its object, its files (logical name, bytes) and what it says.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The object's id.
+    pub id: String,
+    /// The version's whole state.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// What it says about itself.
+    pub meta: Meta,
+}
+
 /// An OCFL storage root.
 #[derive(Debug)]
 pub struct Root {
@@ -281,7 +292,10 @@ impl Root {
         }
         let version_dir = stage.join(&name);
         let content_dir = version_dir.join(CONTENT);
-        fs::create_dir_all(&content_dir).map_err(|e| Error::io(&content_dir, e))?;
+        // One folder at a time: `create_dir_all` tries the deepest first and fails its way up.
+        for folder in [&stage, &version_dir, &content_dir] {
+            fs::create_dir(folder).map_err(|e| Error::io(folder, e))?;
+        }
         let mut inventory = previous.unwrap_or_else(|| Inventory {
             id: id.to_string(),
             kind: INVENTORY_TYPE.to_string(),
@@ -329,7 +343,9 @@ impl Root {
             write_new(&stage.join(SIDECAR), &sidecar)?;
             write_new(&stage.join(OBJECT_DECLARATION.0), OBJECT_DECLARATION.1.as_bytes())?;
             let parent = dir.parent().expect("object folders are below the root");
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            if !parent.is_dir() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
             if dir.exists() {
                 // A folder without a declaration: what a killed writer left of a first version.
                 fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -341,6 +357,49 @@ impl Root {
             fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))?;
         }
         Ok(name)
+    }
+
+    /// Commits versions to several objects on `threads` threads, each object's versions in the
+    /// order given (an object's versions all go to one thread). Returns how many were committed,
+    /// or the first error (the versions committed before it stay: each is whole).
+    pub fn commit_all(&self, versions: Vec<Pending>, threads: usize) -> Result<u64> {
+        let threads = threads.clamp(1, 16);
+        let mut lanes: Vec<Vec<Pending>> = (0..threads).map(|_| Vec::new()).collect();
+        for pending in versions {
+            let lane = usize::from(Sha256::digest(pending.id.as_bytes())[0]) % threads;
+            lanes[lane].push(pending);
+        }
+        std::thread::scope(|scope| {
+            let running: Vec<_> = lanes
+                .into_iter()
+                .filter(|lane| !lane.is_empty())
+                .map(|lane| {
+                    scope.spawn(move || -> Result<u64> {
+                        for pending in &lane {
+                            self.commit(&pending.id, &pending.files, pending.meta.clone())?;
+                        }
+                        Ok(lane.len() as u64)
+                    })
+                })
+                .collect();
+            let mut done = 0;
+            let mut first_error = None;
+            for lane in running {
+                match lane.join() {
+                    Ok(Ok(n)) => done += n,
+                    Ok(Err(error)) => {
+                        first_error.get_or_insert(error);
+                    }
+                    Err(_) => {
+                        first_error.get_or_insert(Error::Invalid {
+                            path: self.dir.display().to_string(),
+                            message: "a writing thread stopped".to_string(),
+                        });
+                    }
+                }
+            }
+            first_error.map_or(Ok(done), Err)
+        })
     }
 
     /// Replaces an object's root inventory and sidecar, each by a rename.

@@ -9,7 +9,8 @@ use chancery_model::id::RecordId;
 use chancery_store::Store;
 
 use crate::follow::{
-    DELETED_FILE, RECORD_FILE, SOURCE_FILE, SourceRef, change_in, change_of, record_object,
+    DECISIONS_FILE, DECISIONS_OBJECT, DELETED_FILE, PreservedDecision, RECORD_FILE, SOURCE_FILE,
+    SourceRef, change_in, change_of, record_object,
 };
 use crate::ocfl::{Inventory, Root};
 use crate::{Error, Result};
@@ -89,7 +90,7 @@ pub fn versions(root: &Root) -> Result<(Vec<SourceVersion>, Vec<RecordVersion>)>
                     files,
                 });
             }
-        } else {
+        } else if inventory.id != DECISIONS_OBJECT {
             return Err(Error::invalid(
                 &dir,
                 format!("object `{}` is not Chancery's", inventory.id),
@@ -99,6 +100,20 @@ pub fn versions(root: &Root) -> Result<(Vec<SourceVersion>, Vec<RecordVersion>)>
     sources.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.path.cmp(&b.path)));
     records.sort_by_key(|version| version.change);
     Ok((sources, records))
+}
+
+/// The curators' decisions about persons as the copy's newest version of them holds them, in
+/// the order taken (none if the copy has none).
+pub fn decisions(root: &Root) -> Result<Vec<PreservedDecision>> {
+    let Some(inventory) = root.head(DECISIONS_OBJECT)? else { return Ok(Vec::new()) };
+    let dir = root.object_dir(DECISIONS_OBJECT);
+    let digest =
+        inventory.head_version().and_then(|v| Inventory::digest_of(v, DECISIONS_FILE)).ok_or_else(
+            || Error::invalid(&dir, format!("its newest version has no {DECISIONS_FILE}")),
+        )?;
+    let bytes = root.content(&dir, &inventory, &digest)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::invalid(&dir, format!("{DECISIONS_FILE}: {e}")))
 }
 
 /// A source version's bytes, checked against their digest.

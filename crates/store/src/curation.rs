@@ -29,6 +29,8 @@ pub struct Decision {
     pub target: String,
     /// For a split, the entries moved.
     pub entries: Vec<String>,
+    /// For a split, the new person's name.
+    pub name: Option<String>,
     /// Why.
     pub reason: String,
     /// When (RFC 3339).
@@ -162,7 +164,7 @@ impl Store {
     /// Every decision, in the order taken.
     pub async fn person_decisions(&self) -> Result<Vec<Decision>> {
         let rows = sqlx::query(
-            "SELECT seq, kind, subject, target, entries, reason, decided_at FROM person_decisions ORDER BY seq",
+            "SELECT seq, kind, subject, target, entries, name, reason, decided_at FROM person_decisions ORDER BY seq",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -175,6 +177,7 @@ impl Store {
                     subject: row.try_get("subject")?,
                     target: row.try_get("target")?,
                     entries: serde_json::from_str(&entries).unwrap_or_default(),
+                    name: row.try_get("name")?,
                     reason: row.try_get("reason")?,
                     decided_at: row.try_get("decided_at")?,
                 })

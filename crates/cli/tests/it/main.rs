@@ -881,6 +881,15 @@ fn authority_decisions_are_recorded_and_survive_imports() {
     assert!(stderr.contains("is not a person id"), "{stderr}");
     dir.check(&["authority", "merge", "smith-john-9007", "smith-john"], 2);
     dir.check(&["authority"], 2);
+    // The decisions are in the preservation copy: a store rebuilt from it alone has them, and
+    // its persons are what they made them.
+    let (people, _) = dir.check(&["authority", "frus-trust-V9#p_KNS1"], 0);
+    dir.check(&["--data", "rebuilt", "rebuild", "--from-ocfl", "chancery-data/ocfl"], 0);
+    let (rebuilt, _) = dir.check(&["--data", "rebuilt", "authority", "decisions"], 0);
+    assert_eq!(rebuilt, decisions);
+    let (rebuilt_people, _) =
+        dir.check(&["--data", "rebuilt", "authority", "frus-trust-V9#p_KNS1"], 0);
+    assert_eq!(rebuilt_people, people);
 }
 
 /// `backup` makes a folder with the database and a SHA-256 manifest; `restore` checks it and
