@@ -1,5 +1,13 @@
-# Shared by the bench scripts (sourced, not run): the benchmark queries as request paths, and the
-# wrk script that requests the lines of a file in random order.
+# Shared by the bench scripts (sourced, not run): a work folder cleaned up on exit, the benchmark
+# queries as request paths, and the wrk script that requests the lines of a file in random order.
+
+# Makes a temporary folder `$work`; on exit, stops the server whose pid is in `$server` (if any)
+# and removes the folder.
+work_folder() {
+  work="$(mktemp -d)"
+  server=""
+  trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+}
 
 # Writes the benchmark queries of the shared peer bench as request paths, one a line:
 #   query_paths QUERIES_JSONL PREFIX > FILE     (PREFIX: /search?q= or /api/v1/search?q=)

@@ -16,15 +16,9 @@ cd "$(dirname "$0")/.."
 shared="${CHANCERY_SHARED:-$PWD/../shared}"
 binaries=("$@")
 [ "${#binaries[@]}" -gt 0 ] || binaries=("$PWD/target/release/chancery")
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 . bench/common.sh
+work_folder
+
 query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/api/v1/search?q=" >"$work/api-searches.txt"
 paths_lua >"$work/paths.lua"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -14,13 +14,8 @@ shared="${CHANCERY_SHARED:-$PWD/../shared}"
 # The page cache (64 MiB by default) fills and starts over; the index's readers are reopened
 # after each import. What is allowed to stay: the cache's worth and as much again.
 MAX_GROWTH_MIB=128
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/common.sh
+work_folder
 
 volumes=("$shared"/corpus/frus/*.xml)
 held_back=("${volumes[@]:0:5}")
@@ -38,7 +33,6 @@ for id in random.sample(ids, 400):
 print("/")
 print("/oai?verb=ListRecords&metadataPrefix=oai_dc")
 print("/api/v1/records?limit=100")' >"$work/paths.txt"
-. bench/common.sh
 query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/search?q=" | sed -n "1,200p" >>"$work/paths.txt"
 query_paths "$shared/bench/peers/queries/frus-q.jsonl" "/api/v1/search?q=" | sed -n "1,200p" >>"$work/paths.txt"
 paths_lua >"$work/paths.lua"

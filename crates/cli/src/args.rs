@@ -22,6 +22,11 @@ pub(crate) struct Cli {
     )]
     pub(crate) data: PathBuf,
 
+    /// The preservation copy's OCFL storage root, when it is not `ocfl/` in the data folder (put
+    /// it on another disk); its position and lock files are kept beside it.
+    #[arg(long, global = true, env = "CHANCERY_OCFL_ROOT", value_name = "DIR")]
+    pub(crate) ocfl_root: Option<PathBuf>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

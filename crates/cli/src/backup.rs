@@ -52,23 +52,25 @@ pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
             .with_context(|| format!("cannot remove {}", partial.display()))?;
     }
     fs::create_dir_all(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    let copy_dir = chancery_preserve::root_dir(data);
+    let copy_dir = crate::data::ocfl_root(data);
     // Held until the copy is copied: no catch-up writes it meanwhile, and none has preserved a
     // change the snapshot taken next lacks.
-    let copy_lock = if copy_dir.exists() { Some(chancery_preserve::lock(data)?) } else { None };
+    let copy_lock =
+        if copy_dir.exists() { Some(chancery_preserve::lock(&copy_dir)?) } else { None };
     let store = open_store_for_reading(data).await?;
     store.backup_into(&partial.join(DATABASE_FILE)).await?;
     store.close().await;
     let preserved = match copy_lock {
         Some(_held) => {
-            copy_tree(&copy_dir, &partial.join(chancery_preserve::ROOT_DIR))?;
-            chancery_preserve::sync_file_system(&partial)?;
-            let position = data.join(chancery_preserve::POSITION_FILE);
+            let copied = partial.join(chancery_preserve::ROOT_DIR);
+            copy_tree(&copy_dir, &copied)?;
+            let position = chancery_preserve::position_file(&copy_dir);
             if position.exists() {
-                fs::copy(&position, partial.join(chancery_preserve::POSITION_FILE))
+                fs::copy(&position, chancery_preserve::position_file(&copied))
                     .with_context(|| format!("cannot copy {}", position.display()))?;
             }
-            Some(chancery_preserve::position(data)?)
+            chancery_preserve::sync_file_system(&partial)?;
+            Some(chancery_preserve::position(&copy_dir)?)
         }
         None => None,
     };
@@ -185,11 +187,11 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
             data.display()
         )));
     }
-    let copy_target = chancery_preserve::root_dir(data);
+    let copy_target = crate::data::ocfl_root(data);
     if copy_target.exists() {
         return Err(rejected(format!(
-            "{} holds a preservation copy: restore into a new data folder, or move it away first (if it is newer than the backup, `chancery rebuild --from-ocfl` brings the archive back from it instead)",
-            data.display()
+            "{} is a preservation copy already: restore where there is none, or move it away first (if it is newer than the backup, `chancery rebuild --from-ocfl` brings the archive back from it instead)",
+            copy_target.display()
         )));
     }
     let backed_up_copy = dir.join(chancery_preserve::ROOT_DIR);
@@ -213,16 +215,20 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
     }
     fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
     if backed_up_copy.exists() {
-        let placing = data.join(format!("{}.restoring", chancery_preserve::ROOT_DIR));
+        let placing = copy_target.with_extension("restoring");
+        if let Some(parent) = copy_target.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         if placing.exists() {
             fs::remove_dir_all(&placing)
                 .with_context(|| format!("cannot remove {}", placing.display()))?;
         }
         copy_tree(&backed_up_copy, &placing)?;
         chancery_preserve::sync_file_system(&placing)?;
-        let position = dir.join(chancery_preserve::POSITION_FILE);
+        let position = chancery_preserve::position_file(&backed_up_copy);
         if position.exists() {
-            fs::copy(&position, data.join(chancery_preserve::POSITION_FILE))
+            fs::copy(&position, chancery_preserve::position_file(&copy_target))
                 .with_context(|| format!("cannot copy {}", position.display()))?;
         }
         fs::rename(&placing, &copy_target)

@@ -16,6 +16,22 @@ use crate::{EXIT_REJECTED, EXIT_USAGE, Failure};
 /// writing the search index before leaving its own changes to the next command.
 pub(crate) const INDEX_LOCK_WAIT: Duration = Duration::from_secs(120);
 
+/// The preservation copy's root when `--ocfl-root` puts it elsewhere; set once, before any
+/// command runs.
+static OCFL_ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Records `--ocfl-root` for [`ocfl_root`].
+pub(crate) fn set_ocfl_root(root: Option<PathBuf>) {
+    if let Some(root) = root {
+        let _ = OCFL_ROOT.set(root);
+    }
+}
+
+/// The preservation copy's storage root: `--ocfl-root`, else `ocfl/` in the data folder.
+pub(crate) fn ocfl_root(data: &Path) -> PathBuf {
+    OCFL_ROOT.get().cloned().unwrap_or_else(|| chancery_preserve::root_dir(data))
+}
+
 /// A usage error (exit code 2).
 pub(crate) fn usage(message: &str) -> anyhow::Error {
     Failure { code: EXIT_USAGE, message: message.to_string() }.into()
@@ -135,12 +151,12 @@ pub(crate) async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
 /// index catches up here: the one waits on the file system, the other on the processor.
 pub(crate) async fn follow(data: &Path, store: &Store) {
     let preserving = {
-        let data = data.to_path_buf();
+        let (data, root) = (data.to_path_buf(), ocfl_root(data));
         std::thread::spawn(move || -> Result<()> {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async {
                 let store = open_store(&data).await?;
-                let caught_up = chancery_preserve::catch_up(&store, &data).await;
+                let caught_up = chancery_preserve::catch_up(&store, &root).await;
                 store.close().await;
                 caught_up?;
                 Ok(())
@@ -153,7 +169,7 @@ pub(crate) async fn follow(data: &Path, store: &Store) {
     if let Err(error) = preserved {
         eprintln!(
             "warning: the preservation copy in {} is behind the store ({error:#}); the next command that writes catches it up",
-            chancery_preserve::root_dir(data).display()
+            ocfl_root(data).display()
         );
     }
 }
@@ -177,10 +193,10 @@ async fn index_follow(data: &Path, store: &Store) {
 /// Brings the preservation copy (`ocfl/`) up to the store; a copy left behind is caught up by
 /// the next command that writes (or `chancery check`), so a failure here is a warning.
 pub(crate) async fn preserve(data: &Path, store: &Store) {
-    if let Err(error) = chancery_preserve::catch_up(store, data).await {
+    if let Err(error) = chancery_preserve::catch_up(store, &ocfl_root(data)).await {
         eprintln!(
             "warning: the preservation copy in {} is behind the store ({error}); the next command that writes catches it up",
-            chancery_preserve::root_dir(data).display()
+            ocfl_root(data).display()
         );
     }
 }

@@ -44,7 +44,7 @@ pub(crate) async fn fixity(data: &Path) -> Result<()> {
             if records.is_empty() { "none current".to_string() } else { records.join(", ") }
         );
     }
-    let dir = chancery_preserve::root_dir(data);
+    let dir = crate::data::ocfl_root(data);
     if dir.exists() {
         let started = std::time::Instant::now();
         let root = chancery_preserve::Root::open(&dir)?;

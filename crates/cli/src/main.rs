@@ -87,6 +87,7 @@ fn main() -> ExitCode {
 /// Runs one command; the modules never call each other's commands.
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let data = &cli.data;
+    data::set_ocfl_root(cli.ocfl_root.clone());
     match cli.command {
         Command::Import { paths, json, replace, undelete } => {
             let policy = chancery_store::ImportPolicy { replace, undelete };

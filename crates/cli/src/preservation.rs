@@ -185,12 +185,12 @@ fn parse_time(text: &str) -> Result<OffsetDateTime> {
 pub(crate) async fn copy_problems(data: &Path, store: &Store) -> Result<(Vec<String>, String)> {
     let mut problems = Vec::new();
     if !store.is_read_only()
-        && let Err(error) = chancery_preserve::catch_up(store, data).await
+        && let Err(error) = chancery_preserve::catch_up(store, &crate::data::ocfl_root(data)).await
     {
         problems.push(format!("the preservation copy cannot be caught up: {error}"));
     }
     let last = store.last_change().await?;
-    let dir = chancery_preserve::root_dir(data);
+    let dir = crate::data::ocfl_root(data);
     if !dir.exists() {
         if last > 0 {
             problems.push(format!("there is no preservation copy in {}", dir.display()));
@@ -198,7 +198,7 @@ pub(crate) async fn copy_problems(data: &Path, store: &Store) -> Result<(Vec<Str
         return Ok((problems, "there is no preservation copy and nothing to preserve".into()));
     }
     let root = Root::open(&dir)?;
-    let position = chancery_preserve::position(data)?;
+    let position = chancery_preserve::position(&dir)?;
     if position.change < last {
         problems.push(format!(
             "the preservation copy is {} change(s) behind the store",

@@ -44,9 +44,10 @@ async fn watch_preservation(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let copy_change = chancery_preserve::root_dir(&data)
+        let root = crate::data::ocfl_root(&data);
+        let copy_change = root
             .exists()
-            .then(|| chancery_preserve::position(&data).ok().map(|p| p.change))
+            .then(|| chancery_preserve::position(&root).ok().map(|p| p.change))
             .flatten();
         archive.report_preservation(|p| p.copy_change = copy_change);
         if let (Some(at), Some(every)) = (next_check, every)
@@ -78,7 +79,7 @@ async fn background_fixity(
     let checked = tokio::task::spawn_blocking(move || {
         let pause = &mut |_, _| std::thread::sleep(FIXITY_PAUSE);
         let sources = handle.block_on(store.fixity(pause)).map_err(anyhow::Error::from)?;
-        let dir = chancery_preserve::root_dir(&data);
+        let dir = crate::data::ocfl_root(&data);
         let copy = if dir.exists() {
             let root = chancery_preserve::Root::open(&dir)?;
             Some(chancery_preserve::fixity(&root, &mut |_, _| std::thread::sleep(FIXITY_PAUSE))?)

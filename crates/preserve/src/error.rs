@@ -6,12 +6,12 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file or folder.
         path: String,
-        /// Why.
-        source: std::io::Error,
+        /// Why (in the message, not as a source: an error chain prints it once).
+        cause: std::io::Error,
     },
     /// A file is not what OCFL or Chancery says it must be.
     #[error("{path}: {message}")]
@@ -55,8 +55,8 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
-        Error::Io { path: path.display().to_string(), source }
+    pub(crate) fn io(path: &Path, cause: std::io::Error) -> Error {
+        Error::Io { path: path.display().to_string(), cause }
     }
 
     pub(crate) fn invalid(path: &Path, message: String) -> Error {

@@ -2,9 +2,10 @@
 //! version of its source object, every entry of the change sequence a version of its record's
 //! object, in order, after the store has committed them.
 //!
-//! A catch-up runs under an exclusive lock on `ocfl.lock` in the data folder and saves how far
-//! it got (`ocfl.position.json`: the last change and the last source it preserved) after making
-//! what it wrote durable. It is idempotent: a version says which change it preserves (its message
+//! A catch-up runs under an exclusive lock on `ocfl.lock` beside the storage root (`ROOT.lock`
+//! for a root elsewhere) and saves how far it got (`ocfl.position.json`: the last change and the
+//! last source it preserved) beside it too, after making what it wrote durable: the copy's state
+//! travels with the copy. It is idempotent: a version says which change it preserves (its message
 //! begins `change N:`), so a catch-up killed before it saved its position skips, the next time,
 //! what it had already written.
 
@@ -21,12 +22,8 @@ use time::format_description::well_known::Rfc3339;
 use crate::ocfl::{Inventory, Meta, Pending, Root, User, is_file_name, sha512};
 use crate::{Error, Result};
 
-/// The storage root's folder inside the data folder.
+/// The storage root's folder inside the data folder, unless it is put elsewhere.
 pub const ROOT_DIR: &str = "ocfl";
-/// How far the preservation copy follows the store, in the data folder.
-pub const POSITION_FILE: &str = "ocfl.position.json";
-/// The lock a catch-up holds, in the data folder.
-pub const LOCK_FILE: &str = "ocfl.lock";
 /// How long a catch-up waits for another process's catch-up before leaving its changes to the
 /// next command.
 pub const LOCK_WAIT: Duration = Duration::from_secs(120);
@@ -86,24 +83,24 @@ pub const DECISIONS_OBJECT: &str = "urn:chancery:decisions:persons";
 /// Its one file.
 pub const DECISIONS_FILE: &str = "decisions.json";
 
-/// A curator's decision about persons, as the decisions object holds it (see
-/// `chancery_store::Decision`).
+/// A curator's decision about persons, as the decisions object holds it: the fields of
+/// `chancery_store::Decision` but its number (the order of the list is the order taken).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PreservedDecision {
     /// `merge`, `assign` or `split`.
     pub kind: String,
-    /// The person merged, the entry assigned, or the person split.
+    /// What the decision is about (a person, or an entry for `assign`).
     pub subject: String,
-    /// The person merged into, assigned to, or split off.
+    /// The person it goes to.
     pub target: String,
-    /// For a split, the entries moved.
+    /// A split's entries.
     pub entries: Vec<String>,
-    /// For a split, the new person's name.
+    /// A split's new name.
     pub name: Option<String>,
-    /// Why.
+    /// The curator's reason.
     pub reason: String,
-    /// When (RFC 3339).
+    /// RFC 3339.
     pub decided_at: String,
 }
 
@@ -124,9 +121,19 @@ pub fn source_file_name(path: &str) -> String {
     if is_file_name(name) { name.to_string() } else { "source".to_string() }
 }
 
-/// The storage root of a data folder.
+/// The storage root of a data folder, where it is not put elsewhere.
 pub fn root_dir(data: &Path) -> PathBuf {
     data.join(ROOT_DIR)
+}
+
+/// Where a storage root's position is kept: beside it (`ocfl.position.json` for `ocfl`).
+pub fn position_file(root: &Path) -> PathBuf {
+    root.with_extension("position.json")
+}
+
+/// The lock a catch-up holds: beside the root (`ocfl.lock` for `ocfl`).
+fn lock_file(root: &Path) -> PathBuf {
+    root.with_extension("lock")
 }
 
 /// The change a version preserves, from its message.
@@ -139,9 +146,9 @@ pub(crate) fn change_in(message: &str) -> Option<i64> {
     message.strip_prefix("change ")?.split(':').next()?.parse().ok()
 }
 
-/// Where the preservation copy of a data folder stands (nothing preserved: the default).
-pub fn position(data: &Path) -> Result<Position> {
-    let file = data.join(POSITION_FILE);
+/// Where the preservation copy in `root` stands (nothing preserved: the default).
+pub fn position(root: &Path) -> Result<Position> {
+    let file = position_file(root);
     match fs::read(&file) {
         Ok(bytes) => {
             serde_json::from_slice(&bytes).map_err(|e| Error::invalid(&file, e.to_string()))
@@ -151,13 +158,13 @@ pub fn position(data: &Path) -> Result<Position> {
     }
 }
 
-/// Brings the preservation copy in `data` up to the store: sources first (so that a record's
+/// Brings the preservation copy in `root_dir` up to the store: sources first (so that a record's
 /// version names a source already preserved), then changes, in order.
-pub async fn catch_up(store: &Store, data: &Path) -> Result<CaughtUp> {
-    let _lock = lock(data)?;
-    let root = Root::create_or_open(&root_dir(data))?;
+pub async fn catch_up(store: &Store, root_dir: &Path) -> Result<CaughtUp> {
+    let _lock = lock(root_dir)?;
+    let root = Root::create_or_open(root_dir)?;
     root.clear_staging()?;
-    let mut done = CaughtUp { position: position(data)?, ..CaughtUp::default() };
+    let mut done = CaughtUp { position: position(root_dir)?, ..CaughtUp::default() };
     loop {
         let sources = store.sources_after(done.position.source, PAGE).await?;
         let Some(last) = sources.last() else { break };
@@ -166,7 +173,7 @@ pub async fn catch_up(store: &Store, data: &Path) -> Result<CaughtUp> {
             done.sources += u64::from(preserve_source(store, &root, source).await?);
         }
         done.position.source = last;
-        save(data, &root, done.position)?;
+        save(&root, done.position)?;
     }
     // Objects are written on several threads: the file system's metadata work (folders,
     // renames) is most of a catch-up's time, and it overlaps.
@@ -183,7 +190,7 @@ pub async fn catch_up(store: &Store, data: &Path) -> Result<CaughtUp> {
         }
         done.versions += root.commit_all(pending, threads)?;
         done.position.change = last;
-        save(data, &root, done.position)?;
+        save(&root, done.position)?;
     }
     if preserve_decisions(store, &root).await? {
         sync_file_system(root.dir())?;
@@ -226,10 +233,13 @@ async fn preserve_decisions(store: &Store, root: &Root) -> Result<bool> {
     Ok(true)
 }
 
-/// Takes the data folder's preservation lock, waiting up to [`LOCK_WAIT`] for it; held until
-/// the file is dropped. Nothing writes the copy meanwhile (a backup copies it so).
-pub fn lock(data: &Path) -> Result<File> {
-    let path = data.join(LOCK_FILE);
+/// Takes the preservation copy's lock, waiting up to [`LOCK_WAIT`] for it; held until the file
+/// is dropped. Nothing writes the copy meanwhile (a backup copies it so).
+pub fn lock(root: &Path) -> Result<File> {
+    let path = lock_file(root);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
     let file = File::options()
         .create(true)
         .truncate(false)
@@ -259,10 +269,10 @@ pub fn sync_file_system(dir: &Path) -> Result<()> {
 }
 
 /// Makes everything written durable, then saves the position (by a rename, synced).
-fn save(data: &Path, root: &Root, position: Position) -> Result<()> {
+fn save(root: &Root, position: Position) -> Result<()> {
     sync_file_system(root.dir())?;
-    let file = data.join(POSITION_FILE);
-    let tmp = data.join(format!("{POSITION_FILE}.partial"));
+    let file = position_file(root.dir());
+    let tmp = root.dir().with_extension("position.json.partial");
     let json = serde_json::to_vec(&position).expect("positions serialize");
     fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
     File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(&tmp, e))?;

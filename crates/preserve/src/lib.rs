@@ -19,9 +19,9 @@ mod read;
 
 pub use crate::error::{Error, Result};
 pub use crate::follow::{
-    CaughtUp, DECISIONS_FILE, DECISIONS_OBJECT, DELETED_FILE, LOCK_FILE, LOCK_WAIT, POSITION_FILE,
-    Position, PreservedDecision, RECORD_FILE, ROOT_DIR, SOURCE_FILE, SourceRef, catch_up, lock,
-    position, record_json, record_object, root_dir, source_file_name, source_object,
+    CaughtUp, DECISIONS_FILE, DECISIONS_OBJECT, DELETED_FILE, LOCK_WAIT, Position,
+    PreservedDecision, RECORD_FILE, ROOT_DIR, SOURCE_FILE, SourceRef, catch_up, lock, position,
+    position_file, record_json, record_object, root_dir, source_file_name, source_object,
     sync_file_system,
 };
 pub use crate::ocfl::{Inventory, MAX_INVENTORY_BYTES, Meta, Pending, Root, User, Version, sha512};

@@ -1263,3 +1263,46 @@ fn serve_checks_fixity_on_its_schedule_and_health_reports_it() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(rest.contains("record.json"), "{rest}");
 }
+
+/// `--ocfl-root` puts the preservation copy elsewhere (another disk), with its position and lock
+/// beside it; every command finds it there, a backup takes it, and a restore puts it back there.
+#[test]
+fn the_preservation_copy_can_live_outside_the_data_folder() {
+    let dir = Dir::new();
+    write_records(&dir, "v1", 3, 1);
+    let elsewhere = ["--ocfl-root", "disk2/copy"];
+    let with = |args: &[&str]| -> Vec<String> {
+        elsewhere.iter().chain(args).map(|a| a.to_string()).collect()
+    };
+    let run = |args: &[&str], code: i32| {
+        let args = with(args);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        dir.check(&args, code)
+    };
+    run(&["import", SEED, "v1"], 0);
+    assert!(!dir.path().join("chancery-data/ocfl").exists());
+    assert!(dir.path().join("disk2/copy/0=ocfl_1.1").is_file());
+    assert!(dir.path().join("disk2/copy.position.json").is_file());
+    let (stdout, _) = run(&["check"], 0);
+    assert!(
+        stdout.contains("the preservation copy agrees with the store: 4 record(s)"),
+        "{stdout}"
+    );
+    let (said, _) = run(&["fixity"], 0);
+    assert!(said.contains("checked 8 object(s) of the preservation copy"), "{said}");
+    // Without the option the copy is looked for in the data folder, and missed.
+    let (stdout, _) = dir.check(&["--data", "chancery-data", "check"], 0);
+    assert!(stdout.contains("agrees"), "a writable store's check catches a new copy up: {stdout}");
+    assert!(dir.path().join("chancery-data/ocfl/0=ocfl_1.1").is_file());
+    run(&["backup", "saved"], 0);
+    assert!(dir.path().join("saved/ocfl.position.json").is_file());
+    let (_, stderr) = run(&["--data", "restored", "restore", "saved"], 1);
+    assert!(stderr.contains("is a preservation copy already"), "{stderr}");
+    dir.check(&["--ocfl-root", "disk3/copy", "--data", "restored", "restore", "saved"], 0);
+    assert!(dir.path().join("disk3/copy.position.json").is_file());
+    let (stdout, _) = dir.check(&["--ocfl-root", "disk3/copy", "--data", "restored", "check"], 0);
+    assert!(
+        stdout.contains("the preservation copy agrees with the store: 4 record(s)"),
+        "{stdout}"
+    );
+}
