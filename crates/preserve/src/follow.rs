@@ -146,13 +146,13 @@ pub(crate) fn change_in(message: &str) -> Option<i64> {
     message.strip_prefix("change ")?.split(':').next()?.parse().ok()
 }
 
-/// Where the preservation copy in `root` stands (nothing preserved: the default).
+/// Where the preservation copy in `root` stands (nothing preserved: the default). A position
+/// file that cannot be read as one counts as nothing preserved: a catch-up then reads every
+/// change again and skips what the copy holds.
 pub fn position(root: &Path) -> Result<Position> {
     let file = position_file(root);
     match fs::read(&file) {
-        Ok(bytes) => {
-            serde_json::from_slice(&bytes).map_err(|e| Error::invalid(&file, e.to_string()))
-        }
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Position::default()),
         Err(error) => Err(Error::io(&file, error)),
     }
@@ -280,14 +280,16 @@ fn save(root: &Root, position: Position) -> Result<()> {
     Ok(())
 }
 
-/// Adds a version to a source's object unless its newest version holds these bytes already.
+/// Adds a version to a source's object unless one of its versions holds these bytes already
+/// (the store keeps each content once, so a content is never a source's version twice: a
+/// catch-up killed after writing it and before saving its position skips it the next time).
 async fn preserve_source(store: &Store, root: &Root, source: &SourceEntry) -> Result<bool> {
     let Some(bytes) = store.source(&source.sha256).await? else { return Ok(false) };
     let object = source_object(&source.path);
     let name = source_file_name(&source.path);
     let digest = sha512(&bytes);
     if let Some(inventory) = root.recover(&object)?
-        && inventory.head_version().and_then(|v| Inventory::digest_of(v, &name)) == Some(digest)
+        && inventory.manifest.contains_key(&digest)
     {
         return Ok(false);
     }

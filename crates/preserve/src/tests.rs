@@ -110,19 +110,37 @@ async fn catching_up_is_idempotent() {
         bytes: &bytes,
         imported_at: now,
     });
-    let provenance = parsed.records[0].provenance.clone().unwrap();
-    let source = chancery_store::SourceFile {
-        sha256: provenance.sha256,
-        path: "demo/000_5e4392f9da7ebfc5.txt".into(),
-        format: provenance.format,
-        bytes,
-    };
-    store.import(&parsed.records, &[source], now).await.unwrap();
+    // The same file twice, edited in between: one source object with two versions.
+    let path = "demo/000_5e4392f9da7ebfc5.txt";
+    let edited =
+        String::from_utf8(bytes.clone()).unwrap().replacen("normalization", "normalisation", 1);
+    for (n, bytes) in [bytes, edited.into_bytes()].into_iter().enumerate() {
+        let parsed = chancery_ingest::parse(&chancery_ingest::Source {
+            path,
+            bytes: &bytes,
+            imported_at: now,
+        });
+        let provenance = parsed.records[0].provenance.clone().unwrap();
+        let source = chancery_store::SourceFile {
+            sha256: provenance.sha256,
+            path: path.into(),
+            format: provenance.format,
+            bytes,
+        };
+        let mut batch =
+            store.begin_import(now, chancery_store::ImportPolicy::default()).await.unwrap();
+        let outcomes = batch.add(&parsed.records, &[source]).await.unwrap();
+        batch.commit().await.unwrap();
+        assert_eq!(outcomes[0].revision, n as i64 + 1);
+    }
     store.delete(&parsed.records[0].id, now).await.unwrap();
     let root_dir = dir.path().join("ocfl");
     let first = catch_up(&store, &root_dir).await.unwrap();
-    assert_eq!((first.sources, first.versions), (1, 2));
-    assert_eq!((first.position.change, first.position.source), (2, 1));
+    assert_eq!((first.sources, first.versions), (2, 3));
+    assert_eq!((first.position.change, first.position.source), (3, 2));
+    let root = Root::open(&root_dir).unwrap();
+    let source_object = root.head(&crate::source_object(path)).unwrap().unwrap();
+    assert_eq!(source_object.head, "v2");
     let again = catch_up(&store, &root_dir).await.unwrap();
     assert_eq!((again.sources, again.versions), (0, 0));
     fs::remove_file(crate::position_file(&root_dir)).unwrap();
@@ -130,9 +148,12 @@ async fn catching_up_is_idempotent() {
     let lost = catch_up(&store, &root_dir).await.unwrap();
     assert_eq!((lost.sources, lost.versions), (0, 0), "what is there is not written again");
     assert_eq!(lost.position, first.position);
-    let root = Root::open(&dir.path().join("ocfl")).unwrap();
+    // A damaged position is nothing preserved; still nothing is written twice.
+    fs::write(crate::position_file(&root_dir), b"{\"change\": tw").unwrap();
+    let damaged = catch_up(&store, &root_dir).await.unwrap();
+    assert_eq!((damaged.sources, damaged.versions, damaged.position), (0, 0, first.position));
     let inventory = root.head(&record_object(&parsed.records[0].id)).unwrap().unwrap();
-    assert_eq!(inventory.head, "v2");
+    assert_eq!(inventory.head, "v3");
     let report = crate::fixity(&root, &mut |_, _| {}).unwrap();
     assert_eq!((report.objects, report.failures.len()), (2, 0));
 }
