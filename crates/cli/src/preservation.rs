@@ -30,16 +30,34 @@ pub(crate) async fn rebuild(data: &Path, from: &Path) -> Result<()> {
     let root = Root::open(from).map_err(|e| rejected(e.to_string()))?;
     let (sources, records) = chancery_preserve::versions(&root)
         .map_err(|e| rejected(format!("{e}; nothing was rebuilt")))?;
-    let store = open_store(data).await?;
-    let result = replay(&store, &root, &sources, &records).await;
-    if let Err(error) = result {
-        store.close().await;
-        // A half-rebuilt store must not be taken for the archive.
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(data.join(format!("{DATABASE_FILE}{suffix}")));
-        }
-        return Err(error.context("the rebuild failed; the partial store was removed"));
+    // The store is built beside the data folder and moved into it when whole: a rebuild that
+    // fails or is killed leaves no store that could be taken for the archive.
+    let building = data.with_extension("rebuilding");
+    if building.exists() {
+        std::fs::remove_dir_all(&building)
+            .with_context(|| format!("cannot remove {}", building.display()))?;
     }
+    let store = open_store(&building).await?;
+    let result = replay(&store, &root, &sources, &records).await;
+    store.close().await;
+    if let Err(error) = result {
+        let _ = std::fs::remove_dir_all(&building);
+        return Err(error.context("the rebuild failed; nothing was written"));
+    }
+    // Closing the last connection checkpoints the WAL into the database file and removes it;
+    // a WAL left behind would hold changes the moved file lacks.
+    if building.join(format!("{DATABASE_FILE}-wal")).exists() {
+        return Err(rejected(format!(
+            "the rebuilt store in {} was not checkpointed when it closed; it was left there",
+            building.display()
+        )));
+    }
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    std::fs::rename(building.join(DATABASE_FILE), data.join(DATABASE_FILE))
+        .with_context(|| format!("cannot move the rebuilt store into {}", data.display()))?;
+    std::fs::remove_dir_all(&building)
+        .with_context(|| format!("cannot remove {}", building.display()))?;
+    let store = open_store(data).await?;
     let count = store.count().await?;
     follow(data, &store).await;
     store.close().await;

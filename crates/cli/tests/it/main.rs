@@ -1103,6 +1103,7 @@ fn the_preservation_copy_follows_every_change_and_rebuilds_the_archive() {
         dir.check(&["--data", "third", "rebuild", "--from-ocfl", "chancery-data/ocfl"], 1);
     assert!(stderr.contains("record.json: its SHA-512 is"), "{stderr}");
     assert!(!dir.path().join("third/chancery.sqlite3").exists());
+    assert!(!dir.path().join("third.rebuilding").exists());
     // `fixity` finds that file and nothing else.
     let (said, stderr) = dir.check(&["fixity"], 1);
     let failures: Vec<&str> = said.lines().filter(|l| l.contains("SHA-512 is")).collect();
