@@ -197,8 +197,11 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
         load_demo(&store).await?;
     }
     if !store.is_read_only() {
-        // What a killed command left for the preservation copy (and the demo) is caught up now.
-        crate::data::preserve(data, &store).await;
+        // What a killed command left for the preservation copy (and the demo) is caught up, on a
+        // blocking thread: an import holding the copy's lock must not delay serving.
+        let (data, store) = (data.to_path_buf(), store.clone());
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || runtime.block_on(crate::data::preserve(&data, &store)));
     }
     let index = if store.is_read_only() {
         open_index(data, &store).await?
