@@ -214,6 +214,26 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
         }
     }
     fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    let placing = data.join(format!("{DATABASE_FILE}.restoring"));
+    fs::copy(dir.join(DATABASE_FILE), &placing)
+        .with_context(|| format!("cannot copy the database into {}", data.display()))?;
+    File::open(&placing)?.sync_all()?;
+    fs::rename(&placing, &target)?;
+    sync_dir(data)?;
+    let store = open_store(data).await?;
+    let problems = store.integrity_problems().await?;
+    let (records, last_change) = (store.count().await?, store.last_change().await?);
+    store.close().await;
+    if !problems.is_empty() {
+        let damaged = data.join(format!("{DATABASE_FILE}.damaged"));
+        fs::rename(&target, &damaged)?;
+        return Err(rejected(format!(
+            "the backed-up database fails SQLite's integrity check ({}); it was set aside as {}",
+            problems.join("; "),
+            damaged.display()
+        )));
+    }
+    // The copy is put back once the database has passed its check.
     if backed_up_copy.exists() {
         let placing = copy_target.with_extension("restoring");
         if let Some(parent) = copy_target.parent() {
@@ -234,33 +254,15 @@ pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
         fs::rename(&placing, &copy_target)
             .with_context(|| format!("cannot rename {}", placing.display()))?;
     }
-    let placing = data.join(format!("{DATABASE_FILE}.restoring"));
-    fs::copy(dir.join(DATABASE_FILE), &placing)
-        .with_context(|| format!("cannot copy the database into {}", data.display()))?;
-    File::open(&placing)?.sync_all()?;
-    fs::rename(&placing, &target)?;
-    sync_dir(data)?;
-    let store = open_store(data).await?;
-    let problems = store.integrity_problems().await?;
-    let (records, last_change) = (store.count().await?, store.last_change().await?);
-    store.close().await;
-    if !problems.is_empty() {
-        let damaged = data.join(format!("{DATABASE_FILE}.damaged"));
-        fs::rename(&target, &damaged)?;
-        return Err(rejected(format!(
-            "the backed-up database fails SQLite's integrity check ({}); it was set aside as {}",
-            problems.join("; "),
-            damaged.display()
-        )));
-    }
     crate::search::reindex(data).await?;
     let store = open_store(data).await?;
     crate::data::preserve(data, &store).await;
     store.close().await;
     println!(
-        "restored {records} record(s), up to change {last_change}, from {} (made {}); the search index was rebuilt",
+        "restored {records} record(s), up to change {last_change}, from {} (made {}){}; the search index was rebuilt",
         dir.display(),
-        description["made"].as_str().unwrap_or("at an unknown time")
+        description["made"].as_str().unwrap_or("at an unknown time"),
+        if backed_up_copy.exists() { " with its preservation copy" } else { "" }
     );
     Ok(())
 }

@@ -148,7 +148,7 @@ pub(crate) async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
 /// After a write: updates the preservation copy and the index, or says why not. The write
 /// itself has succeeded, so a failure here is reported, not fatal: the next command catches up.
 /// The copy is written on a thread of its own (with its own connection to the store) while the
-/// index catches up here: the one waits on the file system, the other on the processor.
+/// index catches up here, so that the index does not wait for the copy.
 pub(crate) async fn follow(data: &Path, store: &Store) {
     let preserving = {
         let (data, root) = (data.to_path_buf(), ocfl_root(data));
