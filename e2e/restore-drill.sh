@@ -86,4 +86,10 @@ cmp -s <(strip_provenance "$work/received.jsonl") <(strip_provenance "$work/rebu
     exit 1
 }
 echo "the bag of every record imported into a new archive: $(wc -l <"$work/received.jsonl") records, the same"
+
+# A deletion, then a revert that brings the record back unchanged (a version with no new
+# content): the copy stays valid OCFL.
+"$bin" --data "$work/rebuilt" delete wcda-112970 >/dev/null 2>&1
+"$bin" --data "$work/rebuilt" history wcda-112970 --revert 1 >/dev/null 2>&1
+"${PYTHON:-python3}" "$root/e2e/ocfl-validate.py" "$work/rebuilt/ocfl"
 echo "restore drill passed: $n backups during the import, each holding $before or $after records"

@@ -293,7 +293,9 @@ impl Root {
         let version_dir = stage.join(&name);
         let content_dir = version_dir.join(CONTENT);
         // One folder at a time: `create_dir_all` tries the deepest first and fails its way up.
-        for folder in [&stage, &version_dir, &content_dir] {
+        // The content folder is made only for new content: OCFL wants none in a version that
+        // adds none (a revert, a deletion of an unchanged record).
+        for folder in [&stage, &version_dir] {
             fs::create_dir(folder).map_err(|e| Error::io(folder, e))?;
         }
         let mut inventory = previous.unwrap_or_else(|| Inventory {
@@ -312,6 +314,9 @@ impl Root {
             }
             let digest = sha512(bytes);
             if !inventory.manifest.contains_key(&digest) {
+                if !content_dir.is_dir() {
+                    fs::create_dir(&content_dir).map_err(|e| Error::io(&content_dir, e))?;
+                }
                 write_new(&content_dir.join(logical), bytes)?;
                 let content_path = format!("{name}/{CONTENT}/{logical}");
                 inventory.manifest.insert(digest.clone(), vec![content_path.clone()]);

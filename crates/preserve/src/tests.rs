@@ -35,8 +35,10 @@ fn versions_store_new_content_once_and_keep_the_old() {
     assert_eq!(inventory.manifest.len(), 3);
     let names: Vec<&str> = inventory.versions_in_order().iter().map(|(n, _)| *n).collect();
     assert_eq!(names, ["v1", "v2"]);
-    // A version without a file removes it from the state, not from the object.
+    // A version without a file removes it from the state, not from the object; adding no new
+    // content, it has no content folder (OCFL's W003).
     root.commit("o", &[file("b", "three")], meta(3)).unwrap();
+    assert!(object.join("v3").is_dir() && !object.join("v3/content").exists());
     let inventory = root.head("o").unwrap().unwrap();
     assert_eq!(inventory.head_version().unwrap().state.len(), 1);
     assert_eq!(inventory.manifest.len(), 3);
