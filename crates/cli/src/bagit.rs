@@ -360,7 +360,16 @@ fn payload_files(dir: &Path) -> Result<BTreeSet<String>> {
         for entry in entries {
             let entry = entry?;
             let path = entry.path();
-            if entry.file_type()?.is_dir() {
+            let kind = entry.file_type()?;
+            if kind.is_symlink() {
+                // A link could point anywhere on this machine: a bag holds its files.
+                return Err(rejected(format!(
+                    "the bag in {} holds a symbolic link, {}: a bag must hold its files; nothing was imported",
+                    dir.display(),
+                    path.strip_prefix(dir).unwrap_or(&path).display()
+                )));
+            }
+            if kind.is_dir() {
                 stack.push(path);
             } else {
                 let relative = path.strip_prefix(dir).expect("below the bag");

@@ -1215,6 +1215,14 @@ fn bags_carry_records_and_their_sources_and_damaged_ones_are_refused() {
         std::fs::write(&file, text).unwrap();
     });
     assert!(stderr.contains("Payload-Oxum"), "{stderr}");
+    #[cfg(unix)]
+    {
+        let stderr = damage("linked", &|bag| {
+            std::os::unix::fs::symlink("/etc/hostname", bag.join("data/records/0002.jsonl"))
+                .unwrap();
+        });
+        assert!(stderr.contains("holds a symbolic link, data/records/0002.jsonl"), "{stderr}");
+    }
 }
 
 /// `serve` checks fixity in the background on its schedule and `/api/v1/health` reports it: one
