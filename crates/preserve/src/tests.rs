@@ -71,6 +71,23 @@ fn a_version_interrupted_between_renames_is_completed_by_recovery() {
     assert_eq!(root.head("o").unwrap().unwrap().versions.len(), 3);
 }
 
+/// An inventory is read up to MAX_INVENTORY_BYTES: at the limit it is read (and found not to be
+/// the one its sidecar names), one byte past it refused for its size.
+#[test]
+fn inventories_are_read_up_to_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Root::create_or_open(&dir.path().join("ocfl")).unwrap();
+    root.commit("o", &[file("a", "one")], meta(1)).unwrap();
+    let inventory = root.object_dir("o").join("inventory.json");
+    let file = fs::OpenOptions::new().write(true).open(&inventory).unwrap();
+    file.set_len(crate::MAX_INVENTORY_BYTES).unwrap();
+    let error = root.head("o").unwrap_err().to_string();
+    assert!(error.contains("its SHA-512 is"), "{error}");
+    file.set_len(crate::MAX_INVENTORY_BYTES + 1).unwrap();
+    let error = root.head("o").unwrap_err().to_string();
+    assert!(error.contains("the limit is 67108864"), "{error}");
+}
+
 /// Extension 0003 puts an object at three tuples of its id's SHA-256 and its id percent-encoded,
 /// cut at 100 characters with the digest added.
 #[test]

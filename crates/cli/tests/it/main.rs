@@ -1215,6 +1215,22 @@ fn bags_carry_records_and_their_sources_and_damaged_ones_are_refused() {
         std::fs::write(&file, text).unwrap();
     });
     assert!(stderr.contains("Payload-Oxum"), "{stderr}");
+    // Tag files are read up to MAX_TAG_FILE_BYTES (16 MiB): bag-info.txt at the limit is read
+    // (and found not to be the one the tag manifest lists), one byte past it refused for its size.
+    let padded = |size: usize| {
+        move |bag: &Path| {
+            let file = bag.join("bag-info.txt");
+            let mut text = std::fs::read_to_string(&file).unwrap();
+            let pad = size - text.len() - "X-Padding: \n".len();
+            text.push_str(&format!("X-Padding: {}\n", "a".repeat(pad)));
+            assert_eq!(text.len(), size);
+            std::fs::write(&file, text).unwrap();
+        }
+    };
+    let stderr = damage("tag-at-limit", &padded(16 * 1024 * 1024));
+    assert!(stderr.contains("bag-info.txt does not match its sha512 in tagmanifest"), "{stderr}");
+    let stderr = damage("tag-past-limit", &padded(16 * 1024 * 1024 + 1));
+    assert!(stderr.contains("MAX_TAG_FILE_BYTES"), "{stderr}");
     #[cfg(unix)]
     {
         let stderr = damage("linked", &|bag| {
