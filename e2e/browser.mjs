@@ -366,6 +366,91 @@ await step("a record of script payloads renders as text", async () => {
   }
 });
 
+// Curation: an editor signs in, corrects the seed letter's date and summary, sees the diff,
+// publishes, signs out and finds the change on the public page; an administrator reads the log.
+const [editorName, editorPassword] = (process.env.CURATOR_EDITOR ?? ":").split(/:(.*)/s);
+const [adminName, adminPassword] = (process.env.CURATOR_ADMIN ?? ":").split(/:(.*)/s);
+await step("a curator edits, sees the diff, publishes and signs out; the public page shows it", async () => {
+  assert.ok(editorName && editorPassword, "set CURATOR_EDITOR=name:password");
+  const curator = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await curator.newPage();
+  const seen = [];
+  watch(p, seen);
+  assert.equal((await p.goto(`${base}/curate`)).status(), 401, "curation needs a sign-in");
+  await p.goto(`${base}/curate/sign-in`);
+  await accessible(p, "sign-in");
+  await p.fill("#name", editorName);
+  await p.fill("#password", "not the password");
+  await Promise.all([p.waitForLoadState("load"), p.click("form[action=\"/curate/sign-in\"] button")]);
+  assert.match(await p.locator(".problem").innerText(), /not right/);
+  await p.fill("#name", editorName);
+  await p.fill("#password", editorPassword);
+  await Promise.all([p.waitForURL(`${base}/curate`), p.click("form[action=\"/curate/sign-in\"] button")]);
+  const cookie = (await curator.cookies()).find((c) => c.name === "chancery_session");
+  assert.ok(cookie && cookie.httpOnly && cookie.sameSite === "Strict", "the session cookie is HttpOnly and SameSite=Strict");
+  await p.goto(`${base}/curate/edit?id=wcda-112970`);
+  assert.match(await p.locator("#f-date-read").innerText(), /1954-08-11/, "the printed date's EDTF is shown");
+  await p.fill("#f-date", "August 12, 1954");
+  const summary = await p.locator("#f-summary").inputValue();
+  await p.fill("#f-summary", `${summary} Corrected after the Belgrade original.`);
+  await p.fill("#f-comment", "date and summary checked against the original");
+  await p.screenshot({ path: path.join(shots, "curate-edit.png"), fullPage: false });
+  await accessible(p, "edit form");
+  await Promise.all([p.waitForURL(/\/curate\/history\?id=wcda-112970/), p.click("button[value=draft]")]);
+  assert.match(await p.locator("section.draft").innerText(), /date and summary checked/);
+  await Promise.all([p.waitForURL(/\/curate\/diff/), p.click("text=What it changes")]);
+  assert.equal(await p.locator("table.diff td del").first().innerText(), "11,");
+  assert.equal(await p.locator("table.diff td ins").first().innerText(), "12,");
+  assert.match(await p.locator("table.diff").innerText(), /Corrected after the Belgrade original\./);
+  await p.screenshot({ path: path.join(shots, "curate-diff.png"), fullPage: true });
+  await accessible(p, "diff");
+  await p.goBack();
+  await Promise.all([p.waitForURL(/\/curate\/history/), p.click("text=Publish the draft")]);
+  assert.match(await p.locator("table.listing").innerText(), /web:eve[\s\S]*date and summary checked/);
+  await Promise.all([p.waitForURL(/\/curate\/sign-in/), p.click("form.signout button")]);
+  assert.equal((await p.goto(`${base}/curate`)).status(), 401, "signed out");
+  // The server follows the store within a second; the page cache is emptied with it.
+  let text = "";
+  for (let tries = 0; tries < 40 && !text.includes("August 12, 1954"); tries += 1) {
+    await p.goto(`${base}/records/wcda-112970`);
+    text = await p.locator("main").innerText();
+    if (!text.includes("August 12, 1954")) await p.waitForTimeout(500);
+  }
+  assert.match(text, /August 12, 1954/);
+  assert.match(text, /Corrected after the Belgrade original\./);
+  // The three 401s asked for above (before signing in, the wrong password, after signing out)
+  // are the only console messages.
+  const unexpected = seen.filter((m) => !/status of 401 \(Unauthorized\)/.test(m));
+  assert.deepEqual(unexpected, [], "no script or CSP errors on the curation pages");
+  assert.equal(seen.length, 3, `the three refusals asked for: ${seen.join(" | ")}`);
+  await curator.close();
+});
+
+await step("an administrator reads the audit log", async () => {
+  assert.ok(adminName && adminPassword, "set CURATOR_ADMIN=name:password");
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await admin.newPage();
+  await p.goto(`${base}/curate/sign-in`);
+  await p.fill("#name", adminName);
+  await p.fill("#password", adminPassword);
+  await Promise.all([p.waitForURL(`${base}/curate`), p.click("form[action=\"/curate/sign-in\"] button")]);
+  await p.goto(`${base}/curate/tokens`);
+  await p.fill("#t-label", "browser test");
+  await p.selectOption("#t-role", "contributor");
+  await Promise.all([p.waitForLoadState("load"), p.click("form[action=\"/curate/tokens\"] button")]);
+  assert.match(await p.locator("p.made code.token").innerText(), /^chancery_[0-9a-f]{64}$/, "the token is shown once");
+  await p.reload();
+  assert.equal(await p.locator("p.made").count(), 0, "and not again");
+  await p.goto(`${base}/curate/audit`);
+  const log = await p.locator("table.audit").innerText();
+  for (const action of ["sign-in-failed", "sign-in", "draft-save", "publish", "sign-out", "account-add", "token-add"]) {
+    assert.match(log, new RegExp(`\\b${action}\\b`), `the log has ${action}`);
+  }
+  await p.screenshot({ path: path.join(shots, "curate-audit.png"), fullPage: false });
+  await accessible(p, "audit log");
+  await admin.close();
+});
+
 await browser.close();
 if (failures > 0) {
   console.log(`${failures} browser step(s) failed`);

@@ -31,6 +31,88 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Curator accounts (see `chancery serve`'s /curate pages).
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Make an account. The password is read from standard input (a terminal does not show
+    /// it), never from the command line: `chancery user add alice --role admin`.
+    Add {
+        /// The account name: letters, digits and . - _ @.
+        name: String,
+        /// What the account may do: admin (accounts, the audit log, everything), editor
+        /// (publish, unpublish, delete, merge, import) or contributor (drafts).
+        #[arg(long, value_parser = ["admin", "editor", "contributor"])]
+        role: String,
+    },
+    /// List the accounts.
+    List,
+    /// Disable an account: it cannot sign in, its sessions end and its API tokens are revoked.
+    Disable {
+        /// The account.
+        name: String,
+    },
+    /// Enable a disabled account again (its revoked tokens stay revoked).
+    Enable {
+        /// The account.
+        name: String,
+    },
+    /// Give an account another role (its sessions end; its tokens keep at most the new role).
+    SetRole {
+        /// The account.
+        name: String,
+        /// admin, editor or contributor.
+        #[arg(value_parser = ["admin", "editor", "contributor"])]
+        role: String,
+    },
+    /// Give an account a new password, read from standard input; its sessions end.
+    ResetPassword {
+        /// The account.
+        name: String,
+    },
+    /// End every session of an account (sign it out everywhere).
+    SignOut {
+        /// The account.
+        name: String,
+    },
+    /// Make an API token for an account (printed once), or list or revoke tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Print the audit log as JSON lines, oldest first.
+    Audit {
+        /// Only entries after this number.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// Only this action (sign-in, sign-in-failed, edit, publish, delete, import, …).
+        #[arg(long)]
+        action: Option<String>,
+    },
+}
+
+/// API tokens.
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Make a token for an account with a role no higher than the account's.
+    Add {
+        /// The account.
+        name: String,
+        /// What the token may do.
+        #[arg(long, value_parser = ["admin", "editor", "contributor"])]
+        role: String,
+        /// What uses it.
+        #[arg(long)]
+        label: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by its number.
+    Revoke {
+        /// The token's number (from `list`).
+        id: i64,
+    },
+}
+
 /// A curator's decision about persons, recorded with its reason and kept through reimports.
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuthorityDecision {
@@ -162,6 +244,9 @@ pub(crate) enum Command {
         /// With --show: `text` (the record text format) or `json`.
         #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
         format: HistoryFormat,
+        /// With --revert: why, kept with the change and in the audit log.
+        #[arg(long, requires = "revert")]
+        comment: Option<String>,
     },
     /// Search the archive.
     #[command(long_about = SEARCH_HELP)]
@@ -191,6 +276,11 @@ pub(crate) enum Command {
         key: Option<String>,
         #[command(subcommand)]
         decision: Option<AuthorityDecision>,
+    },
+    /// Curator accounts, API tokens and the audit log.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// List collections: the top-level ones (volumes), or the parts of one.
     Collections {
@@ -254,6 +344,9 @@ pub(crate) enum Command {
         /// A record id or permalink.
         #[arg(value_name = "ID|URL")]
         id: String,
+        /// Why: kept with the change and in the audit log.
+        #[arg(long)]
+        comment: Option<String>,
     },
     /// Serve the archive on the web: reading pages, search, the JSON API and OAI-PMH.
     ///

@@ -44,14 +44,27 @@ pub(crate) fn rejected(message: String) -> anyhow::Error {
 
 /// Opens the store to write to it.
 pub(crate) async fn open_store(data: &Path) -> Result<Store> {
-    Store::open(data).await.with_context(|| format!("cannot open the store in {}", data.display()))
+    let store = Store::open(data)
+        .await
+        .with_context(|| format!("cannot open the store in {}", data.display()))?;
+    Ok(store.acting_as(command_line_actor()))
+}
+
+/// Who the command line writes as: the operating-system user (`cli:<user>`), kept with each
+/// change and audit entry.
+pub(crate) fn command_line_actor() -> chancery_store::Actor {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_string());
+    chancery_store::Actor::command_line(&user)
 }
 
 /// Opens the store to read it: read-only, with a notice, where the folder cannot be written.
 pub(crate) async fn open_store_for_reading(data: &Path) -> Result<Store> {
     let store = Store::open_for_reading(data)
         .await
-        .with_context(|| format!("cannot open the store in {}", data.display()))?;
+        .with_context(|| format!("cannot open the store in {}", data.display()))?
+        .acting_as(command_line_actor());
     if store.is_read_only() {
         eprintln!(
             "note: {} cannot be written: the store is open read-only, and the search index is not brought up to date",
@@ -201,37 +214,7 @@ pub(crate) async fn preserve(data: &Path, store: &Store) {
     }
 }
 
-/// The source file to keep with the records parsed from it (none when it gave no record).
-pub(crate) fn source_files(
-    parsed: &chancery_ingest::Parsed,
-    path: &str,
-    bytes: Vec<u8>,
-) -> Vec<chancery_store::SourceFile> {
-    // A source of persons or offices holds no record to name it: its checksum is taken here, so
-    // that its bytes are kept like every other source's.
-    let reference_data = !parsed.persons.is_empty() || parsed.offices.is_some();
-    let persons_only = (parsed.records.is_empty() && reference_data).then(|| {
-        let source = chancery_ingest::Source {
-            path,
-            bytes: &bytes,
-            imported_at: time::OffsetDateTime::UNIX_EPOCH,
-        };
-        source.provenance(chancery_ingest::Format::Tei)
-    });
-    parsed
-        .records
-        .first()
-        .and_then(|r| r.provenance.clone())
-        .or(persons_only)
-        .map(|provenance| chancery_store::SourceFile {
-            sha256: provenance.sha256,
-            path: path.to_string(),
-            format: provenance.format,
-            bytes,
-        })
-        .into_iter()
-        .collect()
-}
+pub(crate) use chancery_web::source_files;
 
 /// A record id, or a permalink that maps to one (a usage error otherwise).
 pub(crate) fn record_id(text: &str) -> Result<RecordId> {

@@ -17,6 +17,7 @@ mod progress;
 mod records;
 mod search;
 mod serve;
+mod users;
 
 use std::process::ExitCode;
 
@@ -105,14 +106,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { format, out, base_url, .. } => {
             records::export(data, format, &base_url, out.as_deref()).await
         }
-        Command::History { id, show, revert, format } => {
-            records::history(data, &id, records::HistoryOptions { show, revert, format }).await
+        Command::History { id, show, revert, format, comment } => {
+            let options = records::HistoryOptions { show, revert, format, comment };
+            records::history(data, &id, options).await
         }
-        Command::Delete { id } => records::delete(data, &id).await,
+        Command::Delete { id, comment } => records::delete(data, &id, comment.as_deref()).await,
         Command::Search { query, limit, offset, sort, json } => {
             search::search(data, &query, limit, offset, sort, json).await
         }
         Command::Reindex => search::reindex(data).await,
+        Command::User { command } => users::run(data, command).await,
         Command::Authority { decision: Some(decision), .. } => {
             entities::decide(data, decision).await
         }

@@ -118,10 +118,16 @@ async fn replay(
             }
         };
         record.provenance = preserved.source.as_ref().map(provenance).transpose()?;
+        // Each change comes back with who made it and why, as the copy keeps them.
+        let store = match &version.actor {
+            Some(actor) => store.acting_as(chancery_store::Actor::new(actor.clone(), None)),
+            None => store.clone(),
+        };
         if preserved.deleted {
-            store.delete(&record.id, at).await?;
+            store.delete(&record.id, at, version.comment.as_deref()).await?;
         } else {
             let mut batch = store.begin_import(at, policy).await?;
+            batch.set_comment(version.comment.clone());
             batch.add(std::slice::from_ref(&record), &[]).await?;
             batch.commit().await?;
         }

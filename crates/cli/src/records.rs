@@ -187,6 +187,7 @@ pub(crate) struct HistoryOptions {
     pub(crate) show: Option<i64>,
     pub(crate) revert: Option<i64>,
     pub(crate) format: HistoryFormat,
+    pub(crate) comment: Option<String>,
 }
 
 /// Lists a record's revisions (a deleted record's too), prints one, or brings one back as a new
@@ -195,12 +196,13 @@ pub(crate) async fn history(data: &Path, id: &str, options: HistoryOptions) -> R
     let id = record_id(id)?;
     if let Some(revision) = options.revert {
         let store = open_store(data).await?;
-        let outcome =
-            store.revert(&id, revision, OffsetDateTime::now_utc()).await.map_err(|error| {
-                match error {
-                    chancery_store::Error::NotFound(message) => rejected(message),
-                    other => anyhow::Error::new(other),
-                }
+        let outcome = store
+            .revert(&id, revision, OffsetDateTime::now_utc(), options.comment.as_deref())
+            .await
+            .map_err(|error| match error {
+                chancery_store::Error::NotFound(message)
+                | chancery_store::Error::Rejected(message) => rejected(message),
+                other => anyhow::Error::new(other),
             })?;
         match outcome.action {
             chancery_store::Action::Unchanged => {
@@ -259,10 +261,15 @@ pub(crate) async fn history(data: &Path, id: &str, options: HistoryOptions) -> R
     Ok(())
 }
 
-pub(crate) async fn delete(data: &Path, id: &str) -> Result<()> {
+pub(crate) async fn delete(data: &Path, id: &str, comment: Option<&str>) -> Result<()> {
     let id = record_id(id)?;
     let store = open_store(data).await?;
-    if !store.delete(&id, OffsetDateTime::now_utc()).await? {
+    let deleted =
+        store.delete(&id, OffsetDateTime::now_utc(), comment).await.map_err(|e| match e {
+            chancery_store::Error::Rejected(message) => rejected(message),
+            other => anyhow::Error::new(other),
+        })?;
+    if !deleted {
         return Err(rejected(format!("no record `{id}` to delete")));
     }
     eprintln!("deleted {id}; its id stays reserved and its revisions are kept");

@@ -50,6 +50,19 @@ async fn watch_preservation(
             .then(|| chancery_preserve::position(&root).ok().map(|p| p.change))
             .flatten();
         archive.report_preservation(|p| p.copy_change = copy_change);
+        // Curators' edits through the web are changes like an import's: the copy follows them.
+        let behind = match archive.store().last_change().await {
+            Ok(last) => copy_change.is_some_and(|at| at < last),
+            Err(_) => false,
+        };
+        if behind && !archive.store().is_read_only() {
+            let (dir, store) = (data.clone(), archive.store().clone());
+            let runtime = tokio::runtime::Handle::current();
+            let caught_up = tokio::task::spawn_blocking(move || {
+                runtime.block_on(crate::data::preserve(&dir, &store))
+            });
+            let _ = caught_up.await;
+        }
         if let (Some(at), Some(every)) = (next_check, every)
             && Instant::now() >= at
         {

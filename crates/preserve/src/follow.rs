@@ -345,8 +345,14 @@ async fn change_version(store: &Store, root: &Root, change: &Change) -> Result<O
     };
     let meta = Meta {
         created: rfc3339(change.at),
-        message: format!("change {}: {kind}, revision {}", change.seq, change.revision),
-        user: user(),
+        // The change number leads the message: it is how a version says which change it keeps.
+        message: match &change.comment {
+            Some(comment) => {
+                format!("change {}: {kind}, revision {}: {comment}", change.seq, change.revision)
+            }
+            None => format!("change {}: {kind}, revision {}", change.seq, change.revision),
+        },
+        user: change.actor.as_deref().map_or_else(user, actor),
     };
     Ok(Some(Pending { id: object, files, meta }))
 }
@@ -364,8 +370,13 @@ fn json_file<T: Serialize>(value: &T) -> Vec<u8> {
     json
 }
 
-/// Who makes versions: the store does not yet record who made a change, only that the command
-/// line (import, delete, revert) did.
+/// Who made a change, as the store recorded it (`web:alice`, `api:alice`, `cli:archivist`).
+fn actor(name: &str) -> User {
+    User { name: name.to_string(), address: Some(format!("urn:chancery:actor:{name}")) }
+}
+
+/// Who makes versions the store has no actor for (changes before schema 8, sources and
+/// decisions, written by the command line).
 fn user() -> User {
     User {
         name: "Chancery command line".to_string(),

@@ -38,6 +38,10 @@ pub struct RecordVersion {
     pub change: i64,
     /// When the change was made (RFC 3339).
     pub created: String,
+    /// Who made it, where the store recorded it (`web:alice`, `cli:archivist`).
+    pub actor: Option<String>,
+    /// Why, as they said.
+    pub comment: Option<String>,
     dir: PathBuf,
     files: Vec<(String, String)>,
 }
@@ -83,9 +87,24 @@ pub fn versions(root: &Root) -> Result<(Vec<SourceVersion>, Vec<RecordVersion>)>
                     .iter()
                     .flat_map(|(digest, paths)| paths.iter().map(|p| (p.clone(), digest.clone())))
                     .collect();
+                let actor = version
+                    .user
+                    .as_ref()
+                    .filter(|u| {
+                        u.address.as_deref().is_some_and(|a| a.starts_with("urn:chancery:actor:"))
+                    })
+                    .map(|u| u.name.clone());
+                // `change N: kind, revision R: comment`
+                let comment = version
+                    .message
+                    .as_deref()
+                    .and_then(|m| m.splitn(3, ": ").nth(2))
+                    .map(str::to_string);
                 records.push(RecordVersion {
                     change,
                     created: version.created.clone(),
+                    actor,
+                    comment,
                     dir: dir.clone(),
                     files,
                 });

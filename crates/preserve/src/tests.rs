@@ -152,7 +152,7 @@ async fn catching_up_is_idempotent() {
         batch.commit().await.unwrap();
         assert_eq!(outcomes[0].revision, n as i64 + 1);
     }
-    store.delete(&parsed.records[0].id, now).await.unwrap();
+    store.delete(&parsed.records[0].id, now, None).await.unwrap();
     let root_dir = dir.path().join("ocfl");
     let first = catch_up(&store, &root_dir).await.unwrap();
     assert_eq!((first.sources, first.versions), (2, 3));

@@ -6,6 +6,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;
 
+use crate::audit::Actor;
 use crate::records::parse_id;
 use crate::{Error, Result, Store, parse_time};
 
@@ -33,13 +34,17 @@ pub struct Change {
     pub revision: i64,
     /// When.
     pub at: OffsetDateTime,
+    /// Who made it (`web:<account>`, `api:<account>`, `cli:<user>`); `None` before schema 8.
+    pub actor: Option<String>,
+    /// Why, as they said.
+    pub comment: Option<String>,
 }
 
 impl Store {
     /// Up to `limit` changes after sequence number `after`, in order.
     pub async fn changes_after(&self, after: i64, limit: u32) -> Result<Vec<Change>> {
         let rows = sqlx::query(
-            "SELECT seq, record_id, kind, revision, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+            "SELECT seq, record_id, kind, revision, at, actor, comment FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
@@ -65,7 +70,7 @@ impl Store {
         // A collection's parts have ids below it (`v/ch1` under `v`): a range on the indexed
         // column finds them, `/` being followed by `0` in code point order.
         let rows = sqlx::query(
-            "SELECT seq, record_id, kind, revision, at FROM changes c
+            "SELECT seq, record_id, kind, revision, at, actor, comment FROM changes c
              WHERE seq > $1
                AND NOT EXISTS (SELECT 1 FROM changes d WHERE d.record_id = c.record_id AND d.seq > c.seq)
                AND ($2 IS NULL OR substr(at, 1, 19) >= $2)
@@ -89,7 +94,7 @@ impl Store {
     /// never stored.
     pub async fn latest_change_of(&self, id: &RecordId) -> Result<Option<Change>> {
         let row = sqlx::query(
-            "SELECT seq, record_id, kind, revision, at FROM changes
+            "SELECT seq, record_id, kind, revision, at, actor, comment FROM changes
              WHERE record_id = (SELECT id FROM records WHERE id_key = $1)
              ORDER BY seq DESC LIMIT 1",
         )
@@ -97,6 +102,18 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(change).transpose()
+    }
+
+    /// Every change of one record, oldest first: who made each revision, when and why.
+    pub async fn changes_of(&self, id: &RecordId) -> Result<Vec<Change>> {
+        let rows = sqlx::query(
+            "SELECT seq, record_id, kind, revision, at, actor, comment FROM changes
+             WHERE record_id = (SELECT id FROM records WHERE id_key = $1) ORDER BY seq",
+        )
+        .bind(id.key())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(change).collect()
     }
 
     /// When the first change was made, if any (the OAI-PMH earliest datestamp).
@@ -121,14 +138,20 @@ pub(crate) async fn record_change(
     kind: &str,
     revision: i64,
     now: &str,
+    by: Option<(&Actor, Option<&str>)>,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO changes (record_id, kind, revision, at) VALUES ($1, $2, $3, $4)")
-        .bind(id.as_str())
-        .bind(kind)
-        .bind(revision)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO changes (record_id, kind, revision, at, actor, comment)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.as_str())
+    .bind(kind)
+    .bind(revision)
+    .bind(now)
+    .bind(by.map(|(actor, _)| actor.name.as_str()))
+    .bind(by.and_then(|(_, comment)| comment))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -141,5 +164,13 @@ fn change(row: &SqliteRow) -> Result<Change> {
         other => return Err(Error::corrupt(&record_id, format!("unknown change kind `{other}`"))),
     };
     let at = parse_time(record_id.as_str(), &row.try_get::<String, _>("at")?)?;
-    Ok(Change { seq: row.try_get("seq")?, record_id, kind, revision: row.try_get("revision")?, at })
+    Ok(Change {
+        seq: row.try_get("seq")?,
+        record_id,
+        kind,
+        revision: row.try_get("revision")?,
+        at,
+        actor: row.try_get("actor")?,
+        comment: row.try_get("comment")?,
+    })
 }

@@ -9,6 +9,7 @@ use chancery_model::person::{Person, PersonId, name_keys, name_words, word_keys}
 use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;
 
+use crate::audit::append;
 use crate::{Error, Result, Store, timestamp};
 
 /// The longest reason a decision may give.
@@ -72,6 +73,17 @@ impl Store {
             return Err(rejected(format!("`{from}` is `{into}` already")));
         }
         record(&mut tx, "merge", from.as_str(), into.as_str(), &[], None, reason, now).await?;
+        let at = timestamp(now);
+        append(
+            &mut tx,
+            &self.actor,
+            "person-merge",
+            Some(from.as_str()),
+            Some(reason),
+            Some(into.as_str()),
+            &at,
+        )
+        .await?;
         apply_decisions(&mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -101,6 +113,17 @@ impl Store {
             )));
         };
         record(&mut tx, "assign", &entry, into.as_str(), &[], None, reason, now).await?;
+        let at = timestamp(now);
+        append(
+            &mut tx,
+            &self.actor,
+            "person-assign",
+            Some(&entry),
+            Some(reason),
+            Some(into.as_str()),
+            &at,
+        )
+        .await?;
         apply_decisions(&mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -156,6 +179,17 @@ impl Store {
         }
         record(&mut tx, "split", person.as_str(), new.as_str(), &lower, Some(name), reason, now)
             .await?;
+        let at = timestamp(now);
+        append(
+            &mut tx,
+            &self.actor,
+            "person-split",
+            Some(person.as_str()),
+            Some(reason),
+            Some(new.as_str()),
+            &at,
+        )
+        .await?;
         apply_decisions(&mut tx).await?;
         tx.commit().await?;
         Ok(())

@@ -82,6 +82,30 @@ pub enum Error {
     /// A curator's request the store refuses, with what to fix.
     #[error("{0}")]
     Rejected(String),
+    /// An edit was made from a revision that is no longer the newest.
+    #[error(
+        "`{id}` was changed since this edit began (made from revision {made_from}, now at revision {current}): nothing was saved; look at the newer version and make the edit again"
+    )]
+    Stale {
+        /// The record.
+        id: String,
+        /// The revision the edit was made from (0: none).
+        made_from: i64,
+        /// The record's revision now (0: none published).
+        current: i64,
+    },
+    /// An edit was made from a draft version that is no longer the newest.
+    #[error(
+        "the draft of `{id}` was saved, published or discarded since this edit began: nothing was saved; open the draft again"
+    )]
+    StaleDraft {
+        /// The record.
+        id: String,
+        /// The draft version the edit was made from.
+        made_from: Option<i64>,
+        /// The draft version now.
+        current: Option<i64>,
+    },
     /// A stored row cannot be read back; the message names the record.
     #[error("record `{id}` is stored in a form this Chancery cannot read: {message}")]
     Corrupt {
@@ -120,6 +144,11 @@ impl Error {
 
     pub(crate) fn corrupt(id: &RecordId, message: impl Into<String>) -> Error {
         Error::Corrupt { id: id.to_string(), message: message.into() }
+    }
+
+    /// A row other than a record's that cannot be read back.
+    pub(crate) fn corrupt_row(what: &str, message: impl Into<String>) -> Error {
+        Error::Corrupt { id: what.to_string(), message: message.into() }
     }
 }
 

@@ -11,6 +11,7 @@ use chancery_model::record::Record;
 use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;
 
+use crate::audit::{Actor, append};
 use crate::changes::record_change;
 use crate::editions;
 use crate::entities::{link_entities, write_entities};
@@ -88,6 +89,15 @@ pub enum Refusal {
         /// What would be lost.
         losses: Vec<Loss>,
     },
+    /// The stored version is a curator's edit, which the import would undo.
+    Curated {
+        /// The record.
+        id: RecordId,
+        /// The file the import read it from.
+        source: String,
+        /// Who edited it (`web:<account>`, `api:<account>`).
+        actor: String,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -112,6 +122,10 @@ impl fmt::Display for Refusal {
                 }
                 write!(f, ". If that is meant, import with --replace")
             }
+            Refusal::Curated { id, source, actor } => write!(
+                f,
+                "{source}: record `{id}` was last changed by {actor} (an edit in Chancery), and this import would undo that edit. If that is meant, import with --replace"
+            ),
         }
     }
 }
@@ -124,6 +138,12 @@ pub struct ImportBatch {
     /// Ids written so far, with where they came from, to refuse duplicates within the batch.
     seen: HashMap<RecordId, String>,
     refusals: Vec<Refusal>,
+    /// Who imports, for the change sequence and the audit log.
+    actor: std::sync::Arc<Actor>,
+    /// Records created, updated and left unchanged so far.
+    counts: [usize; 3],
+    /// The comment kept with each change.
+    comment: Option<String>,
 }
 
 impl ImportBatch {
@@ -146,8 +166,12 @@ impl ImportBatch {
         }
         let mut outcomes = Vec::with_capacity(records.len());
         for record in records {
-            match upsert(&mut self.tx, record, &self.now, self.policy).await? {
-                Ok(outcome) => outcomes.push(outcome),
+            let by = (&*self.actor, self.comment.as_deref());
+            match upsert(&mut self.tx, record, &self.now, self.policy, by).await? {
+                Ok(outcome) => {
+                    self.counts[outcome.action as usize] += 1;
+                    outcomes.push(outcome);
+                }
                 Err(refusal) => self.refusals.push(refusal),
             }
         }
@@ -180,16 +204,24 @@ impl ImportBatch {
         crate::offices::write_offices(&mut self.tx, offices, &self.now).await
     }
 
+    /// Gives the changes this batch makes a comment (kept with each change).
+    pub fn set_comment(&mut self, comment: Option<String>) {
+        self.comment = comment;
+    }
+
     /// The records refused so far; a batch with any cannot be committed.
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals
     }
 
     /// Commits everything added; refused if any record was refused (nothing is written then).
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
         if !self.refusals.is_empty() {
             return Err(Error::Refused { count: self.refusals.len() });
         }
+        let [created, updated, unchanged] = self.counts;
+        let detail = format!("{created} created, {updated} updated, {unchanged} unchanged");
+        append(&mut self.tx, &self.actor, "import", None, None, Some(&detail), &self.now).await?;
         self.tx.commit().await?;
         Ok(())
     }
@@ -226,6 +258,9 @@ impl Store {
             policy,
             seen: HashMap::new(),
             refusals: Vec::new(),
+            actor: self.actor.clone(),
+            counts: [0; 3],
+            comment: None,
         })
     }
 }
@@ -236,7 +271,9 @@ async fn upsert(
     record: &Record,
     now: &str,
     policy: ImportPolicy,
+    by: (&Actor, Option<&str>),
 ) -> Result<Result<Outcome, Refusal>> {
+    let by = Some(by);
     let body = stored::to_body(record);
     let existing = sqlx::query(
         "SELECT id, body, body_version, revision, deleted_at, source_path, source_sha256, source_format
@@ -246,9 +283,8 @@ async fn upsert(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(existing) = existing else {
-        write_row(tx, record, &body, 1, now).await?;
-        link_entities(tx, record, false).await?;
-        record_change(tx, &record.id, "created", 1, now).await?;
+        write_new(tx, record, now).await?;
+        record_change(tx, &record.id, "created", 1, now, by).await?;
         return Ok(Ok(Outcome { id: record.id.clone(), action: Action::Created, revision: 1 }));
     };
     // An id is spelled as it was first stored: the same id in another case is the same record.
@@ -279,6 +315,24 @@ async fn upsert(
     let stored_sha256: Option<String> = existing.try_get("source_sha256")?;
     let same_source =
         record.provenance.as_ref().is_some_and(|p| Some(&p.sha256) == stored_sha256.as_ref());
+    if deleted.is_none() && !policy.replace {
+        // A curator's edit is not undone by an import of the file it was made from.
+        let last: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT actor FROM changes WHERE record_id = $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(record.id.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(actor) =
+            last.flatten().filter(|a| a.starts_with("web:") || a.starts_with("api:"))
+        {
+            return Ok(Err(Refusal::Curated {
+                id: record.id.clone(),
+                source: source_path(record),
+                actor,
+            }));
+        }
+    }
     if deleted.is_none() && !policy.replace && !same_source {
         let old = stored::from_body(&record.id, old_version, &old_body)
             .map_err(|message| Error::corrupt(&record.id, message))?;
@@ -304,8 +358,18 @@ async fn upsert(
     let new_revision = replace_current(tx, record, &body, revision, now).await?;
     let (kind, action) =
         if deleted.is_some() { ("created", Action::Created) } else { ("updated", Action::Updated) };
-    record_change(tx, &record.id, kind, new_revision, now).await?;
+    record_change(tx, &record.id, kind, new_revision, now, by).await?;
     Ok(Ok(Outcome { id: record.id.clone(), action, revision: new_revision }))
+}
+
+/// Writes a record that was never stored, as revision 1.
+pub(crate) async fn write_new(
+    tx: &mut Transaction<'static, Sqlite>,
+    record: &Record,
+    now: &str,
+) -> Result<()> {
+    write_row(tx, record, &stored::to_body(record), 1, now).await?;
+    link_entities(tx, record, false).await
 }
 
 /// Moves a record's current version (revision `revision`) to its revisions and writes `record`

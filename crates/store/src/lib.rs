@@ -13,9 +13,12 @@
 //! record and `migrate` the numbered schema migrations in `migrations/sqlite/`, applied in order
 //! on open. A database written by a newer Chancery is refused rather than misread.
 
+mod accounts;
+mod audit;
 mod backup;
 mod changes;
 mod curation;
+mod drafts;
 mod editions;
 mod entities;
 mod error;
@@ -30,6 +33,7 @@ mod stored;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -38,8 +42,15 @@ use sqlx::sqlite::{
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+pub use crate::accounts::{
+    Account, AccountChange, ApiToken, MAX_ACCOUNT_NAME_BYTES, MAX_PASSWORD_BYTES,
+    MAX_TOKEN_LABEL_BYTES, MIN_PASSWORD_CHARS, NewSession, Role, SESSION_IDLE, SESSION_LIFETIME,
+    Session, password_problem, random_token,
+};
+pub use crate::audit::{Actor, AuditEntry, AuditFilter, MAX_AUDIT_PAGE, MAX_COMMENT_BYTES};
 pub use crate::changes::{Change, ChangeKind};
 pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
+pub use crate::drafts::{Base, Draft};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::fixity::{FixityFailure, FixityReport};
@@ -61,6 +72,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     pool: SqlitePool,
     read_only: bool,
+    /// Who this handle writes as: kept with each change and audit entry.
+    actor: Arc<Actor>,
 }
 
 impl Store {
@@ -77,7 +90,7 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         migrate::run(&pool).await?;
-        Ok(Store { pool, read_only: false })
+        Ok(Store { pool, read_only: false, actor: Arc::new(Actor::unnamed()) })
     }
 
     /// Opens the store in a data folder that cannot be written (read-only media, another user's
@@ -101,7 +114,7 @@ impl Store {
         if found < migrate::LATEST {
             return Err(Error::OlderSchema { found, supported: migrate::LATEST });
         }
-        Ok(Store { pool, read_only: true })
+        Ok(Store { pool, read_only: true, actor: Arc::new(Actor::unnamed()) })
     }
 
     async fn read_only_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
@@ -135,7 +148,17 @@ impl Store {
             .connect_with(options)
             .await?;
         migrate::run(&pool).await?;
-        Ok(Store { pool, read_only: false })
+        Ok(Store { pool, read_only: false, actor: Arc::new(Actor::unnamed()) })
+    }
+
+    /// The same store, writing as `actor` (each change and audit entry names it).
+    pub fn acting_as(&self, actor: Actor) -> Store {
+        Store { actor: Arc::new(actor), ..self.clone() }
+    }
+
+    /// Who this handle writes as.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 
     /// Whether the store was opened read-only.

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "office holders and their appointments",
         include_str!("../migrations/sqlite/0007_offices.sql"),
     ),
+    (
+        8,
+        "curation: accounts, sessions, tokens, drafts, who changed what, the audit log",
+        include_str!("../migrations/sqlite/0008_curation.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

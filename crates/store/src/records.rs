@@ -7,6 +7,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
+use crate::audit::append;
 use crate::changes::record_change;
 use crate::imports::{Action, Outcome, replace_current};
 use crate::{Error, Result, Store, parse_time, stored, timestamp};
@@ -222,21 +223,20 @@ impl Store {
     }
 
     /// Deletes a record, leaving a tombstone and its revisions. Returns whether it existed.
-    pub async fn delete(&self, id: &RecordId, now: OffsetDateTime) -> Result<bool> {
+    pub async fn delete(
+        &self,
+        id: &RecordId,
+        now: OffsetDateTime,
+        comment: Option<&str>,
+    ) -> Result<bool> {
+        let comment = comment.map(crate::audit::check_comment).transpose()?;
         let now = timestamp(now);
         let mut tx = self.begin_write().await?;
-        let deleted = sqlx::query(
-            "UPDATE records SET deleted_at = $1, updated_at = $1 WHERE id_key = $2 AND deleted_at IS NULL
-             RETURNING id, revision",
-        )
-        .bind(&now)
-        .bind(id.key())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(deleted) = deleted else { return Ok(false) };
-        let stored_id = parse_id(&deleted.try_get::<String, _>("id")?)?;
-        crate::editions::unplace(&mut tx, &stored_id).await?;
-        record_change(&mut tx, &stored_id, "deleted", deleted.try_get("revision")?, &now).await?;
+        let Some(stored_id) = tombstone(&mut tx, id, &now, self, comment).await? else {
+            return Ok(false);
+        };
+        append(&mut tx, &self.actor, "delete", Some(stored_id.as_str()), comment, None, &now)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -249,7 +249,9 @@ impl Store {
         id: &RecordId,
         revision: i64,
         now: OffsetDateTime,
+        comment: Option<&str>,
     ) -> Result<Outcome> {
+        let comment = comment.map(crate::audit::check_comment).transpose()?;
         let current = self
             .current_or_withdrawn(id)
             .await?
@@ -268,11 +270,39 @@ impl Store {
         let body = stored::to_body(&record);
         let kind = if current.deleted_at.is_some() { "created" } else { "updated" };
         let new_revision = replace_current(&mut tx, &record, &body, current.revision, &now).await?;
-        record_change(&mut tx, id, kind, new_revision, &now).await?;
+        record_change(&mut tx, id, kind, new_revision, &now, Some((&self.actor, comment))).await?;
+        let detail = format!("revision {revision} brought back as revision {new_revision}");
+        append(&mut tx, &self.actor, "restore", Some(id.as_str()), comment, Some(&detail), &now)
+            .await?;
         tx.commit().await?;
         let action = if kind == "created" { Action::Created } else { Action::Updated };
         Ok(Outcome { id: id.clone(), action, revision: new_revision })
     }
+}
+
+/// Marks a current record deleted (its tombstone) and records the change; the record's stored
+/// id, or `None` if there was no current record.
+pub(crate) async fn tombstone(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: &RecordId,
+    now: &str,
+    store: &Store,
+    comment: Option<&str>,
+) -> Result<Option<RecordId>> {
+    let deleted = sqlx::query(
+        "UPDATE records SET deleted_at = $1, updated_at = $1 WHERE id_key = $2 AND deleted_at IS NULL
+         RETURNING id, revision",
+    )
+    .bind(now)
+    .bind(id.key())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(deleted) = deleted else { return Ok(None) };
+    let stored_id = parse_id(&deleted.try_get::<String, _>("id")?)?;
+    crate::editions::unplace(tx, &stored_id).await?;
+    let revision = deleted.try_get("revision")?;
+    record_change(tx, &stored_id, "deleted", revision, now, Some((&store.actor, comment))).await?;
+    Ok(Some(stored_id))
 }
 
 pub(crate) fn summary(row: &SqliteRow) -> Result<Summary> {

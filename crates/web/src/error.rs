@@ -111,6 +111,14 @@ impl Problem {
         Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
     }
 
+    pub(crate) fn unauthorized(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", detail)
+    }
+
+    pub(crate) fn forbidden(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+    }
+
     pub(crate) fn internal(error: &dyn std::fmt::Display) -> Problem {
         tracing::error!(%error, "API request failed");
         Problem::new(
@@ -132,12 +140,19 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_string(&self).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))],
             body,
         )
-            .into_response()
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"chancery\""),
+            );
+        }
+        response
     }
 }
 

@@ -11,12 +11,15 @@
 
 mod api;
 mod assets;
+mod auth;
 mod cite;
 mod clock;
 mod collections;
+mod curate;
 mod error;
 mod facets;
 mod html;
+mod imports;
 mod oai;
 mod offices;
 mod organizations;
@@ -34,6 +37,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use chancery_search::SearchIndex;
 use chancery_store::Store;
@@ -42,7 +46,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use crate::api::openapi_json;
+pub use crate::auth::{
+    MAX_FAILED_SIGN_INS_PER_ACCOUNT, MAX_FAILED_SIGN_INS_PER_ADDRESS, SIGN_IN_WINDOW,
+};
 pub use crate::clock::Clock;
+pub use crate::curate::MAX_FORM_BYTES;
+pub use crate::imports::{MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, source_files};
 pub use crate::preservation::{FixityRun, Preservation};
 pub use crate::server::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, serve};
 
@@ -318,7 +327,8 @@ pub enum Error {
     },
 }
 
-/// The largest request body accepted (the server takes no uploads).
+/// The largest request body the public routes accept (an OAI-PMH POST); curators' forms and the
+/// write API take up to [`MAX_FORM_BYTES`], imports up to [`MAX_UPLOAD_BYTES`].
 const MAX_BODY_BYTES: usize = 16 * 1024;
 /// The longest a request may take before the server gives up on it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -347,10 +357,14 @@ pub fn router(archive: Shared) -> Router {
         .route("/oai", get(oai::handle).post(oai::handle_post))
         .route("/health", get(api::health))
         .nest("/api/v1", api::routes())
+        .nest("/curate", curate::routes())
         .fallback(html::site::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // The hard bound on every body, whatever reads it; routes that read bodies set their own
+        // smaller limits above.
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,

@@ -77,7 +77,7 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let (stream, _peer) = match accepted {
+        let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             // A connection that failed before we took it is its client's business.
             Err(error) if is_connection_error(&error) => continue,
@@ -97,7 +97,7 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let tracked = Tracked { service: service.clone(), activity };
+        let tracked = Tracked { service: service.clone(), activity, peer };
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), tracked));
         let registry = connections.clone();
         let task = tokio::spawn(async move {
@@ -157,6 +157,8 @@ impl Drop for InFlight {
 struct Tracked {
     service: TowerToHyperService<axum::Router>,
     activity: Arc<Activity>,
+    /// The client's address: the audit log and the sign-in limits read it.
+    peer: std::net::SocketAddr,
 }
 
 impl hyper::service::Service<Request<Incoming>> for Tracked {
@@ -164,7 +166,8 @@ impl hyper::service::Service<Request<Incoming>> for Tracked {
     type Error = Infallible;
     type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
 
-    fn call(&self, request: Request<Incoming>) -> Self::Future {
+    fn call(&self, mut request: Request<Incoming>) -> Self::Future {
+        request.extensions_mut().insert(crate::auth::ClientAddr(self.peer));
         let in_flight = InFlight::new(self.activity.clone());
         let response = self.service.call(request);
         Box::pin(async move {

@@ -345,7 +345,7 @@ async fn missing_bad_and_withdrawn_records() {
 impl Site {
     async fn archive_store_delete(&self, id: &RecordId) -> bool {
         let store = Store::open(self._dir.path()).await.unwrap();
-        let deleted = store.delete(id, OffsetDateTime::now_utc()).await.unwrap();
+        let deleted = store.delete(id, OffsetDateTime::now_utc(), None).await.unwrap();
         store.close().await;
         deleted
     }
@@ -914,7 +914,7 @@ async fn oai_harvests_survive_changes_underneath() {
     store.import(&[record], &[], OffsetDateTime::now_utc()).await.unwrap();
     let doomed = RecordId::parse("frus1918Test/d6").unwrap();
     assert!(!first_ids.iter().any(|i| i.ends_with(doomed.as_str())));
-    assert!(store.delete(&doomed, OffsetDateTime::now_utc()).await.unwrap());
+    assert!(store.delete(&doomed, OffsetDateTime::now_utc(), None).await.unwrap());
     store.close().await;
 
     let mut seen = first_ids.clone();

@@ -370,7 +370,7 @@ async fn the_index_follows_the_store() {
     assert!(problems[0].contains("revision 1 but stored at 2"));
     f.index.catch_up(&f.store, &mut |_| {}).await.unwrap();
     assert_eq!(f.ids("Tsvetkov"), [edited.id.to_string()]);
-    f.store.delete(&edited.id, datetime!(2026-11-30 0:00 UTC)).await.unwrap();
+    f.store.delete(&edited.id, datetime!(2026-11-30 0:00 UTC), None).await.unwrap();
     let caught_up = f.index.catch_up(&f.store, &mut |_| {}).await.unwrap();
     assert_eq!(caught_up.n_records, 1);
     assert!(f.ids("Tsvetkov").is_empty());

@@ -21,7 +21,7 @@ fn record(path: &str, text: &str) -> Record {
     parsed.records.into_iter().next().unwrap()
 }
 
-fn letter(summary: &str) -> Record {
+pub(crate) fn letter(summary: &str) -> Record {
     record(
         "letter.txt",
         &format!(
@@ -48,7 +48,7 @@ fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = Store::open_in_memory().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 7);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -95,8 +95,8 @@ async fn story() {
     assert_eq!(store.last_change().await.unwrap(), 3);
 
     // Deleting leaves a tombstone; the id comes back only for the same record.
-    assert!(store.delete(&letter_id, T2).await.unwrap());
-    assert!(!store.delete(&letter_id, T2).await.unwrap());
+    assert!(store.delete(&letter_id, T2, None).await.unwrap());
+    assert!(!store.delete(&letter_id, T2, None).await.unwrap());
     assert!(store.get(&letter_id).await.unwrap().is_none());
     assert_eq!(store.count().await.unwrap(), 1);
     // Regression (issue 10): importing a deleted id brought it back unasked.
@@ -200,7 +200,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 7);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -215,7 +215,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 7 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 8 }), "{error}");
 }
 
 #[tokio::test]
@@ -279,7 +279,7 @@ async fn authorities_and_collections() {
     store.import(&[unlinked], &[], T1).await.unwrap();
     assert!(store.records_mentioning("v1#p_T", 10).await.unwrap().is_empty());
     store.import(&[letter.clone()], &[], T1).await.unwrap();
-    store.delete(&letter.id, T2).await.unwrap();
+    store.delete(&letter.id, T2, None).await.unwrap();
     assert!(store.records_mentioning("v1#p_T", 10).await.unwrap().is_empty());
 }
 
@@ -318,7 +318,7 @@ async fn migrates_from_version_1() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 7);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
     assert_eq!(old.record.summary.as_deref(), Some("Kept."));
     assert_eq!(old.record.texts[0].body, "Text.");
@@ -335,7 +335,7 @@ async fn harvest_views_of_the_change_sequence() {
     let telegram_id = telegram().id;
     store.import(&[letter("First."), telegram()], &[], T0).await.unwrap();
     store.import(&[letter("Second.")], &[], T1).await.unwrap();
-    assert!(store.delete(&telegram_id, T2).await.unwrap());
+    assert!(store.delete(&telegram_id, T2, None).await.unwrap());
     assert_eq!(store.first_change_at().await.unwrap(), Some(T0));
 
     // Each record once, at its newest change, in change order.
@@ -467,17 +467,17 @@ async fn a_revision_is_shown_and_brought_back_as_a_new_one() {
     );
     assert!(store.at_revision(&id, 3).await.unwrap().is_none());
 
-    let outcome = store.revert(&id, 1, T2).await.unwrap();
+    let outcome = store.revert(&id, 1, T2, None).await.unwrap();
     assert_eq!((outcome.action, outcome.revision), (Action::Updated, 3));
     let current = store.get(&id).await.unwrap().unwrap();
     assert_eq!((current.revision, current.record.summary.as_deref()), (3, Some("First.")));
     assert_eq!(store.revisions(&id).await.unwrap().len(), 2, "revisions 1 and 2 are both kept");
-    assert_eq!(store.revert(&id, 3, T2).await.unwrap().action, Action::Unchanged);
-    assert!(matches!(store.revert(&id, 9, T2).await, Err(Error::NotFound(_))));
+    assert_eq!(store.revert(&id, 3, T2, None).await.unwrap().action, Action::Unchanged);
+    assert!(matches!(store.revert(&id, 9, T2, None).await, Err(Error::NotFound(_))));
 
     // A deleted record comes back through a revert, as a created change.
-    store.delete(&id, T2).await.unwrap();
-    let outcome = store.revert(&id, 2, T2).await.unwrap();
+    store.delete(&id, T2, None).await.unwrap();
+    let outcome = store.revert(&id, 2, T2, None).await.unwrap();
     assert_eq!((outcome.action, outcome.revision), (Action::Created, 4));
     assert_eq!(store.latest_change_of(&id).await.unwrap().unwrap().kind, ChangeKind::Created);
 }
@@ -494,7 +494,7 @@ async fn a_read_only_folder_is_read() {
     let store = Store::open_read_only(&data).await.unwrap();
     assert!(store.is_read_only());
     assert_eq!(store.count().await.unwrap(), 1);
-    assert!(matches!(store.delete(&telegram().id, T1).await, Err(Error::ReadOnly)));
+    assert!(matches!(store.delete(&telegram().id, T1, None).await, Err(Error::ReadOnly)));
     assert!(matches!(store.begin_import(T1, ImportPolicy::default()).await, Err(Error::ReadOnly)));
     store.close().await;
     assert!(matches!(
@@ -527,7 +527,7 @@ async fn changes_of_one_collection() {
         )
         .await
         .unwrap();
-    store.delete(&RecordId::parse("b").unwrap(), T1).await.unwrap();
+    store.delete(&RecordId::parse("b").unwrap(), T1, None).await.unwrap();
     let ids = |changes: Vec<chancery_store::Change>| -> Vec<String> {
         changes.iter().map(|c| c.record_id.to_string()).collect()
     };
@@ -580,7 +580,7 @@ async fn migrates_from_version_2() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 7);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     let in_set = |changes: Vec<chancery_store::Change>| -> Vec<(String, ChangeKind)> {
         changes.iter().map(|c| (c.record_id.to_string(), c.kind)).collect()
     };
@@ -671,7 +671,7 @@ async fn migrates_from_version_3() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 7);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     let id = |text: &str| RecordId::parse(text).unwrap();
     // Placed by their numbers, 9 before 10 (not as text, where "10" < "9").
     let contents = store.edition_contents("frus1955-57v26").await.unwrap();
@@ -757,7 +757,7 @@ async fn a_volume_keeps_its_order() {
     let first = store.edition_place(&id("frus-trust-V9/persons")).await.unwrap().unwrap();
     assert_eq!((first.ordinal, first.previous), (0, None), "front matter is not a document");
 
-    assert!(store.delete(&id("frus-trust-V9/d2"), T1).await.unwrap());
+    assert!(store.delete(&id("frus-trust-V9/d2"), T1, None).await.unwrap());
     let place = store.edition_place(&id("frus-trust-V9/d1")).await.unwrap().unwrap();
     assert_eq!(place.next.unwrap().id.as_str(), "frus-trust-V9/d3");
     assert_eq!(place.of as usize, documents - 1);
@@ -814,7 +814,7 @@ async fn migrates_from_version_6_linking_persons_to_office_holders() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 7);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     let bytes = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/test_data/offices/pocom.xml"),
     )
@@ -889,3 +889,5 @@ async fn a_backup_is_a_whole_copy_that_opens() {
     let kept = copy.get(&id).await.unwrap().unwrap();
     assert_eq!(kept.record.summary.as_deref(), Some("First."));
 }
+
+mod curation;

@@ -2,9 +2,10 @@
 //! annotations and types.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use utoipa::OpenApi;
 
 mod cmif;
@@ -15,6 +16,7 @@ mod organizations;
 mod people;
 mod records;
 mod search;
+mod write;
 
 use crate::Shared;
 use crate::cite;
@@ -25,8 +27,9 @@ use crate::error::Problem;
     info(
         title = "Chancery API",
         version = "1",
-        description = "Read access to the archive's records, search and citations. Errors are RFC 9457 problem documents (application/problem+json)."
+        description = "Read access to the archive's records, search and citations, for everyone; writing (records, drafts, imports) for curators' API tokens, sent as `Authorization: Bearer <token>` (a curator makes one on /curate/tokens). Errors are RFC 9457 problem documents (application/problem+json)."
     ),
+    modifiers(&TokenScheme),
     paths(
         records::record,
         records::list,
@@ -45,7 +48,12 @@ use crate::error::Problem;
         countries::country,
         organizations::list,
         organizations::organization_detail,
-        health::health
+        health::health,
+        write::create,
+        write::replace,
+        write::delete,
+        write::publish,
+        write::import
     ),
     components(schemas(
         Problem,
@@ -78,7 +86,8 @@ use crate::error::Problem;
         organizations::OrganizationLine,
         organizations::OrganizationDetail,
         health::Health,
-        health::FixityJson
+        health::FixityJson,
+        write::Written
     )),
     tags(
         (name = "records", description = "Records in Chancery JSON"),
@@ -86,10 +95,30 @@ use crate::error::Problem;
         (name = "citations", description = "Citations in every style, and search results for reference managers"),
         (name = "collections", description = "Volumes and their parts, with their contents in the volume's order"),
         (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; organizations; countries with their U.S. chiefs of mission"),
+        (name = "writing", description = "Creating, replacing, publishing and deleting records, and imports: needs an API token; a contributor's token writes drafts, an editor's publishes"),
         (name = "health", description = "Whether the server is in step with its store and the preservation copy, and the last fixity check")
     )
 )]
 struct ApiDoc;
+
+/// The bearer-token security scheme the write API's operations name.
+struct TokenScheme;
+
+impl utoipa::Modify for TokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A curator's API token (`chancery_…`), scoped to a role"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
 pub fn openapi_json() -> String {
@@ -100,8 +129,24 @@ pub(crate) use health::health;
 
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route("/records", get(records::list))
-        .route("/records/{*id}", get(records::record_or_citation))
+        .route(
+            "/records",
+            get(records::list)
+                .post(write::create)
+                .layer(DefaultBodyLimit::max(crate::curate::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/records/{*id}",
+            get(records::record_or_citation)
+                .put(write::replace)
+                .delete(write::delete)
+                .post(write::record_action)
+                .layer(DefaultBodyLimit::max(crate::curate::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/imports",
+            post(write::import).layer(DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES)),
+        )
         .route("/search", get(search::search))
         .route("/search/export", get(cite::export))
         .route("/search/facets/{facet}", get(search::facet))

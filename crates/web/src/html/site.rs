@@ -27,7 +27,7 @@ pub(crate) async fn robots(State(archive): State<Shared>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!(
-            "User-agent: *\nAllow: /\nDisallow: /search\nDisallow: /api/\nDisallow: /oai\n\nSitemap: {}/sitemap.xml\n",
+            "User-agent: *\nAllow: /\nDisallow: /search\nDisallow: /api/\nDisallow: /oai\nDisallow: /curate\n\nSitemap: {}/sitemap.xml\n",
             archive.config.base_url
         ),
     )
