@@ -439,8 +439,9 @@ await step("an administrator reads the audit log", async () => {
   await p.selectOption("#t-role", "contributor");
   await Promise.all([p.waitForLoadState("load"), p.click("form[action=\"/curate/tokens\"] button")]);
   assert.match(await p.locator("p.made code.token").innerText(), /^chancery_[0-9a-f]{64}$/, "the token is shown once");
-  await p.reload();
+  await p.goto(`${base}/curate/tokens`);
   assert.equal(await p.locator("p.made").count(), 0, "and not again");
+  assert.match(await p.locator("table.listing").innerText(), /browser test/);
   await p.goto(`${base}/curate/audit`);
   const log = await p.locator("table.audit").innerText();
   for (const action of ["sign-in-failed", "sign-in", "draft-save", "publish", "sign-out", "account-add", "token-add"]) {
