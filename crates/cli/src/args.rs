@@ -348,11 +348,12 @@ pub(crate) enum Command {
         #[arg(long)]
         comment: Option<String>,
     },
-    /// Serve the archive on the web: reading pages, search, the JSON API and OAI-PMH.
+    /// Serve the archive on the web: reading pages, search, the JSON API and OAI-PMH; curation
+    /// at /curate for accounts made with `chancery user add`.
     ///
     /// Opens (creating if needed) the store in the data folder; an empty store gets the demo
-    /// record. The server only reads: import with `chancery import` (it may run while the server
-    /// does; the server follows the store within a second). Stops cleanly on Ctrl-C or SIGTERM.
+    /// record. `chancery import` may run while the server does (the server follows the store
+    /// within a second). Stops cleanly on Ctrl-C or SIGTERM.
     /// Logs go to standard error (filter with CHANCERY_LOG, e.g. `debug`).
     Serve {
         /// Address to listen on.

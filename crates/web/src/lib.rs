@@ -1,9 +1,11 @@
 //! The web face of Chancery: reading pages, faceted search, the JSON API, citations and
-//! OAI-PMH, served by axum from one [`Archive`] (the store and its search index).
+//! OAI-PMH, served by axum from one [`Archive`] (the store and its search index); and for
+//! signed-in curators and API tokens, curation (`/curate`) and the write API.
 //!
-//! The server only reads: records are written by `chancery import` (a curator's command), and a
-//! background task ([`follow`]) brings the search index and the page cache up to date with the
-//! store's change sequence once a second, whoever wrote to it.
+//! The public surfaces only read. Records are written by curators (through `/curate`, the write
+//! API, or `chancery import` on the server), and a background task ([`follow`]) brings the
+//! search index and the page cache up to date with the store's change sequence once a second,
+//! whoever wrote to it.
 //!
 //! Every page is rendered by an askama template (HTML-escaped by default); the only HTML not
 //! escaped by a template is built by [`html::markup`] (which escapes every text it is given) and by
