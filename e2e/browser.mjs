@@ -394,6 +394,7 @@ await step("a curator edits, sees the diff, publishes and signs out; the public 
   const summary = await p.locator("#f-summary").inputValue();
   await p.fill("#f-summary", `${summary} Corrected after the Belgrade original.`);
   await p.fill("#f-comment", "date and summary checked against the original");
+  await p.evaluate(() => window.scrollTo(0, 0));
   await p.screenshot({ path: path.join(shots, "curate-edit.png"), fullPage: false });
   await accessible(p, "edit form");
   await Promise.all([p.waitForURL(/\/curate\/history\?id=wcda-112970/), p.click("button[value=draft]")]);

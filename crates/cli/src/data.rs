@@ -55,8 +55,26 @@ pub(crate) async fn open_store(data: &Path) -> Result<Store> {
 pub(crate) fn command_line_actor() -> chancery_store::Actor {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".to_string());
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(user_of_process);
     chancery_store::Actor::command_line(&user)
+}
+
+/// The name `/etc/passwd` gives the process's user (a service or a container often sets no
+/// `USER`), or `uid-<n>`.
+fn user_of_process() -> String {
+    let uid = rustix::process::getuid().as_raw();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                (fields.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid-{uid}"))
 }
 
 /// Opens the store to read it: read-only, with a notice, where the folder cannot be written.

@@ -1331,3 +1331,81 @@ fn the_preservation_copy_can_live_outside_the_data_folder() {
         "{stdout}"
     );
 }
+
+/// Runs with `input` on standard input; returns the exit code, standard output and error.
+fn run_with_input(dir: &Dir, args: &[&str], input: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chancery"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("CHANCERY_DATA")
+        .env("USER", "archivist")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn accounts_tokens_and_the_audit_log_on_the_command_line() {
+    let dir = Dir::new();
+    // No password, or a short one: no account (there is no default password).
+    let (code, _, stderr) = run_with_input(&dir, &["user", "add", "ada", "--role", "admin"], "");
+    assert_eq!(code, Some(1), "{stderr}");
+    let (code, _, stderr) =
+        run_with_input(&dir, &["user", "add", "ada", "--role", "admin"], "short\n");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("MIN_PASSWORD_CHARS"), "{stderr}");
+    let (code, _, stderr) = run_with_input(
+        &dir,
+        &["user", "add", "ada", "--role", "admin"],
+        "a long enough password\n",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, _) = run_with_input(
+        &dir,
+        &["user", "add", "ADA", "--role", "editor"],
+        "a long enough password\n",
+    );
+    assert_eq!(code, Some(1), "names are unique without regard to case");
+    let (list, _) = dir.check(&["user", "list"], 0);
+    assert!(list.starts_with("ada\tadmin\tenabled"), "{list}");
+    let (token, _) =
+        dir.check(&["user", "token", "add", "ada", "--role", "editor", "--label", "sync"], 0);
+    assert!(token.trim().starts_with("chancery_") && token.trim().len() == 73, "{token}");
+    let (tokens, _) = dir.check(&["user", "token", "list"], 0);
+    assert!(tokens.contains("ada\teditor\tlive\tsync") && !tokens.contains(token.trim()));
+    dir.check(&["user", "set-role", "ada", "contributor"], 0);
+    let (tokens, _) = dir.check(&["user", "token", "list"], 0);
+    assert!(tokens.contains("ada\tcontributor\tlive"), "a token keeps at most its account's role");
+    dir.check(&["user", "disable", "ada"], 0);
+    let (tokens, _) = dir.check(&["user", "token", "list"], 0);
+    assert!(tokens.contains("revoked"), "{tokens}");
+    dir.check(&["user", "disable", "nobody"], 1);
+    // The command line's own writes are audited, as the operating-system user.
+    dir.check(&["import", SEED], 0);
+    let (code, _, stderr) =
+        run_with_input(&dir, &["delete", "wcda-112970", "--comment", "a test"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    let log = dir.json_lines(&["user", "audit"]);
+    let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        ["account-add", "token-add", "account-role", "account-disable", "import", "delete"]
+    );
+    let delete = log.last().unwrap();
+    assert_eq!(delete["actor"], "cli:archivist");
+    assert_eq!(delete["comment"], "a test");
+    assert_eq!(delete["target"], "wcda-112970");
+    assert!(
+        !std::fs::read(dir.path().join("chancery-data/chancery.sqlite3"))
+            .unwrap()
+            .windows(22)
+            .any(|w| w == b"a long enough password")
+    );
+}
