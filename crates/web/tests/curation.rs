@@ -43,6 +43,16 @@ async fn site() -> Site {
         bytes,
     };
     store.import(&parsed.records, &[source], now).await.unwrap();
+    // Persons, for an editor's merges.
+    let persons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/test_data/persons");
+    let mut batch = store.begin_import(now, chancery_store::ImportPolicy::default()).await.unwrap();
+    for name in ["frus_second.xml", "people.xml"] {
+        let bytes = std::fs::read(persons.join(name)).unwrap();
+        let parsed =
+            chancery_ingest::parse(&Source { path: name, bytes: &bytes, imported_at: now });
+        batch.add_persons(&parsed.persons).await.unwrap();
+    }
+    batch.commit().await.unwrap();
     for (name, role) in [("ada", Role::Admin), ("eve", Role::Editor), ("carl", Role::Contributor)] {
         store.add_account(name, PASSWORD, role, now).await.unwrap();
     }
@@ -827,4 +837,38 @@ async fn uploads_and_forms_stop_at_their_limits() {
     let reply = post_pairs(app, "/curate/edit", &eve, &form).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("MAX_RECORD_BYTES"), "the record limit is named");
+}
+
+#[tokio::test]
+async fn an_editor_merges_persons_in_the_browser() {
+    let site = site().await;
+    let app = &site.app;
+    let merge = |b: &Browser, reason: &str| {
+        vec![
+            ("csrf".to_string(), b.csrf.clone()),
+            ("from".to_string(), "smith-john-9007".to_string()),
+            ("into".to_string(), "smith-john".to_string()),
+            ("reason".to_string(), reason.to_string()),
+        ]
+    };
+    let carl = sign_in(app, "carl").await;
+    assert_eq!(
+        post_pairs(app, "/curate/merge", &carl, &merge(&carl, "one man")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let eve = sign_in(app, "eve").await;
+    let unreasoned = post_pairs(app, "/curate/merge", &eve, &merge(&eve, " ")).await;
+    assert_eq!(unreasoned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let merged = post_pairs(app, "/curate/merge", &eve, &merge(&eve, "one John Smith")).await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+    assert_eq!(merged.headers.get(header::LOCATION).unwrap(), "/people/smith-john");
+    site.archive.refresh().await.unwrap();
+    let old = get(app, "/people/smith-john-9007", None).await;
+    assert!(old.status.is_redirection(), "{}", old.status);
+    let log = site.archive.store().audit(&Default::default(), 1000).await.unwrap();
+    let entry = log.iter().find(|e| e.action == "person-merge").unwrap();
+    assert_eq!(
+        (entry.actor.as_str(), entry.comment.as_deref()),
+        ("web:eve", Some("one John Smith"))
+    );
 }

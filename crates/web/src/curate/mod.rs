@@ -9,6 +9,7 @@ pub(crate) mod audit;
 pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod history;
+pub(crate) mod persons;
 pub(crate) mod record_form;
 pub(crate) mod tokens;
 pub(crate) mod upload;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/unpublish", post(edit::unpublish))
         .route("/delete", post(edit::delete))
         .route("/restore", post(history::restore))
+        .route("/merge", post(persons::merge))
         .route("/history", get(history::history))
         .route("/diff", get(history::diff))
         .route("/view", get(history::view))
