@@ -494,6 +494,12 @@ async fn an_edit_is_diffed_a_stale_one_refused_and_everything_audited() {
     let site = site().await;
     let app = &site.app;
     let eve = sign_in(app, "eve").await;
+    let opened = get(app, "/curate/edit?id=wcda-112970", Some(&eve.cookie)).await;
+    assert!(
+        opened.body.contains("How the archive reads these names"),
+        "the correspondents' resolutions"
+    );
+    assert!(opened.body.contains("reads as <code>1954-08-11</code>"), "the printed date's EDTF");
     let first = edit_form(
         app,
         &eve,

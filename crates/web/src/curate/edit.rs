@@ -42,6 +42,9 @@ struct EditPage {
     record_kinds: Vec<(&'static str, &'static str)>,
     text_kinds: Vec<&'static str>,
     shown_from_tei: bool,
+    /// How the archive reads the record's correspondents: the persons, organizations and
+    /// countries of its authorities each name resolves to (as saved; shown on opening).
+    names: Vec<crate::people::Resolution>,
 }
 
 impl EditPage {
@@ -61,6 +64,7 @@ impl EditPage {
             record_kinds: RecordKind::ALL.iter().map(|k| (k.key(), k.label())).collect(),
             text_kinds: ["translation", "transcript", "original", "other"].to_vec(),
             shown_from_tei: false,
+            names: Vec::new(),
         }
     }
 
@@ -103,6 +107,7 @@ pub(crate) async fn form(
     page.base_revision = base_revision;
     page.draft_version = draft_version;
     page.shown_from_tei = record.tei.is_some();
+    page.names = crate::people::resolve_record(&archive, &record).await?;
     page.respond(StatusCode::OK)
 }
 
