@@ -236,17 +236,6 @@ impl Store {
         let account = self.actor.account.ok_or_else(|| {
             Error::Rejected("records are unpublished by a curator's account".into())
         })?;
-        let current = self
-            .get(id)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("no published record `{id}`")))?;
-        if current.revision != revision {
-            return Err(Error::Stale {
-                id: id.to_string(),
-                made_from: revision,
-                current: current.revision,
-            });
-        }
         let at = timestamp(now);
         let mut tx = self.begin_write().await?;
         let exists: Option<i64> =
@@ -259,7 +248,11 @@ impl Store {
                 "`{id}` has a draft: publish or discard it before unpublishing"
             )));
         }
-        crate::records::tombstone(&mut tx, &current.record.id, &at, self, Some(comment)).await?;
+        // The revision is checked inside the write: a save that came first is not deleted unseen.
+        let stored_id =
+            crate::records::tombstone(&mut tx, id, Some(revision), &at, self, Some(comment))
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("no published record `{id}`")))?;
         sqlx::query(
             "INSERT INTO drafts (id_key, record_id, body, body_version, base_revision, version,
                                  account_id, comment, saved_at)
@@ -275,7 +268,7 @@ impl Store {
             &mut tx,
             &self.actor,
             "unpublish",
-            Some(current.record.id.as_str()),
+            Some(stored_id.as_str()),
             Some(comment),
             None,
             &at,

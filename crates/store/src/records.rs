@@ -232,10 +232,34 @@ impl Store {
         let comment = comment.map(crate::audit::check_comment).transpose()?;
         let now = timestamp(now);
         let mut tx = self.begin_write().await?;
-        let Some(stored_id) = tombstone(&mut tx, id, &now, self, comment).await? else {
+        let Some(stored_id) = tombstone(&mut tx, id, None, &now, self, comment).await? else {
             return Ok(false);
         };
         append(&mut tx, &self.actor, "delete", Some(stored_id.as_str()), comment, None, &now)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a record if it is still at `revision` (the revision the deletion was decided on):
+    /// [`Error::Stale`] if it changed since, `false` if there is no current record. A comment is
+    /// required.
+    pub async fn delete_at(
+        &self,
+        id: &RecordId,
+        revision: i64,
+        now: OffsetDateTime,
+        comment: &str,
+    ) -> Result<bool> {
+        let comment = crate::audit::check_comment(comment)?;
+        let now = timestamp(now);
+        let mut tx = self.begin_write().await?;
+        let Some(stored_id) =
+            tombstone(&mut tx, id, Some(revision), &now, self, Some(comment)).await?
+        else {
+            return Ok(false);
+        };
+        append(&mut tx, &self.actor, "delete", Some(stored_id.as_str()), Some(comment), None, &now)
             .await?;
         tx.commit().await?;
         Ok(true)
@@ -282,13 +306,30 @@ impl Store {
 
 /// Marks a current record deleted (its tombstone) and records the change; the record's stored
 /// id, or `None` if there was no current record.
+/// With `expected`, the record must be at that revision ([`Error::Stale`] otherwise).
 pub(crate) async fn tombstone(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     id: &RecordId,
+    expected: Option<i64>,
     now: &str,
     store: &Store,
     comment: Option<&str>,
 ) -> Result<Option<RecordId>> {
+    if let Some(made_from) = expected {
+        let current: Option<i64> = sqlx::query_scalar(
+            "SELECT revision FROM records WHERE id_key = $1 AND deleted_at IS NULL",
+        )
+        .bind(id.key())
+        .fetch_optional(&mut **tx)
+        .await?;
+        match current {
+            None => return Ok(None),
+            Some(current) if current != made_from => {
+                return Err(Error::Stale { id: id.to_string(), made_from, current });
+            }
+            Some(_) => {}
+        }
+    }
     let deleted = sqlx::query(
         "UPDATE records SET deleted_at = $1, updated_at = $1 WHERE id_key = $2 AND deleted_at IS NULL
          RETURNING id, revision",

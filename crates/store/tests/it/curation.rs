@@ -246,3 +246,21 @@ async fn curation_limits_hold_at_and_past_their_values() {
         .unwrap();
     assert_eq!(failed[0].target.as_deref().map(str::len), Some(MAX_ACCOUNT_NAME_BYTES));
 }
+
+#[tokio::test]
+async fn a_deletion_decided_on_an_older_revision_is_refused() {
+    let store = Store::open_in_memory().await.unwrap();
+    let now = datetime!(2026-12-01 10:00 UTC);
+    let editor = curator(&store, "edith", Role::Editor).await;
+    let letter = letter("First.");
+    editor.save_published(&letter, None, "new", now).await.unwrap();
+    let mut second = letter.clone();
+    second.summary = Some("Second.".into());
+    editor.save_published(&second, Some(1), "summary", now).await.unwrap();
+    let stale = editor.delete_at(&letter.id, 1, now, "decided on revision 1").await;
+    assert!(matches!(stale, Err(Error::Stale { made_from: 1, current: 2, .. })));
+    assert!(matches!(editor.unpublish(&letter.id, 1, "x", now).await, Err(Error::Stale { .. })));
+    assert!(matches!(editor.delete_at(&letter.id, 2, now, " ").await, Err(Error::Rejected(_))));
+    assert!(editor.delete_at(&letter.id, 2, now, "a duplicate").await.unwrap());
+    assert!(!editor.delete_at(&letter.id, 2, now, "again").await.unwrap());
+}

@@ -287,20 +287,19 @@ pub(super) async fn delete(
 ) -> Result<Response, Problem> {
     holder.require(Role::Editor)?;
     let id = RecordId::parse(&id).map_err(|e| Problem::bad_request(e.to_string()))?;
-    let Some(current) = archive.store.get(&id).await? else {
-        return Err(Problem::not_found(format!("no published record `{id}`")));
-    };
-    if let Some(revision) = if_match(&headers)
-        && revision != current.revision
-    {
-        return Err(refused(chancery_store::Error::Stale {
-            id: id.to_string(),
-            made_from: revision,
-            current: current.revision,
-        }));
-    }
     let now = archive.config.clock.now();
-    holder.store(&archive).delete(&id, now, Some(&params.comment)).await.map_err(refused)?;
+    let store = holder.store(&archive);
+    // Without `If-Match`, the revision now is the one deleted.
+    let revision = match if_match(&headers) {
+        Some(revision) => revision,
+        None => match archive.store.get(&id).await? {
+            Some(current) => current.revision,
+            None => return Err(Problem::not_found(format!("no published record `{id}`"))),
+        },
+    };
+    if !store.delete_at(&id, revision, now, &params.comment).await.map_err(refused)? {
+        return Err(Problem::not_found(format!("no published record `{id}`")));
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -310,21 +310,14 @@ pub(crate) async fn delete(
 ) -> Result<Response, Refused> {
     let (fields, id) = action(&archive, &curator, &headers, &body, Role::Editor).await?;
     let revision = required(&fields, "revision")?;
-    let current = archive.store.get(&id).await?.ok_or_else(|| {
-        Refused::Failed(PageError::not_found(format!("There is no published record `{id}`.")))
-    })?;
-    if current.revision != revision {
-        return Err(refusal(chancery_store::Error::Stale {
-            id: id.to_string(),
-            made_from: revision,
-            current: current.revision,
-        }));
-    }
     let now = archive.config.clock.now();
-    curator
+    let deleted = curator
         .store(&archive)
-        .delete(&id, now, Some(fields.text("comment")))
+        .delete_at(&id, revision, now, fields.text("comment"))
         .await
         .map_err(refusal)?;
+    if !deleted {
+        return Err(PageError::not_found(format!("There is no published record `{id}`.")).into());
+    }
     Ok(Redirect::to(&history_path(&id)).into_response())
 }
