@@ -98,8 +98,24 @@ struct Dashboard {
 
 async fn dashboard(State(archive): State<Shared>, curator: Curator) -> Result<Response, Refused> {
     let drafts = archive.store.drafts().await?;
-    let recent = archive.store.audit_newest(&AuditFilter::default(), 20).await?;
-    let recent = recent.into_iter().filter(|e| !e.action.starts_with("sign-in")).collect();
+    // What curators did to records and persons; sign-ins, accounts and tokens are for the
+    // administrators' audit log.
+    const SHOWN: &[&str] = &[
+        "edit",
+        "draft-save",
+        "draft-discard",
+        "publish",
+        "unpublish",
+        "delete",
+        "restore",
+        "import",
+        "person-merge",
+        "person-assign",
+        "person-split",
+    ];
+    let recent = archive.store.audit_newest(&AuditFilter::default(), 200).await?;
+    let recent =
+        recent.into_iter().filter(|e| SHOWN.contains(&e.action.as_str())).take(20).collect();
     let page = Dashboard { desk: Desk::new("Curation", &curator), drafts, recent };
     Ok(Html(page.render()?).into_response())
 }
