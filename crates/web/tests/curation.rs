@@ -878,3 +878,51 @@ async fn an_editor_merges_persons_in_the_browser() {
         ("web:eve", Some("one John Smith"))
     );
 }
+
+#[tokio::test]
+async fn an_administrator_manages_accounts_in_the_browser() {
+    let site = site().await;
+    let app = &site.app;
+    let carl = sign_in(app, "carl").await;
+    let eve = sign_in(app, "eve").await;
+    let ada = sign_in(app, "ada").await;
+    assert_eq!(get(app, "/curate/accounts", Some(&eve.cookie)).await.status, StatusCode::FORBIDDEN);
+    let page = get(app, "/curate/accounts", Some(&ada.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("carl") && page.body.contains("contributor"));
+    let act = |b: &Browser, account: &str, action: &str, role: &str| {
+        vec![
+            ("csrf".to_string(), b.csrf.clone()),
+            ("account".to_string(), account.to_string()),
+            ("action".to_string(), action.to_string()),
+            ("role".to_string(), role.to_string()),
+        ]
+    };
+    // An editor may not; the administrator may not change their own account here.
+    assert_eq!(
+        post_pairs(app, "/curate/accounts", &eve, &act(&eve, "carl", "disable", "")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post_pairs(app, "/curate/accounts", &ada, &act(&ada, "ada", "role", "contributor"))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    // Promoting carl ends carl's sessions; disabling eve ends hers.
+    let promoted =
+        post_pairs(app, "/curate/accounts", &ada, &act(&ada, "carl", "role", "editor")).await;
+    assert_eq!(promoted.status, StatusCode::SEE_OTHER);
+    assert_eq!(get(app, "/curate", Some(&carl.cookie)).await.status, StatusCode::UNAUTHORIZED);
+    let disabled =
+        post_pairs(app, "/curate/accounts", &ada, &act(&ada, "eve", "disable", "")).await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert_eq!(get(app, "/curate", Some(&eve.cookie)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(try_sign_in(app, "eve", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    let store = site.archive.store();
+    assert_eq!(store.account("carl").await.unwrap().unwrap().role, Role::Editor);
+    let log = store.audit(&Default::default(), 1000).await.unwrap();
+    let by_ada: Vec<&str> =
+        log.iter().filter(|e| e.actor == "web:ada").map(|e| e.action.as_str()).collect();
+    assert!(by_ada.contains(&"account-role") && by_ada.contains(&"account-disable"), "{by_ada:?}");
+}

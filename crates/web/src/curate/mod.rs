@@ -5,6 +5,7 @@
 //! Record ids travel in query strings and form fields (`?id=frus1955-57v26/d1`), not in paths,
 //! since ids hold slashes.
 
+pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod diff;
 pub(crate) mod edit;
@@ -47,6 +48,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/history", get(history::history))
         .route("/diff", get(history::diff))
         .route("/view", get(history::view))
+        .route("/accounts", get(accounts::page).post(accounts::change))
         .route("/audit", get(audit::page))
         .route("/audit.jsonl", get(audit::export))
         .route("/tokens", get(tokens::page).post(tokens::create))
