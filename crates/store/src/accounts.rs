@@ -354,6 +354,73 @@ impl Store {
         self.account(name).await?.ok_or_else(|| Error::NotFound(format!("no account `{name}`")))
     }
 
+    /// A curator's own change of password: refused unless `current` is the account's password
+    /// now. Every session but `keep` (the one asking) ends. Failures are audited like failed
+    /// sign-ins, and count toward their limits.
+    pub async fn change_own_password(
+        &self,
+        name: &str,
+        current: &str,
+        new: &str,
+        keep: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        if let Some(problem) = password_problem(new) {
+            return Err(Error::Rejected(problem));
+        }
+        let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE name_key = $1")
+            .bind(name.to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no account `{name}`")))?;
+        let id: i64 = row.try_get("id")?;
+        let at = timestamp(now);
+        let matches = current.len() <= MAX_PASSWORD_BYTES
+            && verify_password(current, row.try_get("password_hash")?).await;
+        if !matches {
+            let mut tx = self.begin_write().await?;
+            append(
+                &mut tx,
+                &self.actor,
+                "sign-in-failed",
+                Some(&short(name)),
+                None,
+                Some("password change"),
+                &at,
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(Error::Rejected(
+                "the current password is not right; nothing was changed".into(),
+            ));
+        }
+        let hash = hash_password(new).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE accounts SET password_hash = $2, password_set_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(&hash)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_sha256 <> $2")
+            .bind(id)
+            .bind(token_hash(keep))
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            &self.actor,
+            "account-password",
+            Some(&short(name)),
+            None,
+            Some("by the curator"),
+            &at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Checks a name and password and, when they match an enabled account, starts a session.
     /// Every attempt is audited; a failure says nothing of which part was wrong, and costs the
     /// same either way.

@@ -926,3 +926,55 @@ async fn an_administrator_manages_accounts_in_the_browser() {
         log.iter().filter(|e| e.actor == "web:ada").map(|e| e.action.as_str()).collect();
     assert!(by_ada.contains(&"account-role") && by_ada.contains(&"account-disable"), "{by_ada:?}");
 }
+
+#[tokio::test]
+async fn a_curator_changes_their_own_password() {
+    let site = site().await;
+    let app = &site.app;
+    let here = sign_in(app, "carl").await;
+    let elsewhere = sign_in(app, "carl").await;
+    let change = |current: &str, new: &str, again: &str| {
+        vec![
+            ("csrf".to_string(), here.csrf.clone()),
+            ("current".to_string(), current.to_string()),
+            ("new".to_string(), new.to_string()),
+            ("again".to_string(), again.to_string()),
+        ]
+    };
+    let new = "another long password";
+    let wrong =
+        post_pairs(app, "/curate/password", &here, &change("not it at all", new, new)).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let differ =
+        post_pairs(app, "/curate/password", &here, &change(PASSWORD, new, "something else")).await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let short =
+        post_pairs(app, "/curate/password", &here, &change(PASSWORD, "short", "short")).await;
+    assert!(short.body.contains("MIN_PASSWORD_CHARS"));
+    let done = post_pairs(app, "/curate/password", &here, &change(PASSWORD, new, new)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(
+        get(app, "/curate", Some(&here.cookie)).await.status,
+        StatusCode::OK,
+        "this session goes on"
+    );
+    assert_eq!(
+        get(app, "/curate", Some(&elsewhere.cookie)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the others end"
+    );
+    assert_eq!(try_sign_in(app, "carl", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(try_sign_in(app, "carl", new).await.status, StatusCode::SEE_OTHER);
+    // Wrong current passwords count toward the account's limit.
+    for _ in 0..5 {
+        post_pairs(app, "/curate/password", &here, &change("not it at all", new, new)).await;
+    }
+    let limited = post_pairs(
+        app,
+        "/curate/password",
+        &here,
+        &change(new, "a third long password", "a third long password"),
+    )
+    .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -10,6 +10,7 @@ pub(crate) mod audit;
 pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod history;
+pub(crate) mod password;
 pub(crate) mod persons;
 pub(crate) mod record_form;
 pub(crate) mod tokens;
@@ -51,6 +52,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/accounts", get(accounts::page).post(accounts::change))
         .route("/audit", get(audit::page))
         .route("/audit.jsonl", get(audit::export))
+        .route("/password", get(password::form).post(password::change))
         .route("/tokens", get(tokens::page).post(tokens::create))
         .route("/tokens/revoke", post(tokens::revoke))
         .route(
