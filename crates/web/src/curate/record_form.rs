@@ -390,17 +390,19 @@ pub(crate) fn carry_marks(old: Option<&Text>, mut new: Text) -> Text {
     );
     let body = new.body.clone();
     let map = |offset: usize| -> usize {
-        let mut mapped = body.len();
-        for op in &ops {
+        // The first op that reaches past `offset` (or an insertion at it); ops are in order of
+        // their old ranges, so a binary search finds it.
+        let at = ops.partition_point(|op| {
+            let old_range = op.old_range();
+            !(offset < old_range.end || (offset == old_range.start && old_range.is_empty()))
+        });
+        let mapped = ops.get(at).map_or(body.len(), |op| {
             let (old_range, new_range) = (op.old_range(), op.new_range());
-            if offset < old_range.end || (offset == old_range.start && old_range.is_empty()) {
-                mapped = match op {
-                    similar::DiffOp::Equal { .. } => new_range.start + (offset - old_range.start),
-                    _ => new_range.start,
-                };
-                break;
+            match op {
+                similar::DiffOp::Equal { .. } => new_range.start + (offset - old_range.start),
+                _ => new_range.start,
             }
-        }
+        });
         let mut at = mapped.min(body.len());
         while !body.is_char_boundary(at) {
             at -= 1;
