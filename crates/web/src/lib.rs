@@ -49,7 +49,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use crate::api::openapi_json;
 pub use crate::auth::{
-    MAX_FAILED_SIGN_INS_PER_ACCOUNT, MAX_FAILED_SIGN_INS_PER_ADDRESS, SIGN_IN_WINDOW,
+    MAX_FAILED_SIGN_INS_PER_ACCOUNT, MAX_FAILED_SIGN_INS_PER_ADDRESS, MAX_SIGN_IN_BYTES,
+    SIGN_IN_WINDOW,
 };
 pub use crate::clock::Clock;
 pub use crate::curate::MAX_FORM_BYTES;

@@ -820,6 +820,17 @@ async fn uploads_and_forms_stop_at_their_limits() {
     let past = upload(app, &eve, &eve.csrf, &files(MAX_UPLOAD_FILES + 1)).await;
     assert_eq!(past.status, StatusCode::BAD_REQUEST);
     assert!(past.body.contains("MAX_UPLOAD_FILES"));
+    // Anyone may send a sign-in, so it takes no more than MAX_SIGN_IN_BYTES; nor does an
+    // anonymous edit form get read at all (401 before its body).
+    let padding = "x".repeat(chancery_web::MAX_SIGN_IN_BYTES);
+    let big_sign_in =
+        post_form(app, "/curate/sign-in", None, &[("name", "eve"), ("password", &padding)], &[])
+            .await;
+    assert_eq!(big_sign_in.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let anonymous =
+        post_form(app, "/curate/edit", None, &[("summary", &"x".repeat(MAX_FORM_BYTES))], &[])
+            .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     // A form past MAX_FORM_BYTES is refused before it is read.
     let huge = "x".repeat(MAX_FORM_BYTES + 1);
     let form = edit_form(

@@ -38,6 +38,8 @@ pub const MAX_FAILED_SIGN_INS_PER_ACCOUNT: i64 = 5;
 /// Failed sign-ins from one address within [`SIGN_IN_WINDOW`] after which its sign-ins are
 /// refused.
 pub const MAX_FAILED_SIGN_INS_PER_ADDRESS: i64 = 20;
+/// The largest sign-in or sign-out form: the requests anyone may send to `/curate`.
+pub const MAX_SIGN_IN_BYTES: usize = 16 * 1024;
 /// The window failed sign-ins are counted in.
 pub const SIGN_IN_WINDOW: Duration = Duration::minutes(15);
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -112,12 +112,12 @@ pub(crate) async fn submit(
 /// Ends the session.
 pub(crate) async fn sign_out(
     State(archive): State<Shared>,
-    mut parts: Parts,
+    curator: Curator,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let curator = Curator::from_request_parts(&mut parts, &archive).await?;
     let fields = Fields::parse(&body);
-    check_form(&curator, &parts.headers, fields.get("csrf"), &archive)?;
+    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
     let now = archive.config.clock.now();
     curator.store(&archive).sign_out(&curator.token, now).await.map_err(PageError::from)?;
     tracing::info!(account = %curator.account.name, "signed out");

@@ -29,15 +29,26 @@ use crate::auth::{Curator, Refused, no_store};
 use crate::html::chrome::Chrome;
 
 /// The largest curation form (a record's edit form holds its texts: the record limit, 16 MiB,
-/// and room for the form's own fields).
+/// and room for the form's own fields). Only a signed-in curator's request is read this far:
+/// every handler but sign-in's takes its `Curator` before its body.
 pub const MAX_FORM_BYTES: usize = chancery_ingest::limits::MAX_RECORD_BYTES + 1024 * 1024;
 
 /// The routes under `/curate`.
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route("/", get(dashboard))
-        .route("/sign-in", get(crate::auth::sign_in::form).post(crate::auth::sign_in::submit))
-        .route("/sign-out", post(crate::auth::sign_in::sign_out))
+        // Anyone may send these: they take no more than a public form.
+        .route(
+            "/sign-in",
+            get(crate::auth::sign_in::form)
+                .post(crate::auth::sign_in::submit)
+                .layer(DefaultBodyLimit::max(crate::auth::MAX_SIGN_IN_BYTES)),
+        )
+        .route(
+            "/sign-out",
+            post(crate::auth::sign_in::sign_out)
+                .layer(DefaultBodyLimit::max(crate::auth::MAX_SIGN_IN_BYTES)),
+        )
         .route("/new", get(edit::new_form))
         .route("/edit", get(edit::form).post(edit::save))
         .route("/publish", post(edit::publish))
