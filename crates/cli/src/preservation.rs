@@ -86,6 +86,7 @@ async fn replay(
             chancery_ingest::parse(&Source { path: &version.path, bytes: &bytes, imported_at: at });
         let kept = source_files(&parsed, &version.path, bytes);
         let mut batch = store.begin_import(at, ImportPolicy::default()).await?;
+        batch.replaying(None, None);
         batch.add(&[], &kept).await?;
         batch.add_entities(&parsed.authorities, &parsed.collections).await?;
         if !parsed.persons.is_empty() {
@@ -118,16 +119,15 @@ async fn replay(
             }
         };
         record.provenance = preserved.source.as_ref().map(provenance).transpose()?;
-        // Each change comes back with who made it and why, as the copy keeps them.
-        let store = match &version.actor {
-            Some(actor) => store.acting_as(chancery_store::Actor::new(actor.clone(), None)),
-            None => store.clone(),
-        };
+        // Each change comes back with who made it and why, as the copy keeps them; the audit log
+        // says it was replayed.
         if preserved.deleted {
-            store.delete(&record.id, at, version.comment.as_deref()).await?;
+            store
+                .replay_delete(&record.id, at, version.actor.as_deref(), version.comment.as_deref())
+                .await?;
         } else {
             let mut batch = store.begin_import(at, policy).await?;
-            batch.set_comment(version.comment.clone());
+            batch.replaying(version.actor.clone(), version.comment.clone());
             batch.add(std::slice::from_ref(&record), &[]).await?;
             batch.commit().await?;
         }

@@ -238,23 +238,48 @@ pub(crate) async fn history(data: &Path, id: &str, options: HistoryOptions) -> R
         store.close().await;
         return Ok(());
     }
+    // Who made each revision, and why (changes since schema 8 say so).
+    let changes = store.changes_of(&id).await?;
+    let by = |revision: i64, deleted: bool| {
+        changes
+            .iter()
+            .rev()
+            .find(|c| {
+                c.revision == revision && (c.kind == chancery_store::ChangeKind::Deleted) == deleted
+            })
+            .map(|c| {
+                let actor = c.actor.as_deref().unwrap_or("-");
+                match &c.comment {
+                    Some(comment) => format!("\t{actor}\t{comment}"),
+                    None => format!("\t{actor}"),
+                }
+            })
+            .unwrap_or_default()
+    };
     for revision in store.revisions(&id).await? {
         let source = revision.record.provenance.as_ref().map_or("", |p| p.source_path.as_str());
         writeln!(
             stdout,
-            "revision {}\tsuperseded {}\t{source}",
-            revision.revision, revision.superseded_at
+            "revision {}\tsuperseded {}\t{source}{}",
+            revision.revision,
+            revision.superseded_at,
+            by(revision.revision, false)
         )?;
     }
     let source = current.record.provenance.as_ref().map_or("", |p| p.source_path.as_str());
     match current.deleted_at {
-        Some(deleted_at) => {
-            writeln!(stdout, "revision {}\tdeleted {deleted_at}\t{source}", current.revision)?
-        }
+        Some(deleted_at) => writeln!(
+            stdout,
+            "revision {}\tdeleted {deleted_at}\t{source}{}",
+            current.revision,
+            by(current.revision, true)
+        )?,
         None => writeln!(
             stdout,
-            "revision {}\tcurrent since {}\t{source}",
-            current.revision, current.updated_at
+            "revision {}\tcurrent since {}\t{source}{}",
+            current.revision,
+            current.updated_at,
+            by(current.revision, false)
         )?,
     }
     store.close().await;

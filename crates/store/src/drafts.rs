@@ -250,7 +250,7 @@ impl Store {
         }
         // The revision is checked inside the write: a save that came first is not deleted unseen.
         let stored_id =
-            crate::records::tombstone(&mut tx, id, Some(revision), &at, self, Some(comment))
+            crate::records::tombstone(&mut tx, id, Some(revision), &at, &self.actor, Some(comment))
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("no published record `{id}`")))?;
         sqlx::query(

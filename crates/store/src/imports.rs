@@ -144,6 +144,10 @@ pub struct ImportBatch {
     counts: [usize; 3],
     /// The comment kept with each change.
     comment: Option<String>,
+    /// Who each change names, where not the batch's actor (a replay).
+    change_actor: Option<Actor>,
+    /// The audit entry's action: `import`, or `replay`.
+    audit_action: &'static str,
 }
 
 impl ImportBatch {
@@ -166,7 +170,8 @@ impl ImportBatch {
         }
         let mut outcomes = Vec::with_capacity(records.len());
         for record in records {
-            let by = (&*self.actor, self.comment.as_deref());
+            let actor = self.change_actor.as_ref().unwrap_or(&self.actor);
+            let by = (actor, self.comment.as_deref());
             match upsert(&mut self.tx, record, &self.now, self.policy, by).await? {
                 Ok(outcome) => {
                     self.counts[outcome.action as usize] += 1;
@@ -204,9 +209,13 @@ impl ImportBatch {
         crate::offices::write_offices(&mut self.tx, offices, &self.now).await
     }
 
-    /// Gives the changes this batch makes a comment (kept with each change).
-    pub fn set_comment(&mut self, comment: Option<String>) {
+    /// Makes this batch a replay of changes made before (a rebuild from the preservation
+    /// copy): its changes name `actor` (where the copy kept one) and `comment`, as the original
+    /// change did, and its audit entry is a `replay` by the one rebuilding.
+    pub fn replaying(&mut self, actor: Option<String>, comment: Option<String>) {
+        self.change_actor = actor.map(|name| Actor::new(name, None));
         self.comment = comment;
+        self.audit_action = "replay";
     }
 
     /// The records refused so far; a batch with any cannot be committed.
@@ -221,7 +230,17 @@ impl ImportBatch {
         }
         let [created, updated, unchanged] = self.counts;
         let detail = format!("{created} created, {updated} updated, {unchanged} unchanged");
-        append(&mut self.tx, &self.actor, "import", None, None, Some(&detail), &self.now).await?;
+        let (action, comment) = (self.audit_action, self.comment.clone());
+        append(
+            &mut self.tx,
+            &self.actor,
+            action,
+            None,
+            comment.as_deref(),
+            Some(&detail),
+            &self.now,
+        )
+        .await?;
         self.tx.commit().await?;
         Ok(())
     }
@@ -261,6 +280,8 @@ impl Store {
             actor: self.actor.clone(),
             counts: [0; 3],
             comment: None,
+            change_actor: None,
+            audit_action: "import",
         })
     }
 }

@@ -232,11 +232,43 @@ impl Store {
         let comment = comment.map(crate::audit::check_comment).transpose()?;
         let now = timestamp(now);
         let mut tx = self.begin_write().await?;
-        let Some(stored_id) = tombstone(&mut tx, id, None, &now, self, comment).await? else {
+        let Some(stored_id) = tombstone(&mut tx, id, None, &now, &self.actor, comment).await?
+        else {
             return Ok(false);
         };
         append(&mut tx, &self.actor, "delete", Some(stored_id.as_str()), comment, None, &now)
             .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Replays a deletion made before (a rebuild from the preservation copy): the change names
+    /// `actor` and `comment` as the original did; the audit entry is a `replay` by this handle's
+    /// actor.
+    pub async fn replay_delete(
+        &self,
+        id: &RecordId,
+        now: OffsetDateTime,
+        actor: Option<&str>,
+        comment: Option<&str>,
+    ) -> Result<bool> {
+        let now = timestamp(now);
+        let original = actor.map(|name| crate::audit::Actor::new(name.to_string(), None));
+        let by = original.as_ref().unwrap_or(&self.actor);
+        let mut tx = self.begin_write().await?;
+        let Some(stored_id) = tombstone(&mut tx, id, None, &now, by, comment).await? else {
+            return Ok(false);
+        };
+        append(
+            &mut tx,
+            &self.actor,
+            "replay",
+            Some(stored_id.as_str()),
+            comment,
+            Some("deleted"),
+            &now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -255,7 +287,7 @@ impl Store {
         let now = timestamp(now);
         let mut tx = self.begin_write().await?;
         let Some(stored_id) =
-            tombstone(&mut tx, id, Some(revision), &now, self, Some(comment)).await?
+            tombstone(&mut tx, id, Some(revision), &now, &self.actor, Some(comment)).await?
         else {
             return Ok(false);
         };
@@ -312,7 +344,7 @@ pub(crate) async fn tombstone(
     id: &RecordId,
     expected: Option<i64>,
     now: &str,
-    store: &Store,
+    actor: &crate::audit::Actor,
     comment: Option<&str>,
 ) -> Result<Option<RecordId>> {
     if let Some(made_from) = expected {
@@ -342,7 +374,7 @@ pub(crate) async fn tombstone(
     let stored_id = parse_id(&deleted.try_get::<String, _>("id")?)?;
     crate::editions::unplace(tx, &stored_id).await?;
     let revision = deleted.try_get("revision")?;
-    record_change(tx, &stored_id, "deleted", revision, now, Some((&store.actor, comment))).await?;
+    record_change(tx, &stored_id, "deleted", revision, now, Some((actor, comment))).await?;
     Ok(Some(stored_id))
 }
 

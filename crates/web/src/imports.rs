@@ -57,7 +57,7 @@ pub(crate) fn upload_path(name: &str) -> String {
         end -= 1;
     }
     clean.truncate(end);
-    if clean.trim().is_empty() {
+    if clean.trim().is_empty() || clean == "." || clean == ".." {
         clean = "unnamed".into();
     }
     format!("upload/{clean}")

@@ -1020,8 +1020,8 @@ fn the_preservation_copy_follows_every_change_and_rebuilds_the_archive() {
     );
     dir.check(&["import", SEED, "v1"], 0);
     dir.check(&["import", edited.to_str().unwrap(), "--replace"], 0);
-    dir.check(&["delete", "wcda-112970"], 0);
-    dir.check(&["history", "wcda-112970", "--revert", "1"], 0);
+    dir.check(&["delete", "wcda-112970", "--comment", "withdrawn for review"], 0);
+    dir.check(&["history", "wcda-112970", "--revert", "1", "--comment", "reviewed"], 0);
     let position: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("chancery-data/ocfl.position.json")).unwrap(),
     )
@@ -1047,10 +1047,13 @@ fn the_preservation_copy_follows_every_change_and_rebuilds_the_archive() {
         [
             "change 1: created, revision 1",
             "change 5: updated, revision 2",
-            "change 6: deleted, revision 2",
-            "change 7: created, revision 3"
+            "change 6: deleted, revision 2: withdrawn for review",
+            "change 7: created, revision 3: reviewed"
         ]
     );
+    // Each version names who made its change, as the store recorded it.
+    let user = inventory["versions"]["v3"]["user"]["name"].as_str().unwrap().to_string();
+    assert!(user.starts_with("cli:"), "{user}");
     let v3_state = inventory["versions"]["v3"]["state"].to_string();
     assert!(v3_state.contains("deleted.json"), "{v3_state}");
     // The revert brought revision 1 back: its record.json is the first one, stored once.
@@ -1088,6 +1091,12 @@ fn the_preservation_copy_follows_every_change_and_rebuilds_the_archive() {
     assert_eq!(after, before);
     let (rebuilt_history, _) = dir.check(&["--data", "rebuilt", "history", "wcda-112970"], 0);
     assert_eq!(rebuilt_history, history);
+    assert!(history.contains(&format!("{user}\treviewed")), "{history}");
+    // The rebuilt store's audit log says its changes were replayed, not made anew.
+    let log = dir.json_lines(&["--data", "rebuilt", "user", "audit"]);
+    assert!(log.iter().all(|e| e["action"] == "replay"), "{log:?}");
+    assert_eq!(log.len(), 12, "5 source versions and 7 record versions");
+    assert!(log.iter().any(|e| e["comment"] == "withdrawn for review"));
     assert_agreement(&dir, "rebuilt");
     let (_, stderr) =
         dir.check(&["--data", "rebuilt", "rebuild", "--from-ocfl", "chancery-data/ocfl"], 1);
