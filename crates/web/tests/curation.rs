@@ -620,7 +620,9 @@ async fn the_write_api_takes_tokens_and_their_roles() {
     let store = site.archive.store();
     let (editor, _) = store.add_token("eve", Role::Editor, "tests", now).await.unwrap();
     let (contributor, _) = store.add_token("carl", Role::Contributor, "tests", now).await.unwrap();
-    let record = get(app, "/api/v1/records/wcda-112970", None).await.body;
+    let fetched = get(app, "/api/v1/records/wcda-112970", None).await;
+    assert_eq!(fetched.headers.get(header::ETAG).unwrap(), "\"1\"", "the revision, for If-Match");
+    let record = fetched.body;
     let mut value: serde_json::Value = serde_json::from_str(&record).unwrap();
     value["id"] = "api-letter".into();
     let body = value.to_string();

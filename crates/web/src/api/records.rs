@@ -31,7 +31,7 @@ pub(super) async fn record_or_citation(
     path = "/api/v1/records/{id}",
     params(("id" = String, Path, description = "Record id, such as `wcda-112970` or `frus1955-57v26/d249` (case does not matter)", pattern = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", max_length = 160)),
     responses(
-        (status = 200, description = "The record in Chancery JSON", body = Object, content_type = "application/json"),
+        (status = 200, description = "The record in Chancery JSON; its `ETag` is its revision (`\"3\"`), for a replacement's `If-Match`", body = Object, content_type = "application/json"),
         (status = 301, description = "The record's own id is spelled otherwise (ids ignore case) or was another one before: see `Location`"),
         (status = 400, description = "Not a record id", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
@@ -54,7 +54,15 @@ pub(super) async fn record(
         )));
     }
     match archive.store.get(&record_id).await? {
-        Some(stored) => Ok(json_response(chancery_ingest::json::write(&stored.record))),
+        Some(stored) => {
+            let mut response = json_response(chancery_ingest::json::write(&stored.record));
+            // The revision, for a write's `If-Match`.
+            if let Ok(etag) = axum::http::HeaderValue::from_str(&format!("\"{}\"", stored.revision))
+            {
+                response.headers_mut().insert(axum::http::header::ETAG, etag);
+            }
+            Ok(response)
+        }
         None if archive.store.latest_change_of(&record_id).await?.is_some() => Err(Problem {
             kind: "/api/v1/problems/gone".into(),
             title: "Gone".into(),
