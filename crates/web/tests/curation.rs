@@ -991,3 +991,20 @@ async fn a_curator_changes_their_own_password() {
     .await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_read_only_archive_says_so_to_curators() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    store.add_account("eve", PASSWORD, Role::Editor, OffsetDateTime::now_utc()).await.unwrap();
+    store.close().await;
+    let store = Store::open_read_only(dir.path()).await.unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    index.reload().unwrap();
+    let archive = Archive::new(store, index, Config::new(BASE)).await.unwrap();
+    let app = router(archive);
+    let reply = try_sign_in(&app, "eve", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(reply.body.contains("served read-only"), "{}", reply.body);
+}

@@ -63,6 +63,12 @@ fn refused(error: chancery_store::Error) -> Problem {
         chancery_store::Error::Rejected(message) => {
             problem(StatusCode::UNPROCESSABLE_ENTITY, "rejected", "Not accepted", message)
         }
+        chancery_store::Error::ReadOnly => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "read-only",
+            "Served read-only",
+            "this archive's data folder cannot be written; nothing was changed",
+        ),
         error => Problem::internal(&error),
     }
 }
@@ -118,7 +124,8 @@ fn written(status: StatusCode, body: &Written) -> Response {
     post,
     path = "/api/v1/records",
     params(WriteParams),
-    request_body(content = Object, description = "One record in Chancery JSON (as `GET /api/v1/records/{id}` gives it), the text format or TEI", content_type = "application/json"),
+    request_body(content = Object, description = "One record in Chancery JSON (as `GET /api/v1/records/{id}` gives it), the text format or TEI", content_type = "application/json",
+        example = json!({"id": "api-example-letter", "title": "Letter from Tito to Khrushchev", "date": {"printed": "August 11, 1954"}})),
     responses(
         (status = 201, description = "Created: published, or kept as a draft", body = Written),
         (status = 400, description = "A bad query", body = Problem, content_type = "application/problem+json"),
@@ -173,7 +180,8 @@ pub(super) async fn create(
         ("If-Match" = String, Header, description = "The revision the new version was made from, as the record's `ETag` gives it (`\"3\"`)"),
         WriteParams
     ),
-    request_body(content = Object, description = "The record in Chancery JSON; its id must be the path's", content_type = "application/json"),
+    request_body(content = Object, description = "The record in Chancery JSON; its id must be the path's", content_type = "application/json",
+        example = json!({"id": "wcda-112970", "title": "Letter from Tito to Khrushchev", "date": {"printed": "August 11, 1954"}})),
     responses(
         (status = 200, description = "Replaced: published, or kept as a draft", body = Written),
         (status = 400, description = "A bad id or query", body = Problem, content_type = "application/problem+json"),

@@ -122,7 +122,15 @@ impl From<PageError> for Refused {
 
 impl From<chancery_store::Error> for Refused {
     fn from(error: chancery_store::Error) -> Refused {
-        Refused::Failed(error.into())
+        match error {
+            // A data folder served read-only (read-only media, another user's folder).
+            chancery_store::Error::ReadOnly => Refused::Failed(PageError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                title: "This archive is served read-only".into(),
+                detail: "Its data folder cannot be written, so nothing can be signed in to or changed here. Reading is not affected.".into(),
+            }),
+            error => Refused::Failed(error.into()),
+        }
     }
 }
 
