@@ -337,14 +337,8 @@ impl Store {
                 ("account-role", Some(role.key()))
             }
             AccountChange::Password(_) => {
-                sqlx::query(
-                    "UPDATE accounts SET password_hash = $2, password_set_at = $3 WHERE id = $1",
-                )
-                .bind(found.id)
-                .bind(hash.as_deref())
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
+                let hash = hash.as_deref().ok_or_else(|| Error::Rejected("no password".into()))?;
+                set_password(&mut tx, found.id, hash, &at).await?;
                 end_sessions(&mut tx, found.id).await?;
                 ("account-password", None)
             }
@@ -396,12 +390,7 @@ impl Store {
         }
         let hash = hash_password(new).await?;
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE accounts SET password_hash = $2, password_set_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(&hash)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
+        set_password(&mut tx, id, &hash, &at).await?;
         sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_sha256 <> $2")
             .bind(id)
             .bind(token_hash(keep))
@@ -740,6 +729,21 @@ fn rank(role: Role) -> i64 {
         Role::Editor => 2,
         Role::Admin => 3,
     }
+}
+
+async fn set_password(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    account: i64,
+    hash: &str,
+    at: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE accounts SET password_hash = $2, password_set_at = $3 WHERE id = $1")
+        .bind(account)
+        .bind(hash)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn end_sessions(

@@ -19,6 +19,9 @@ use crate::imports::{Action, Outcome, replace_current, write_new};
 use crate::records::parse_id;
 use crate::{Error, Result, Store, parse_time, stored, timestamp};
 
+/// The most drafts one listing gives (the curators' dashboard).
+pub const MAX_DRAFTS_LISTED: u32 = 1000;
+
 /// A record not yet published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
@@ -59,13 +62,14 @@ impl Store {
         row.as_ref().map(draft).transpose()
     }
 
-    /// Every draft, most recently saved first.
+    /// The drafts, most recently saved first (at most [`MAX_DRAFTS_LISTED`]).
     pub async fn drafts(&self) -> Result<Vec<Draft>> {
         let rows = sqlx::query(
             "SELECT d.record_id, d.body, d.body_version, d.base_revision, d.version, d.comment,
                     d.saved_at, a.name FROM drafts d JOIN accounts a ON a.id = d.account_id
-             ORDER BY d.saved_at DESC LIMIT 1000",
+             ORDER BY d.saved_at DESC LIMIT $1",
         )
+        .bind(i64::from(MAX_DRAFTS_LISTED))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(draft).collect()

@@ -50,7 +50,7 @@ pub use crate::accounts::{
 pub use crate::audit::{Actor, AuditEntry, AuditFilter, MAX_AUDIT_PAGE, MAX_COMMENT_BYTES};
 pub use crate::changes::{Change, ChangeKind};
 pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
-pub use crate::drafts::{Base, Draft};
+pub use crate::drafts::{Base, Draft, MAX_DRAFTS_LISTED};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
 pub use crate::fixity::{FixityFailure, FixityReport};

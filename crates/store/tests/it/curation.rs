@@ -264,3 +264,21 @@ async fn a_deletion_decided_on_an_older_revision_is_refused() {
     assert!(editor.delete_at(&letter.id, 2, now, "a duplicate").await.unwrap());
     assert!(!editor.delete_at(&letter.id, 2, now, "again").await.unwrap());
 }
+
+#[tokio::test]
+async fn the_drafts_listing_stops_at_max_drafts_listed() {
+    let store = Store::open_in_memory().await.unwrap();
+    let now = datetime!(2026-12-01 10:00 UTC);
+    let contributor = curator(&store, "carol", Role::Contributor).await;
+    let base = Base { revision: None, draft: None };
+    let limit = chancery_store::MAX_DRAFTS_LISTED as usize;
+    let mut record = letter("A draft.");
+    for n in 0..=limit {
+        record.id = chancery_model::id::RecordId::parse(&format!("draft-{n}")).unwrap();
+        contributor.save_draft(&record, base, "drafted", now).await.unwrap();
+        if n + 1 == limit {
+            assert_eq!(store.drafts().await.unwrap().len(), limit, "at the limit: all");
+        }
+    }
+    assert_eq!(store.drafts().await.unwrap().len(), limit, "past it: the newest MAX_DRAFTS_LISTED");
+}

@@ -30,6 +30,21 @@ pub(super) struct Written {
     draft_version: Option<i64>,
 }
 
+impl Written {
+    fn draft(id: &RecordId, version: i64) -> Written {
+        Written { id: id.to_string(), state: "draft", revision: None, draft_version: Some(version) }
+    }
+
+    fn published(outcome: &chancery_store::Outcome) -> Written {
+        Written {
+            id: outcome.id.to_string(),
+            state: "published",
+            revision: Some(outcome.revision),
+            draft_version: None,
+        }
+    }
+}
+
 /// The query of a record write.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -152,22 +167,12 @@ pub(super) async fn create(
             .save_draft(&record, Base { revision: None, draft: None }, &params.comment, now)
             .await
             .map_err(refused)?;
-        let body = Written {
-            id: record.id.to_string(),
-            state: "draft",
-            revision: None,
-            draft_version: Some(draft.version),
-        };
+        let body = Written::draft(&record.id, draft.version);
         return Ok(written(StatusCode::CREATED, &body));
     }
     let outcome =
         store.save_published(&record, None, &params.comment, now).await.map_err(refused)?;
-    let body = Written {
-        id: outcome.id.to_string(),
-        state: "published",
-        revision: Some(outcome.revision),
-        draft_version: None,
-    };
+    let body = Written::published(&outcome);
     Ok(written(StatusCode::CREATED, &body))
 }
 
@@ -234,24 +239,14 @@ pub(super) async fn replace(
             .save_draft(&record, Base { revision: Some(revision), draft }, &params.comment, now)
             .await
             .map_err(refused)?;
-        let body = Written {
-            id: current.record.id.to_string(),
-            state: "draft",
-            revision: None,
-            draft_version: Some(saved.version),
-        };
+        let body = Written::draft(&current.record.id, saved.version);
         return Ok(written(StatusCode::OK, &body));
     }
     let outcome = store
         .save_published(&record, Some(revision), &params.comment, now)
         .await
         .map_err(refused)?;
-    let body = Written {
-        id: outcome.id.to_string(),
-        state: "published",
-        revision: Some(outcome.revision),
-        draft_version: None,
-    };
+    let body = Written::published(&outcome);
     Ok(written(StatusCode::OK, &body))
 }
 
@@ -350,12 +345,7 @@ pub(super) async fn publish(
     let now = archive.config.clock.now();
     let outcome =
         holder.store(&archive).publish(&id, params.draft_version, now).await.map_err(refused)?;
-    let body = Written {
-        id: outcome.id.to_string(),
-        state: "published",
-        revision: Some(outcome.revision),
-        draft_version: None,
-    };
+    let body = Written::published(&outcome);
     Ok(written(StatusCode::OK, &body))
 }
 

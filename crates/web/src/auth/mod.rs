@@ -259,19 +259,25 @@ pub(crate) fn tokens_match(given: &str, expected: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Checks a curator's form: from this archive's pages, with the session's token.
-pub(crate) fn check_form(
-    curator: &Curator,
-    headers: &HeaderMap,
-    token: Option<&str>,
-    archive: &Shared,
-) -> Result<(), Refused> {
-    let token_ok = token.is_some_and(|t| tokens_match(t, &curator.csrf));
-    if token_ok && same_origin(headers, &archive.config.base_url) {
-        Ok(())
-    } else {
-        tracing::warn!(account = %curator.account.name, "a curation form was refused (CSRF)");
-        Err(Refused::Forgery)
+impl Curator {
+    /// A form this curator sent, read only once it is known to be genuine: from this archive's
+    /// pages with the session's token (else 403, [`Refused::Forgery`]), by a curator whose role
+    /// is at least `role` (else 403).
+    pub(crate) fn form(
+        &self,
+        archive: &Shared,
+        headers: &HeaderMap,
+        body: &axum::body::Bytes,
+        role: Role,
+    ) -> Result<forms::Fields, Refused> {
+        let fields = forms::Fields::parse(body);
+        let token_ok = fields.get("csrf").is_some_and(|t| tokens_match(t, &self.csrf));
+        if !token_ok || !same_origin(headers, &archive.config.base_url) {
+            tracing::warn!(account = %self.account.name, "a curation form was refused (CSRF)");
+            return Err(Refused::Forgery);
+        }
+        self.require(role)?;
+        Ok(fields)
     }
 }
 

@@ -6,15 +6,15 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chancery_store::{MAX_PASSWORD_BYTES, SESSION_LIFETIME};
+use chancery_store::{MAX_PASSWORD_BYTES, Role, SESSION_LIFETIME};
 use time::Duration;
 
 use crate::Shared;
 use crate::auth::forms::Fields;
 use crate::auth::{
     Curator, MAX_FAILED_SIGN_INS_PER_ACCOUNT, MAX_FAILED_SIGN_INS_PER_ADDRESS, Refused,
-    SESSION_COOKIE, SIGN_IN_COOKIE, SIGN_IN_WINDOW, check_form, client_address, cookie, no_store,
-    same_origin, set_cookie, tokens_match,
+    SESSION_COOKIE, SIGN_IN_COOKIE, SIGN_IN_WINDOW, client_address, cookie, no_store, same_origin,
+    set_cookie, tokens_match,
 };
 use crate::error::PageError;
 use crate::html::chrome::Chrome;
@@ -116,8 +116,7 @@ pub(crate) async fn sign_out(
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
+    curator.form(&archive, &headers, &body, Role::Contributor)?;
     let now = archive.config.clock.now();
     curator.store(&archive).sign_out(&curator.token, now).await.map_err(PageError::from)?;
     tracing::info!(account = %curator.account.name, "signed out");

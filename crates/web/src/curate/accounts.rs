@@ -11,8 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chancery_store::{Account, AccountChange, Role};
 
 use crate::Shared;
-use crate::auth::forms::Fields;
-use crate::auth::{Curator, Refused, check_form};
+use crate::auth::{Curator, Refused};
 use crate::curate::Desk;
 use crate::curate::edit::refusal;
 use crate::error::PageError;
@@ -44,9 +43,7 @@ pub(crate) async fn change(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
-    curator.require(Role::Admin)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Admin)?;
     let name = fields.text("account");
     if name.eq_ignore_ascii_case(&curator.account.name) && fields.get("action") != Some("sign-out")
     {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::Shared;
 use crate::auth::forms::Fields;
-use crate::auth::{Curator, Refused, check_form};
+use crate::auth::{Curator, Refused};
 use crate::curate::diff::{FieldChange, record_diff};
 use crate::curate::record_form::{RecordForm, TextForm};
 use crate::curate::{Desk, history_path, record_id};
@@ -118,8 +118,7 @@ pub(crate) async fn save(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Contributor)?;
     let publish = fields.get("action") == Some("publish");
     if publish {
         curator.require(Role::Editor)?;
@@ -242,9 +241,7 @@ async fn action(
     body: &Bytes,
     role: Role,
 ) -> Result<(Fields, RecordId), Refused> {
-    let fields = Fields::parse(body);
-    check_form(curator, headers, fields.get("csrf"), archive)?;
-    curator.require(role)?;
+    let fields = curator.form(archive, headers, body, role)?;
     let id = record_id(fields.text("id"))?;
     Ok((fields, id))
 }

@@ -13,8 +13,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::Shared;
-use crate::auth::forms::Fields;
-use crate::auth::{Curator, Refused, check_form};
+use crate::auth::{Curator, Refused};
 use crate::curate::diff::{FieldChange, record_diff};
 use crate::curate::edit::refusal;
 use crate::curate::{Desk, history_path, record_id};
@@ -235,9 +234,7 @@ pub(crate) async fn restore(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
-    curator.require(Role::Editor)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Editor)?;
     let id = record_id(fields.text("id"))?;
     let Some(revision) = fields.number("revision") else {
         return Err(PageError::bad_request("the form has no `revision`").into());

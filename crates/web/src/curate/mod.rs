@@ -1,6 +1,6 @@
 //! The curators' pages: drafts, editing, publishing, history, imports, tokens and the audit log,
 //! under `/curate`. Every page needs a signed-in curator ([`Curator`]); every form that writes
-//! checks the session's CSRF token and the request's origin ([`check_form`]) and then the role
+//! checks the session's CSRF token and the request's origin ([`Curator::form`](crate::auth::Curator::form)) and then the role
 //! the action needs. Every response is marked `no-store`; none goes through the page cache.
 //! Record ids travel in query strings and form fields (`?id=frus1955-57v26/d1`), not in paths,
 //! since ids hold slashes.

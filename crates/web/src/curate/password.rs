@@ -6,11 +6,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use chancery_store::MIN_PASSWORD_CHARS;
+use chancery_store::{MIN_PASSWORD_CHARS, Role};
 
 use crate::Shared;
-use crate::auth::forms::Fields;
-use crate::auth::{Curator, MAX_FAILED_SIGN_INS_PER_ACCOUNT, Refused, SIGN_IN_WINDOW, check_form};
+use crate::auth::{Curator, MAX_FAILED_SIGN_INS_PER_ACCOUNT, Refused, SIGN_IN_WINDOW};
 use crate::curate::Desk;
 
 #[derive(Template)]
@@ -49,8 +48,7 @@ pub(crate) async fn change(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Contributor)?;
     let now = archive.config.clock.now();
     let name = curator.account.name.clone();
     // The same limit as sign-ins: a stolen session cannot guess the password at leisure.

@@ -10,8 +10,7 @@ use chancery_model::person::PersonId;
 use chancery_store::Role;
 
 use crate::Shared;
-use crate::auth::forms::Fields;
-use crate::auth::{Curator, Refused, check_form};
+use crate::auth::{Curator, Refused};
 use crate::curate::edit::refusal;
 use crate::error::PageError;
 
@@ -31,9 +30,7 @@ pub(crate) async fn merge(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
-    curator.require(Role::Editor)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Editor)?;
     let into = person(fields.text("into"))?;
     let from = fields.text("from").trim();
     let reason = fields.text("reason");

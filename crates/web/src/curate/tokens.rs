@@ -9,8 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chancery_store::{ApiToken, Role};
 
 use crate::Shared;
-use crate::auth::forms::Fields;
-use crate::auth::{Curator, Refused, check_form};
+use crate::auth::{Curator, Refused};
 use crate::curate::Desk;
 use crate::curate::edit::refusal;
 
@@ -54,8 +53,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Contributor)?;
     let role = Role::from_key(fields.text("role")).unwrap_or(Role::Contributor);
     let now = archive.config.clock.now();
     let store = curator.store(&archive);
@@ -75,8 +73,7 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let fields = Fields::parse(&body);
-    check_form(&curator, &headers, fields.get("csrf"), &archive)?;
+    let fields = curator.form(&archive, &headers, &body, Role::Contributor)?;
     let id = fields.number("token").unwrap_or(0);
     let owner = (curator.account.role < Role::Admin).then_some(curator.account.name.as_str());
     let now = archive.config.clock.now();
