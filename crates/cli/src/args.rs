@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Chancery: a digital archive for the primary sources of international history.
 ///
 /// Records live in an embedded store in the data folder (`--data`, or CHANCERY_DATA, default
-/// ./chancery-data). Exit codes: 0 success; 1 input rejected or command failed (nothing was
+/// ./chancery-data), or in PostgreSQL (`--database postgres://…`, or CHANCERY_DATABASE_URL), with
+/// the search index and preservation copy still in the data folder. Exit codes: 0 success; 1 input rejected or command failed (nothing was
 /// written); 2 usage error.
 #[derive(Debug, Parser)]
 #[command(name = "chancery", version, propagate_version = true)]
@@ -26,6 +27,29 @@ pub(crate) struct Cli {
     /// it on another disk); its position and lock files are kept beside it.
     #[arg(long, global = true, env = "CHANCERY_OCFL_ROOT", value_name = "DIR")]
     pub(crate) ocfl_root: Option<PathBuf>,
+
+    /// A PostgreSQL database to keep the store in instead of the data folder
+    /// (`postgres://user@host/db`; the database must exist). The data folder still holds this
+    /// machine's search index and preservation copy. Any number of servers may share one.
+    #[arg(
+        long,
+        global = true,
+        env = "CHANCERY_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub(crate) database: Option<String>,
+
+    /// A streaming replica of `--database` to read from (public pages, search, the API, OAI-PMH):
+    /// read capacity grows with replicas. Writes, and a curator's own reads, go to `--database`.
+    #[arg(
+        long,
+        global = true,
+        env = "CHANCERY_READ_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub(crate) read_database: Option<String>,
 
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -338,6 +362,22 @@ pub(crate) enum Command {
         /// The backup folder.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
+    },
+    /// Copy a whole store to another backend: a data folder's to PostgreSQL, or back.
+    ///
+    /// Every record, revision, tombstone, source file, authority, collection, person, change,
+    /// account, session, token, draft and audit entry is copied, with its numbers and times, in
+    /// one transaction; then both stores are digested table by table (rows and SHA-256) and the
+    /// digests compared. The target must hold no store. `--data` and `--database` are not used:
+    /// both ends are named here.
+    Migrate {
+        /// The store to copy: a data folder, or a postgres:// URL.
+        #[arg(long, value_name = "DIR|URL")]
+        from: String,
+        /// Where to copy it: a data folder with no store, or a postgres:// URL of an empty
+        /// database.
+        #[arg(long, value_name = "DIR|URL")]
+        to: String,
     },
     /// Delete a record. Its id stays reserved (a tombstone) and its revisions are kept.
     Delete {

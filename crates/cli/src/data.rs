@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use chancery_model::id::RecordId;
 use chancery_search::SearchIndex;
-use chancery_store::Store;
+use chancery_store::{Location, Store};
 
 use crate::progress::Progress;
 use crate::{EXIT_REJECTED, EXIT_USAGE, Failure};
@@ -19,6 +19,29 @@ pub(crate) const INDEX_LOCK_WAIT: Duration = Duration::from_secs(120);
 /// The preservation copy's root when `--ocfl-root` puts it elsewhere; set once, before any
 /// command runs.
 static OCFL_ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Where the store is (`--database`, else the data folder's); set once, before any command runs.
+static LOCATION: std::sync::OnceLock<Location> = std::sync::OnceLock::new();
+
+/// Records `--database` for [`location`]: a usage error when it is not a PostgreSQL URL.
+pub(crate) fn set_database(
+    database: Option<&str>,
+    replica: Option<&str>,
+    data: &Path,
+) -> Result<()> {
+    let location =
+        Location::new(database, replica, data).map_err(|error| usage(&error.to_string()))?;
+    let _ = LOCATION.set(location);
+    Ok(())
+}
+
+/// Where the store is: `--database`, else the data folder `data`.
+pub(crate) fn location(data: &Path) -> Location {
+    match LOCATION.get() {
+        Some(shared @ Location::Postgres { .. }) => shared.clone(),
+        _ => Location::Folder(data.to_path_buf()),
+    }
+}
 
 /// Records `--ocfl-root` for [`ocfl_root`].
 pub(crate) fn set_ocfl_root(root: Option<PathBuf>) {
@@ -44,9 +67,10 @@ pub(crate) fn rejected(message: String) -> anyhow::Error {
 
 /// Opens the store to write to it.
 pub(crate) async fn open_store(data: &Path) -> Result<Store> {
-    let store = Store::open(data)
+    let location = location(data);
+    let store = Store::open_at(&location)
         .await
-        .with_context(|| format!("cannot open the store in {}", data.display()))?;
+        .with_context(|| format!("cannot open the store {location}"))?;
     Ok(store.acting_as(command_line_actor()))
 }
 
@@ -79,9 +103,10 @@ fn user_of_process() -> String {
 
 /// Opens the store to read it: read-only, with a notice, where the folder cannot be written.
 pub(crate) async fn open_store_for_reading(data: &Path) -> Result<Store> {
-    let store = Store::open_for_reading(data)
+    let location = location(data);
+    let store = Store::open_at_for_reading(&location)
         .await
-        .with_context(|| format!("cannot open the store in {}", data.display()))?
+        .with_context(|| format!("cannot open the store {location}"))?
         .acting_as(command_line_actor());
     if store.is_read_only() {
         eprintln!(

@@ -12,6 +12,7 @@ mod entities;
 mod fault;
 mod fixity;
 mod import;
+mod migrate;
 mod preservation;
 mod progress;
 mod records;
@@ -89,6 +90,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let data = &cli.data;
     data::set_ocfl_root(cli.ocfl_root.clone());
+    data::set_database(cli.database.as_deref(), cli.read_database.as_deref(), data)?;
     match cli.command {
         Command::Import { paths, json, replace, undelete } => {
             let policy = chancery_store::ImportPolicy { replace, undelete };
@@ -131,6 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rebuild { from_ocfl } => preservation::rebuild(data, &from_ocfl).await,
         Command::Backup { dir } => backup::backup(data, &dir).await,
         Command::Restore { dir } => backup::restore(data, &dir).await,
+        Command::Migrate { from, to } => migrate::migrate(&from, &to).await,
         Command::Serve {
             addr,
             base_url,

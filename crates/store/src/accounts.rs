@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use time::{Duration, OffsetDateTime};
 
 use crate::audit::{Actor, append};
@@ -195,7 +195,7 @@ async fn dummy_hash() -> String {
 
 const ACCOUNT_COLUMNS: &str = "id, name, role, created_at, disabled_at";
 
-fn account(row: &SqliteRow) -> Result<Account> {
+fn account(row: &AnyRow) -> Result<Account> {
     let name: String = row.try_get("name")?;
     let role: String = row.try_get("role")?;
     let disabled: Option<String> = row.try_get("disabled_at")?;
@@ -254,7 +254,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name_key"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.primary)
         .await?;
         rows.iter().map(account).collect()
     }
@@ -265,7 +265,7 @@ impl Store {
             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE name_key = $1"
         )))
         .bind(name.to_lowercase())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.primary)
         .await?;
         row.as_ref().map(account).transpose()
     }
@@ -364,7 +364,7 @@ impl Store {
         }
         let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE name_key = $1")
             .bind(name.to_lowercase())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.primary)
             .await?
             .ok_or_else(|| Error::NotFound(format!("no account `{name}`")))?;
         let id: i64 = row.try_get("id")?;
@@ -423,7 +423,7 @@ impl Store {
         let row =
             sqlx::query("SELECT id, password_hash, disabled_at FROM accounts WHERE name_key = $1")
                 .bind(name.to_lowercase())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.primary)
                 .await?;
         let at = timestamp(now);
         let (hash, usable) = match &row {
@@ -487,7 +487,7 @@ impl Store {
         .bind(short(name))
         .bind(address)
         .bind(timestamp(since))
-        .fetch_one(&self.pool)
+        .fetch_one(&self.primary)
         .await?;
         Ok((row.try_get("by_name")?, row.try_get("by_address")?))
     }
@@ -506,7 +506,7 @@ impl Store {
         .bind(token_hash(token))
         .bind(&at)
         .bind(timestamp(now - SESSION_IDLE))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.primary)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let seen: String = row.try_get("seen_at")?;
@@ -515,7 +515,7 @@ impl Store {
             sqlx::query("UPDATE sessions SET seen_at = $2 WHERE token_sha256 = $1")
                 .bind(token_hash(token))
                 .bind(&at)
-                .execute(&self.pool)
+                .execute(&self.primary)
                 .await?;
         }
         Ok(Some(Session {
@@ -629,7 +629,7 @@ impl Store {
              WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND a.disabled_at IS NULL",
         )
         .bind(token_hash(token))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.primary)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let role: String = row.try_get("token_role")?;
@@ -643,7 +643,7 @@ impl Store {
             sqlx::query("UPDATE api_tokens SET used_at = $2 WHERE id = $1")
                 .bind(row.try_get::<i64, _>("token_id")?)
                 .bind(timestamp(now))
-                .execute(&self.pool)
+                .execute(&self.primary)
                 .await?;
         }
         Ok(Some((account(&row)?, role)))
@@ -657,7 +657,7 @@ impl Store {
              WHERE $1 IS NULL OR a.name_key = $1 ORDER BY t.id DESC",
         )
         .bind(name.map(str::to_lowercase))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.primary)
         .await?;
         rows.iter()
             .map(|row| {
@@ -732,7 +732,7 @@ fn rank(role: Role) -> i64 {
 }
 
 async fn set_password(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     account: i64,
     hash: &str,
     at: &str,
@@ -746,10 +746,7 @@ async fn set_password(
     Ok(())
 }
 
-async fn end_sessions(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    account: i64,
-) -> Result<u64> {
+async fn end_sessions(tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: i64) -> Result<u64> {
     let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account)
         .execute(&mut **tx)

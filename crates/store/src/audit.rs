@@ -2,8 +2,8 @@
 //! transaction of the write it describes (so a write and its entry are kept or lost together).
 //! The database's triggers refuse to change or delete an entry, whoever asks.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 use crate::{Result, Store, parse_time};
@@ -91,7 +91,7 @@ pub struct AuditFilter {
 
 /// Appends an entry inside a write transaction.
 pub(crate) async fn append(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     actor: &Actor,
     action: &str,
     target: Option<&str>,
@@ -170,7 +170,7 @@ impl Store {
     }
 }
 
-fn entry(row: &SqliteRow) -> Result<AuditEntry> {
+fn entry(row: &AnyRow) -> Result<AuditEntry> {
     let at: String = row.try_get("at")?;
     parse_time("audit log", &at)?;
     Ok(AuditEntry {

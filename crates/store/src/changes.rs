@@ -2,8 +2,8 @@
 //! and never reused, which the search index and OAI-PMH harvesters follow.
 
 use chancery_model::id::RecordId;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 use crate::audit::Actor;
@@ -133,7 +133,7 @@ impl Store {
 
 /// Appends a change inside a write transaction.
 pub(crate) async fn record_change(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     id: &RecordId,
     kind: &str,
     revision: i64,
@@ -155,7 +155,7 @@ pub(crate) async fn record_change(
     Ok(())
 }
 
-fn change(row: &SqliteRow) -> Result<Change> {
+fn change(row: &AnyRow) -> Result<Change> {
     let record_id = parse_id(&row.try_get::<String, _>("record_id")?)?;
     let kind = match row.try_get::<String, _>("kind")?.as_str() {
         "created" => ChangeKind::Created,

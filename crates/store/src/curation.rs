@@ -6,11 +6,11 @@
 //! the person it joined, and the import still updates its names.
 
 use chancery_model::person::{Person, PersonId, name_keys, name_words, word_keys};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 use crate::audit::append;
-use crate::{Error, Result, Store, timestamp};
+use crate::{Error, Result, Store, dialect, timestamp};
 
 /// The longest reason a decision may give.
 pub const MAX_REASON_BYTES: usize = 4096;
@@ -263,7 +263,7 @@ fn parse(id: &str) -> Result<PersonId> {
 }
 
 /// The person an id names now, which must exist (a usage error otherwise).
-async fn current(tx: &mut Transaction<'static, Sqlite>, id: &PersonId) -> Result<PersonId> {
+async fn current(tx: &mut Transaction<'static, Any>, id: &PersonId) -> Result<PersonId> {
     let mut at = id.clone();
     for _ in 0..MAX_MERGE_CHAIN {
         let row: Option<Option<String>> =
@@ -286,7 +286,7 @@ async fn current(tx: &mut Transaction<'static, Sqlite>, id: &PersonId) -> Result
 
 #[allow(clippy::too_many_arguments)]
 async fn record(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     kind: &str,
     subject: &str,
     target: &str,
@@ -314,7 +314,7 @@ async fn record(
 /// Applies every decision again, in order (each is idempotent): after an import of persons,
 /// entries and names the import gave back to a merged or split person go where the curator put
 /// them.
-pub(crate) async fn apply_decisions(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+pub(crate) async fn apply_decisions(tx: &mut Transaction<'static, Any>) -> Result<()> {
     let rows = sqlx::query(
         "SELECT kind, subject, target, entries, name, decided_at FROM person_decisions ORDER BY seq",
     )
@@ -360,10 +360,11 @@ pub(crate) async fn apply_decisions(tx: &mut Transaction<'static, Sqlite>) -> Re
                 .execute(&mut **tx)
                 .await?;
                 let entries: String = row.try_get("entries")?;
-                sqlx::query(
+                sqlx::query(sqlx::AssertSqlSafe(format!(
                     "UPDATE person_entries SET person_id = $1
-                     WHERE entry_key IN (SELECT value FROM json_each($2))",
-                )
+                     WHERE entry_key IN (SELECT value FROM {})",
+                    dialect::of(tx).strings(2)
+                )))
                 .bind(&target)
                 .bind(&entries)
                 .execute(&mut **tx)
@@ -372,9 +373,11 @@ pub(crate) async fn apply_decisions(tx: &mut Transaction<'static, Sqlite>) -> Re
                 keys.extend(
                     name_words(&name).iter().flat_map(|w| word_keys(w)).map(|k| format!("w:{k}")),
                 );
-                sqlx::query(
-                    "INSERT OR IGNORE INTO person_keys (key, person_id) SELECT value, $1 FROM json_each($2)",
-                )
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO person_keys (key, person_id) SELECT value, $1 FROM {} WHERE true
+                     ON CONFLICT DO NOTHING",
+                    dialect::of(tx).strings(2)
+                )))
                 .bind(&target)
                 .bind(serde_json::to_string(&keys).expect("strings serialize"))
                 .execute(&mut **tx)
@@ -397,7 +400,7 @@ pub(crate) async fn apply_decisions(tx: &mut Transaction<'static, Sqlite>) -> Re
 
 /// Gives `from`'s entries and name keys to `into`.
 async fn move_person_rows(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     from: &str,
     into: &str,
 ) -> Result<()> {
@@ -407,7 +410,8 @@ async fn move_person_rows(
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "INSERT OR IGNORE INTO person_keys (key, person_id) SELECT key, $2 FROM person_keys WHERE person_id = $1",
+        "INSERT INTO person_keys (key, person_id) SELECT key, $2 FROM person_keys WHERE person_id = $1
+         ON CONFLICT DO NOTHING",
     )
     .bind(from)
     .bind(into)

@@ -10,7 +10,7 @@
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::audit::{append, check_comment};
@@ -285,7 +285,7 @@ impl Store {
 
 /// Refuses an edit made from a version that is no longer the newest.
 async fn check_base(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: &RecordId,
     base: Base,
 ) -> Result<()> {
@@ -334,7 +334,7 @@ async fn check_base(
 
 /// Writes a curated version of a record: created, or the next revision of `base_revision`.
 async fn write_curated(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     store: &Store,
     record: &Record,
     base_revision: Option<i64>,
@@ -366,7 +366,7 @@ async fn write_curated(
     }
 }
 
-fn draft(row: &SqliteRow) -> Result<Draft> {
+fn draft(row: &AnyRow) -> Result<Draft> {
     let id = parse_id(&row.try_get::<String, _>("record_id")?)?;
     let body: String = row.try_get("body")?;
     let record = stored::from_body(&id, row.try_get("body_version")?, &body)

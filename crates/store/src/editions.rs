@@ -4,8 +4,8 @@
 
 use chancery_model::id::RecordId;
 use chancery_model::record::{Record, RecordKind};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::records::parse_id;
 use crate::{Error, Result, Store};
@@ -97,7 +97,7 @@ impl Store {
             .await?;
         let counted = "kind IN ('document', 'calendar-entry')";
         let (before, of): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT coalesce(sum(position <= $2), 0), count(*) FROM edition_places
+            "SELECT count(*) FILTER (WHERE position <= $2), count(*) FROM edition_places
              WHERE volume_id = $1 AND {counted}"
         )))
         .bind(&volume_id)
@@ -117,7 +117,7 @@ impl Store {
 
 /// Gives the record its place in its edition (or takes it away: a record without a position or
 /// a collection has none). Called wherever a record's current version is written.
-pub(crate) async fn place(tx: &mut Transaction<'static, Sqlite>, record: &Record) -> Result<()> {
+pub(crate) async fn place(tx: &mut Transaction<'static, Any>, record: &Record) -> Result<()> {
     unplace(tx, &record.id).await?;
     let position = record.edition.as_ref().and_then(|e| e.position);
     let (Some(position), Some(collection)) = (position, record.collection_id.as_deref()) else {
@@ -140,7 +140,7 @@ pub(crate) async fn place(tx: &mut Transaction<'static, Sqlite>, record: &Record
 }
 
 /// Takes a record out of its edition's order (it was deleted).
-pub(crate) async fn unplace(tx: &mut Transaction<'static, Sqlite>, id: &RecordId) -> Result<()> {
+pub(crate) async fn unplace(tx: &mut Transaction<'static, Any>, id: &RecordId) -> Result<()> {
     sqlx::query("DELETE FROM edition_places WHERE record_id = $1")
         .bind(id.as_str())
         .execute(&mut **tx)
@@ -148,7 +148,7 @@ pub(crate) async fn unplace(tx: &mut Transaction<'static, Sqlite>, id: &RecordId
     Ok(())
 }
 
-fn placed(row: &SqliteRow) -> Result<Placed> {
+fn placed(row: &AnyRow) -> Result<Placed> {
     let id: String = row.try_get("record_id")?;
     let kind: String = row.try_get("kind")?;
     let position: i64 = row.try_get("position")?;

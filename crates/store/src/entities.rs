@@ -3,11 +3,11 @@
 
 use chancery_model::authority::{Authority, AuthorityKind, Collection};
 use chancery_model::record::Record;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::records::{Summary, summary};
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, dialect};
 
 const COLLECTION_COLUMNS: &str = "id, parent_id, kind, title, editors, published, position";
 
@@ -75,7 +75,7 @@ impl Store {
     pub async fn collection_parts(&self, parent: Option<&str>) -> Result<Vec<Collection>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLLECTION_COLUMNS} FROM collections
-             WHERE parent_id IS $1 ORDER BY position, id"
+             WHERE parent_id IS NOT DISTINCT FROM $1 ORDER BY position, id"
         )))
         .bind(parent)
         .fetch_all(&self.pool)
@@ -96,22 +96,30 @@ impl Store {
 
 /// Adds (or replaces) authority entries and collections inside an import.
 pub(crate) async fn write_entities(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     authorities: &[Authority],
     collections: &[Collection],
 ) -> Result<()> {
-    // One statement for a volume's thousands of entries.
+    // One statement for a volume's thousands of entries. An entry given twice counts as given
+    // last (PostgreSQL updates a row once per statement, so the earlier ones are left out here).
+    let mut last = std::collections::HashMap::new();
+    for (at, authority) in authorities.iter().enumerate() {
+        last.insert(authority.key.as_str(), at);
+    }
     let rows: Vec<[&str; 4]> = authorities
         .iter()
-        .map(|a| [a.key.as_str(), a.kind.key(), a.name.as_str(), a.description.as_str()])
+        .enumerate()
+        .filter(|(at, a)| last.get(a.key.as_str()) == Some(at))
+        .map(|(_, a)| [a.key.as_str(), a.kind.key(), a.name.as_str(), a.description.as_str()])
         .collect();
     if !rows.is_empty() {
-        sqlx::query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO authorities (key, kind, name, description)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each($1) WHERE true
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM {} WHERE true
              ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, name = excluded.name,
              description = excluded.description",
-        )
+            dialect::of(tx).arrays(1)
+        )))
         .bind(serde_json::to_string(&rows).expect("strings serialize"))
         .execute(&mut **tx)
         .await?;
@@ -140,7 +148,7 @@ pub(crate) async fn write_entities(
 /// Rewrites the record's links to authority entries (one statement for all of them: a bulk import
 /// writes tens of thousands of links).
 pub(crate) async fn link_entities(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     record: &Record,
     existed: bool,
 ) -> Result<()> {
@@ -153,15 +161,19 @@ pub(crate) async fn link_entities(
     if record.entities.is_empty() {
         return Ok(());
     }
-    sqlx::query("INSERT OR IGNORE INTO record_entities (record_id, authority_key) SELECT $1, value FROM json_each($2)")
-        .bind(record.id.as_str())
-        .bind(serde_json::to_string(&record.entities).expect("strings serialize"))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO record_entities (record_id, authority_key) SELECT $1, value FROM {} WHERE true
+         ON CONFLICT DO NOTHING",
+        dialect::of(tx).strings(2)
+    )))
+    .bind(record.id.as_str())
+    .bind(serde_json::to_string(&record.entities).expect("strings serialize"))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
-fn collection(row: &SqliteRow) -> Result<Collection> {
+fn collection(row: &AnyRow) -> Result<Collection> {
     let id: String = row.try_get("id")?;
     let editors: String = row.try_get("editors")?;
     let position: i64 = row.try_get("position")?;
@@ -177,7 +189,7 @@ fn collection(row: &SqliteRow) -> Result<Collection> {
     })
 }
 
-fn authority(row: &SqliteRow) -> Result<Authority> {
+fn authority(row: &AnyRow) -> Result<Authority> {
     let key: String = row.try_get("key")?;
     let kind: String = row.try_get("kind")?;
     Ok(Authority {

@@ -17,6 +17,24 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// `--database` named something that is not a PostgreSQL URL.
+    #[error("cannot use the database `{given}`: {message}")]
+    Location {
+        /// What was given (without a password).
+        given: String,
+        /// What to give instead.
+        message: String,
+    },
+    /// PostgreSQL could not be reached or refused the connection.
+    #[error(
+        "cannot connect to the database {location}: {source} (is PostgreSQL running there, does the database exist, and may this user connect?)"
+    )]
+    Connect {
+        /// The URL, without its password.
+        location: String,
+        /// Why.
+        source: sqlx::Error,
+    },
     /// A read-only opening found no database.
     #[error("there is no store in {path}: nothing to read (import something first)")]
     NoStore {

@@ -8,7 +8,7 @@ use chancery_model::authority::{Authority, Collection};
 use chancery_model::id::RecordId;
 use chancery_model::loss::{Loss, losses};
 use chancery_model::record::Record;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 use crate::audit::{Actor, append};
@@ -132,7 +132,7 @@ impl fmt::Display for Refusal {
 
 /// An import in progress: one write transaction (see [`Store::begin_import`]).
 pub struct ImportBatch {
-    tx: Transaction<'static, Sqlite>,
+    tx: Transaction<'static, Any>,
     now: String,
     policy: ImportPolicy,
     /// Ids written so far, with where they came from, to refuse duplicates within the batch.
@@ -288,7 +288,7 @@ impl Store {
 
 /// Writes one record under the policy: its outcome, or why it was refused.
 async fn upsert(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     record: &Record,
     now: &str,
     policy: ImportPolicy,
@@ -385,7 +385,7 @@ async fn upsert(
 
 /// Writes a record that was never stored, as revision 1.
 pub(crate) async fn write_new(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     record: &Record,
     now: &str,
 ) -> Result<()> {
@@ -396,7 +396,7 @@ pub(crate) async fn write_new(
 /// Moves a record's current version (revision `revision`) to its revisions and writes `record`
 /// as the next one, clearing a tombstone. Returns the new revision.
 pub(crate) async fn replace_current(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     record: &Record,
     body: &str,
     revision: i64,
@@ -421,7 +421,7 @@ pub(crate) async fn replace_current(
 /// Writes a record's row: inserts it, or replaces the current version (clearing a tombstone) and
 /// keeps its creation time.
 async fn write_row(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     record: &Record,
     body: &str,
     revision: i64,

@@ -17,7 +17,9 @@ mod accounts;
 mod audit;
 mod backup;
 mod changes;
+mod copy;
 mod curation;
+mod dialect;
 mod drafts;
 mod editions;
 mod entities;
@@ -32,13 +34,10 @@ mod sources;
 mod stored;
 
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::AnyPool;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -49,7 +48,11 @@ pub use crate::accounts::{
 };
 pub use crate::audit::{Actor, AuditEntry, AuditFilter, MAX_AUDIT_PAGE, MAX_COMMENT_BYTES};
 pub use crate::changes::{Change, ChangeKind};
+pub use crate::copy::TableDigest;
 pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
+pub use crate::dialect::{
+    Backend, Location, POSTGRES_CONNECT_TIMEOUT, POSTGRES_CONNECTIONS, WRITE_LOCK, redact,
+};
 pub use crate::drafts::{Base, Draft, MAX_DRAFTS_LISTED};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
@@ -67,30 +70,83 @@ pub const DATABASE_FILE: &str = "chancery.sqlite3";
 /// How long a write waits for another process's write to finish before it gives up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The embedded store: a façade over the SQLite pool that the modules share.
+/// The store: a façade over the database pool that the modules share, on SQLite (a data
+/// folder, the default) or PostgreSQL (a `postgres://` URL). The other crates never learn which.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    /// Where reads go: the database, or a PostgreSQL streaming replica of it.
+    pool: AnyPool,
+    /// Where writes go, and the reads that must see the newest writes (accounts, sessions,
+    /// tokens; everything a handle acting as someone reads): the database itself.
+    primary: AnyPool,
+    backend: Backend,
     read_only: bool,
     /// Who this handle writes as: kept with each change and audit entry.
     actor: Arc<Actor>,
 }
 
 impl Store {
+    /// Opens (creating if needed) the store at `location` and brings its schema up to date.
+    pub async fn open_at(location: &Location) -> Result<Store> {
+        match location {
+            Location::Folder(dir) => Store::open(dir).await,
+            Location::Postgres { url, replica: None } => Store::open_postgres(url).await,
+            Location::Postgres { url, replica: Some(replica) } => {
+                Store::open_postgres_replicated(url, replica).await
+            }
+        }
+    }
+
+    /// Opens the store at `location` to read it: see [`Store::open_for_reading`].
+    pub async fn open_at_for_reading(location: &Location) -> Result<Store> {
+        match location {
+            Location::Folder(dir) => Store::open_for_reading(dir).await,
+            Location::Postgres { .. } => Store::open_at(location).await,
+        }
+    }
+
     /// Opens (creating if needed) the store in a data folder and brings its schema up to date.
     pub async fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| Error::DataDir { path: data_dir.display().to_string(), source })?;
-        let options = SqliteConnectOptions::new()
-            .filename(data_dir.join(DATABASE_FILE))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        migrate::run(&pool).await?;
-        Ok(Store { pool, read_only: false, actor: Arc::new(Actor::unnamed()) })
+        let url = dialect::sqlite_url(&data_dir.join(DATABASE_FILE), "rwc")?;
+        let pool = dialect::sqlite_pool(&url, 4, true).await?;
+        migrate::run(&pool, Backend::Sqlite).await?;
+        Ok(Store::over(pool, Backend::Sqlite, false))
+    }
+
+    /// Opens the PostgreSQL store at `url` (`postgres://user@host/db`), creating its schema in an
+    /// empty database. The database itself must exist (`createdb`): an operations team gives it
+    /// its owner, encoding and backups.
+    pub async fn open_postgres(url: &str) -> Result<Store> {
+        let pool = dialect::postgres_pool(url).await?;
+        migrate::run(&pool, Backend::Postgres).await?;
+        Ok(Store::over(pool, Backend::Postgres, false))
+    }
+
+    /// Opens the PostgreSQL store at `url` reading from `replica`, a streaming replica of it:
+    /// public reads go to the replica (and may lag it by what replication lags), writes and what
+    /// must see them at once (accounts, sessions, tokens, a curator's own reads) to `url`.
+    pub async fn open_postgres_replicated(url: &str, replica: &str) -> Result<Store> {
+        let mut store = Store::open_postgres(url).await?;
+        store.pool = dialect::postgres_pool(replica).await?;
+        let found = migrate::current_version(&store.pool).await?;
+        if found != migrate::LATEST {
+            return Err(Error::Location {
+                given: redact(replica),
+                message: format!(
+                    "the replica is at schema version {found} and its primary at {}: is it a \
+                     replica of that database, and has it caught up?",
+                    migrate::LATEST
+                ),
+            });
+        }
+        Ok(store)
+    }
+
+    fn over(pool: AnyPool, backend: Backend, read_only: bool) -> Store {
+        let primary = pool.clone();
+        Store { pool, primary, backend, read_only, actor: Arc::new(Actor::unnamed()) }
     }
 
     /// Opens the store in a data folder that cannot be written (read-only media, another user's
@@ -101,11 +157,12 @@ impl Store {
         if !file.is_file() {
             return Err(Error::NoStore { path: data_dir.display().to_string() });
         }
-        let options =
-            SqliteConnectOptions::new().filename(&file).read_only(true).busy_timeout(BUSY_TIMEOUT);
-        let pool = match Store::read_only_pool(options.clone()).await {
+        let pool = match Store::read_only_pool(&dialect::sqlite_url(&file, "ro")?).await {
             Ok(pool) => pool,
-            Err(_) => Store::read_only_pool(options.immutable(true)).await?,
+            Err(_) => {
+                let url = format!("{}&immutable=true", dialect::sqlite_url(&file, "ro")?);
+                Store::read_only_pool(&url).await?
+            }
         };
         let found = migrate::current_version(&pool).await?;
         if found > migrate::LATEST {
@@ -114,11 +171,11 @@ impl Store {
         if found < migrate::LATEST {
             return Err(Error::OlderSchema { found, supported: migrate::LATEST });
         }
-        Ok(Store { pool, read_only: true, actor: Arc::new(Actor::unnamed()) })
+        Ok(Store::over(pool, Backend::Sqlite, true))
     }
 
-    async fn read_only_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+    async fn read_only_pool(url: &str) -> Result<AnyPool> {
+        let pool = dialect::sqlite_pool(url, 4, false).await?;
         // The first read is where a WAL database without its index fails.
         sqlx::query("SELECT count(*) FROM sqlite_master").execute(&pool).await?;
         Ok(pool)
@@ -138,22 +195,21 @@ impl Store {
 
     /// A private in-memory store, for tests.
     pub async fn open_in_memory() -> Result<Store> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
         // One connection that never closes: each in-memory connection is its own database.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        migrate::run(&pool).await?;
-        Ok(Store { pool, read_only: false, actor: Arc::new(Actor::unnamed()) })
+        let pool = dialect::sqlite_pool("sqlite::memory:", 1, true).await?;
+        migrate::run(&pool, Backend::Sqlite).await?;
+        Ok(Store::over(pool, Backend::Sqlite, false))
     }
 
-    /// The same store, writing as `actor` (each change and audit entry names it).
+    /// Which database the store is on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The same store, writing as `actor` (each change and audit entry names it), and reading
+    /// from the primary database, so that whoever writes sees their writes at once.
     pub fn acting_as(&self, actor: Actor) -> Store {
-        Store { actor: Arc::new(actor), ..self.clone() }
+        Store { actor: Arc::new(actor), pool: self.primary.clone(), ..self.clone() }
     }
 
     /// Who this handle writes as.
@@ -171,17 +227,21 @@ impl Store {
         migrate::current_version(&self.pool).await
     }
 
-    /// Closes the store, checkpointing the WAL.
+    /// Closes the store (on SQLite, checkpointing the WAL).
     pub async fn close(self) {
         self.pool.close().await;
+        self.primary.close().await;
     }
 
-    /// Starts a write transaction, refusing on a read-only store.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    /// Starts a write transaction, refusing on a read-only store. Writes are one at a time on
+    /// either backend (SQLite's write lock, taken at `BEGIN IMMEDIATE`; on PostgreSQL the
+    /// store's advisory lock, [`WRITE_LOCK`]): every check a write makes before it writes holds
+    /// until it commits, and the change sequence is taken in commit order.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         if self.read_only {
             return Err(Error::ReadOnly);
         }
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        dialect::begin_write(&self.primary, self.backend).await
     }
 }
 

@@ -2,11 +2,15 @@
 //! transaction, recorded in `schema_migrations`. A migration whose change SQL cannot express
 //! (version 4 renames records by rules of the model) runs code after its SQL, in the same
 //! transaction.
+//!
+//! SQLite stores came through versions 1 to 8 (`migrations/sqlite/`); a PostgreSQL store starts
+//! at version 8 (`migrations/postgres/0008_schema.sql`, the same schema at once). Every later
+//! migration is written for both under one number, so a version means the same on either.
 
 use chancery_model::id::RecordId;
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Row, Transaction};
 
-use crate::{Error, Result, stored};
+use crate::{Backend, Error, Result, dialect, stored};
 
 /// Every migration, oldest first. Released migrations never change; add a new one instead.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -44,32 +48,57 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The PostgreSQL migrations, oldest first: the same versions from 8 on.
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    8,
+    "the schema of version 8 at once: records, revisions, changes, sources, authorities, \
+     collections, editions, persons, offices, curation",
+    include_str!("../migrations/postgres/0008_schema.sql"),
+)];
+
 /// The newest schema version this build knows.
 pub(crate) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
-pub(crate) async fn current_version(pool: &SqlitePool) -> Result<i64> {
+// Both backends reach the same newest version.
+const _: () = assert!(POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.len() - 1].0 == LATEST);
+
+pub(crate) async fn current_version(pool: &AnyPool) -> Result<i64> {
     let version: Option<i64> =
         sqlx::query_scalar("SELECT max(version) FROM schema_migrations").fetch_one(pool).await?;
     Ok(version.unwrap_or(0))
 }
 
-pub(crate) async fn run(pool: &SqlitePool) -> Result<()> {
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version     INTEGER PRIMARY KEY NOT NULL,
-             description TEXT NOT NULL,
-             applied_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-         ) STRICT",
-    )
-    .execute(pool)
-    .await?;
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
+    let (ledger, migrations) = match backend {
+        Backend::Sqlite => (
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version     INTEGER PRIMARY KEY NOT NULL,
+                 description TEXT NOT NULL,
+                 applied_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+             ) STRICT",
+            MIGRATIONS,
+        ),
+        Backend::Postgres => (
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version     BIGINT PRIMARY KEY NOT NULL,
+                 description TEXT NOT NULL,
+                 applied_at  TEXT NOT NULL
+                     DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+             )",
+            POSTGRES_MIGRATIONS,
+        ),
+    };
+    // Under the write lock: of processes starting at once, one creates the ledger.
+    let mut tx = dialect::begin_write(pool, backend).await?;
+    sqlx::raw_sql(ledger).execute(&mut *tx).await?;
+    tx.commit().await?;
     let current = current_version(pool).await?;
     if current > LATEST {
         return Err(Error::NewerSchema { found: current, supported: LATEST });
     }
-    for &(version, description, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+    for &(version, description, sql) in migrations.iter().filter(|(v, _, _)| *v > current) {
         let failed = |source| Error::Migration { version, description, source };
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(failed)?;
+        let mut tx = dialect::begin_write(pool, backend).await?;
         // Another process may have applied it while we waited for the write lock.
         let done: Option<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
@@ -100,7 +129,7 @@ pub(crate) async fn run(pool: &SqlitePool) -> Result<()> {
 /// permalink gives now (`frus1917-72PubDip/d1`, `wcda-<slug>`). The old id stays its OAI-PMH
 /// identifier (`oai_id`, set by the SQL) and, where it differs by more than case, an alias.
 /// Records with ids of their own (an `Identifier`, a JSON `id`) are left as they are.
-async fn respell_ids(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+async fn respell_ids(tx: &mut Transaction<'static, Any>) -> Result<()> {
     // The parent key changes in the same transaction as its children: checked at commit.
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut **tx).await?;
     let rows =
@@ -137,7 +166,7 @@ async fn respell_ids(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
 
 /// Gives a record a new id everywhere it is named; the old id resolves to it.
 pub(crate) async fn rename(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     old: &str,
     new: &RecordId,
 ) -> Result<()> {

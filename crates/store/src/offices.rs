@@ -5,8 +5,8 @@
 use chancery_model::office::{Country, OfficeHolder, Offices, Position, PostKind};
 use chancery_model::person::PersonId;
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::persons::person_id;
 use crate::{Error, Result, Store};
@@ -50,7 +50,7 @@ pub struct CountryLine {
 }
 
 pub(crate) async fn write_offices(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     offices: &Offices,
     now: &str,
 ) -> Result<()> {
@@ -214,11 +214,11 @@ impl Store {
     }
 }
 
-fn row_id(row: &SqliteRow) -> String {
+fn row_id(row: &AnyRow) -> String {
     row.try_get("id").unwrap_or_default()
 }
 
-fn held(row: &SqliteRow) -> Result<HeldPosition> {
+fn held(row: &AnyRow) -> Result<HeldPosition> {
     let kind: String = row.try_get("kind")?;
     let kind = PostKind::from_key(&kind).ok_or_else(|| Error::Corrupt {
         id: row_id(row),

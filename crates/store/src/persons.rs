@@ -7,11 +7,11 @@ use chancery_model::person::{
     NameVariant, Person, PersonId, Remark, name_keys, name_words, word_keys,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::records::{Summary, summary};
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, dialect};
 
 /// The most persons a name search returns.
 pub const MAX_PERSONS_FOUND: u32 = 100;
@@ -91,10 +91,11 @@ impl Store {
     pub async fn persons_of_entries(&self, keys: &[String]) -> Result<HashMap<String, PersonId>> {
         let keys = &keys[..keys.len().min(1000)];
         let lower: Vec<String> = keys.iter().map(|k| k.to_lowercase()).collect();
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT entry_key, person_id FROM person_entries
-             WHERE entry_key IN (SELECT value FROM json_each($1))",
-        )
+             WHERE entry_key IN (SELECT value FROM {})",
+            self.backend.strings(1)
+        )))
         .bind(serde_json::to_string(&lower).expect("strings serialize"))
         .fetch_all(&self.pool)
         .await?;
@@ -140,11 +141,12 @@ impl Store {
             .enumerate()
             .flat_map(|(n, w)| word_keys(w).into_iter().map(move |k| (format!("w:{k}"), n)))
             .collect();
-        let ids: Vec<String> = sqlx::query_scalar(
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT k.person_id FROM person_keys k
-             JOIN (SELECT value ->> 0 AS key, value ->> 1 AS word FROM json_each($1)) q ON q.key = k.key
+             JOIN (SELECT value ->> 0 AS key, value ->> 1 AS word FROM {}) q ON q.key = k.key
              GROUP BY k.person_id HAVING count(DISTINCT q.word) = $2 ORDER BY k.person_id LIMIT 10",
-        )
+            self.backend.arrays(1)
+        )))
         .bind(serde_json::to_string(&keys).expect("strings serialize"))
         .bind(i64::try_from(words.len()).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
@@ -158,18 +160,24 @@ impl Store {
         let keys = name_keys(query);
         let by_words = self.persons_with_words(&name_words(query)).await?;
         let prefix = format!("{}%", query.trim().replace(['%', '_'], ""));
-        let rows = sqlx::query(
+        // `lower(…) LIKE lower(…)`: SQLite's LIKE ignores case, PostgreSQL's does not.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT DISTINCT p.id, p.name FROM persons p
-             WHERE (p.id IN (SELECT person_id FROM person_keys WHERE key IN (SELECT value FROM json_each($1)))
-                OR p.id IN (SELECT value FROM json_each($4))
-                OR p.name LIKE $2)
+             WHERE (p.id IN (SELECT person_id FROM person_keys WHERE key IN (SELECT value FROM {}))
+                OR p.id IN (SELECT value FROM {})
+                OR lower(p.name) LIKE lower($2))
                AND p.merged_into IS NULL
              ORDER BY p.name LIMIT $3",
-        )
+            self.backend.strings(1),
+            self.backend.strings(4)
+        )))
         .bind(serde_json::to_string(&keys).expect("strings serialize"))
         .bind(prefix)
         .bind(i64::from(limit.min(MAX_PERSONS_FOUND)))
-        .bind(serde_json::to_string(&by_words.iter().map(PersonId::as_str).collect::<Vec<_>>()).expect("strings serialize"))
+        .bind(
+            serde_json::to_string(&by_words.iter().map(PersonId::as_str).collect::<Vec<_>>())
+                .expect("strings serialize"),
+        )
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -190,7 +198,7 @@ impl Store {
              JOIN record_entities e ON lower(e.authority_key) = pe.entry_key
              JOIN records r ON r.id = e.record_id
              WHERE pe.person_id = $1 AND r.deleted_at IS NULL
-             ORDER BY r.date_min, r.id LIMIT $2",
+             ORDER BY r.date_min NULLS FIRST, r.id LIMIT $2",
         )
         .bind(id.as_str())
         .bind(i64::from(limit))
@@ -220,7 +228,7 @@ impl Store {
 /// id it was given first; a new person whose id another person holds gets its HSG id as a
 /// suffix. Returns the ids the persons are stored under, in order.
 pub(crate) async fn write_persons(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     persons: &[Person],
     now: &str,
 ) -> Result<Vec<PersonId>> {
@@ -275,10 +283,13 @@ pub(crate) async fn write_persons(
             .execute(&mut **tx)
             .await?;
         let entries: Vec<String> = person.entries.iter().map(|e| e.to_lowercase()).collect();
-        sqlx::query(
-            "INSERT INTO person_entries (entry_key, person_id) SELECT value, $1 FROM json_each($2) WHERE true
+        let backend = dialect::of(tx);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO person_entries (entry_key, person_id)
+             SELECT DISTINCT value, $1 FROM {} WHERE true
              ON CONFLICT (entry_key) DO UPDATE SET person_id = excluded.person_id",
-        )
+            backend.strings(2)
+        )))
         .bind(id.as_str())
         .bind(serde_json::to_string(&entries).expect("strings serialize"))
         .execute(&mut **tx)
@@ -287,10 +298,11 @@ pub(crate) async fn write_persons(
             .bind(id.as_str())
             .execute(&mut **tx)
             .await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO person_office_holders (holder, person_id)
-             SELECT value, $1 FROM json_each($2) WHERE true",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO person_office_holders (holder, person_id)
+             SELECT value, $1 FROM {} WHERE true ON CONFLICT DO NOTHING",
+            backend.strings(2)
+        )))
         .bind(id.as_str())
         .bind(serde_json::to_string(&person.office_ids()).expect("strings serialize"))
         .execute(&mut **tx)
@@ -311,9 +323,11 @@ pub(crate) async fn write_persons(
         );
         keys.sort();
         keys.dedup();
-        sqlx::query(
-            "INSERT OR IGNORE INTO person_keys (key, person_id) SELECT value, $1 FROM json_each($2)",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO person_keys (key, person_id) SELECT value, $1 FROM {} WHERE true
+             ON CONFLICT DO NOTHING",
+            backend.strings(2)
+        )))
         .bind(id.as_str())
         .bind(serde_json::to_string(&keys).expect("strings serialize"))
         .execute(&mut **tx)
@@ -327,7 +341,7 @@ pub(crate) fn person_id(text: &str) -> Result<PersonId> {
     PersonId::parse(text).map_err(|message| Error::Corrupt { id: text.to_string(), message })
 }
 
-fn person(row: &SqliteRow) -> Result<Person> {
+fn person(row: &AnyRow) -> Result<Person> {
     let id: String = row.try_get("id")?;
     let body: String = row.try_get("body")?;
     let body: Body = serde_json::from_str(&body)

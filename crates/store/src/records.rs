@@ -4,7 +4,7 @@
 use chancery_model::id::RecordId;
 use chancery_model::record::{Provenance, Record};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::audit::append;
@@ -340,7 +340,7 @@ impl Store {
 /// id, or `None` if there was no current record.
 /// With `expected`, the record must be at that revision ([`Error::Stale`] otherwise).
 pub(crate) async fn tombstone(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: &RecordId,
     expected: Option<i64>,
     now: &str,
@@ -378,7 +378,7 @@ pub(crate) async fn tombstone(
     Ok(Some(stored_id))
 }
 
-pub(crate) fn summary(row: &SqliteRow) -> Result<Summary> {
+pub(crate) fn summary(row: &AnyRow) -> Result<Summary> {
     let id: String = row.try_get("id")?;
     Ok(Summary {
         id: parse_id(&id)?,
@@ -388,7 +388,7 @@ pub(crate) fn summary(row: &SqliteRow) -> Result<Summary> {
     })
 }
 
-fn stored_record(row: &SqliteRow) -> Result<StoredRecord> {
+fn stored_record(row: &AnyRow) -> Result<StoredRecord> {
     let id: String = row.try_get("id")?;
     let deleted_at: Option<String> = row.try_get("deleted_at")?;
     Ok(StoredRecord {
@@ -402,7 +402,7 @@ fn stored_record(row: &SqliteRow) -> Result<StoredRecord> {
 }
 
 /// A record from a row of `records` or `record_revisions` (body and provenance columns).
-pub(crate) fn record_from_row(row: &SqliteRow) -> Result<Record> {
+pub(crate) fn record_from_row(row: &AnyRow) -> Result<Record> {
     let id = parse_id(&row.try_get::<String, _>("id")?)?;
     let version: i64 = row.try_get("body_version")?;
     let body: String = row.try_get("body")?;

@@ -1,6 +1,6 @@
 //! The exact bytes of every imported source file, by SHA-256, for fixity and exact export.
 
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 use crate::{Result, Store, parse_time};
@@ -81,7 +81,7 @@ impl Store {
 
 /// Keeps a source's bytes inside an import (once: the same bytes again are the same source).
 pub(crate) async fn write_source(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     source: &SourceFile,
     now: &str,
 ) -> Result<()> {

@@ -8,7 +8,7 @@ use chancery_store::{
 use sqlx::Connection;
 use time::macros::datetime;
 
-use crate::letter;
+use crate::{fresh, letter};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -20,7 +20,7 @@ async fn curator(store: &Store, name: &str, role: Role) -> Store {
 
 #[tokio::test]
 async fn accounts_sign_in_and_sessions_end() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let now = datetime!(2026-12-01 10:00 UTC);
     store.add_account("Alice", PASSWORD, Role::Editor, now).await.unwrap();
     // Names are unique without regard to case; short passwords are refused.
@@ -99,7 +99,7 @@ async fn accounts_sign_in_and_sessions_end() {
 
 #[tokio::test]
 async fn drafts_stay_apart_until_published_and_stale_edits_are_refused() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let now = datetime!(2026-12-01 10:00 UTC);
     let contributor = curator(&store, "carol", Role::Contributor).await;
     let editor = curator(&store, "edith", Role::Editor).await;
@@ -190,7 +190,7 @@ async fn curation_limits_hold_at_and_past_their_values() {
         MAX_ACCOUNT_NAME_BYTES, MAX_COMMENT_BYTES, MAX_PASSWORD_BYTES, MAX_TOKEN_LABEL_BYTES,
         MIN_PASSWORD_CHARS,
     };
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let now = datetime!(2026-12-01 10:00 UTC);
     // Passwords: at least MIN_PASSWORD_CHARS characters (not bytes), at most MAX_PASSWORD_BYTES.
     let short = "ж".repeat(MIN_PASSWORD_CHARS - 1);
@@ -249,7 +249,7 @@ async fn curation_limits_hold_at_and_past_their_values() {
 
 #[tokio::test]
 async fn a_deletion_decided_on_an_older_revision_is_refused() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let now = datetime!(2026-12-01 10:00 UTC);
     let editor = curator(&store, "edith", Role::Editor).await;
     let letter = letter("First.");
@@ -267,7 +267,7 @@ async fn a_deletion_decided_on_an_older_revision_is_refused() {
 
 #[tokio::test]
 async fn the_drafts_listing_stops_at_max_drafts_listed() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let now = datetime!(2026-12-01 10:00 UTC);
     let contributor = curator(&store, "carol", Role::Contributor).await;
     let base = Base { revision: None, draft: None };

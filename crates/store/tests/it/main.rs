@@ -1,4 +1,6 @@
-//! The store's story test: one walk through everything a store does, on a real SQLite database.
+//! The store's story test: one walk through everything a store does, on a real SQLite database,
+//! and — where `CHANCERY_TEST_POSTGRES` names a PostgreSQL database, as in `.ci/run` — every test
+//! that does not look at SQLite's own files again on PostgreSQL (see [`fresh`]).
 
 use std::path::Path;
 
@@ -14,6 +16,25 @@ use time::macros::datetime;
 const T0: OffsetDateTime = datetime!(2026-11-28 10:00 UTC);
 const T1: OffsetDateTime = datetime!(2026-11-28 11:00 UTC);
 const T2: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+
+/// A new, empty store: in memory, or, when `CHANCERY_TEST_POSTGRES` names a PostgreSQL database
+/// (`postgres://user@host:port/db`), a new database of its own on that server.
+pub(crate) async fn fresh() -> Store {
+    let Ok(url) = std::env::var("CHANCERY_TEST_POSTGRES") else {
+        return Store::open_in_memory().await.unwrap();
+    };
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("chancery_test_{}_{n}", std::process::id());
+    let mut admin = sqlx::postgres::PgConnection::connect(&url).await.unwrap();
+    for statement in [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")]
+    {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut admin).await.unwrap();
+    }
+    admin.close().await.unwrap();
+    let (server, _) = url.rsplit_once('/').unwrap();
+    Store::open_postgres(&format!("{server}/{name}")).await.unwrap()
+}
 
 fn record(path: &str, text: &str) -> Record {
     let parsed = text::parse(&Source { path, bytes: text.as_bytes(), imported_at: T0 });
@@ -35,7 +56,7 @@ fn telegram() -> Record {
     record("telegram.txt", "**1955-05-26**\n\n**Telegram from Belgrade to Moscow**\n")
 }
 
-fn seed_source() -> SourceFile {
+pub(crate) fn seed_source() -> SourceFile {
     let bytes = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/000_5e4392f9da7ebfc5.txt"),
     )
@@ -47,7 +68,7 @@ fn seed_source() -> SourceFile {
 
 #[tokio::test]
 async fn story() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     assert_eq!(store.schema_version().await.unwrap(), 8);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
@@ -220,7 +241,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
 #[tokio::test]
 async fn unknown_ids_are_simply_absent() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let id = RecordId::parse("nothing-here").unwrap();
     assert!(store.get(&id).await.unwrap().is_none());
     assert!(store.revisions(&id).await.unwrap().is_empty());
@@ -228,7 +249,7 @@ async fn unknown_ids_are_simply_absent() {
 
 #[tokio::test]
 async fn authorities_and_collections() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let tito = Authority {
         key: "v1#p_T".into(),
         kind: AuthorityKind::Person,
@@ -329,7 +350,7 @@ async fn migrates_from_version_1() {
 
 #[tokio::test]
 async fn harvest_views_of_the_change_sequence() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     assert!(store.first_change_at().await.unwrap().is_none());
     let letter_id = letter("x").id;
     let telegram_id = telegram().id;
@@ -385,7 +406,7 @@ async fn harvest_views_of_the_change_sequence() {
 
 #[tokio::test]
 async fn authorities_in_one_query_keep_the_asked_order() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let entry = |key: &str, name: &str| Authority {
         key: key.into(),
         kind: AuthorityKind::Person,
@@ -407,7 +428,7 @@ async fn authorities_in_one_query_keep_the_asked_order() {
 /// replaced a stored record without a word.
 #[tokio::test]
 async fn replacements_that_lose_something_are_refused_unless_asked() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let full = letter(&"A long summary of the letter. ".repeat(20));
     store.import(std::slice::from_ref(&full), &[], T0).await.unwrap();
 
@@ -453,7 +474,7 @@ async fn replacements_that_lose_something_are_refused_unless_asked() {
 /// Regression (issue 10): no command showed or restored an earlier revision.
 #[tokio::test]
 async fn a_revision_is_shown_and_brought_back_as_a_new_one() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let id = letter("x").id;
     store.import(&[letter("First.")], &[], T0).await.unwrap();
     store.import(&[letter("Second.")], &[], T1).await.unwrap();
@@ -507,7 +528,7 @@ async fn a_read_only_folder_is_read() {
 /// change; the collection column answers it in the query.
 #[tokio::test]
 async fn changes_of_one_collection() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let in_collection = |id: &str, collection: &str| {
         let mut record = telegram();
         record.id = RecordId::parse(id).unwrap();
@@ -702,7 +723,7 @@ async fn migrates_from_version_3() {
 /// record, and keeps the spelling it was first stored with.
 #[tokio::test]
 async fn an_id_in_another_case_is_the_same_record() {
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     let mut first = letter("First.");
     first.id = RecordId::parse("Letter-A").unwrap();
     store.import(std::slice::from_ref(&first), &[], T0).await.unwrap();
@@ -731,7 +752,7 @@ async fn a_volume_keeps_its_order() {
         bytes: &bytes,
         imported_at: T0,
     });
-    let store = Store::open_in_memory().await.unwrap();
+    let store = fresh().await;
     store.import(&parsed.records, &[], T0).await.unwrap();
     let contents = store.edition_contents("FRUS-TRUST-V9").await.unwrap();
     let ids: Vec<&str> = contents.iter().map(|p| p.id.as_str()).collect();
@@ -890,4 +911,6 @@ async fn a_backup_is_a_whole_copy_that_opens() {
     assert_eq!(kept.record.summary.as_deref(), Some("First."));
 }
 
+mod copy;
 mod curation;
+mod feed;
