@@ -51,6 +51,12 @@ pub(crate) struct Cli {
     )]
     pub(crate) read_database: Option<String>,
 
+    /// Keep no preservation copy on this machine: writes and the server leave `ocfl/` alone, and
+    /// `check` does not compare one. For the machines of a shared PostgreSQL store, where one
+    /// machine (without this option) keeps the copy for all.
+    #[arg(long, global = true, env = "CHANCERY_NO_PRESERVATION_COPY")]
+    pub(crate) no_preservation_copy: bool,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

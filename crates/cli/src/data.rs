@@ -43,6 +43,19 @@ pub(crate) fn location(data: &Path) -> Location {
     }
 }
 
+/// Whether this machine keeps the preservation copy (not `--no-preservation-copy`).
+static PRESERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Records `--no-preservation-copy` for [`keeps_preservation_copy`].
+pub(crate) fn set_preservation_copy(keep: bool) {
+    PRESERVING.store(keep, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether this machine keeps the preservation copy up to date.
+pub(crate) fn keeps_preservation_copy() -> bool {
+    PRESERVING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Records `--ocfl-root` for [`ocfl_root`].
 pub(crate) fn set_ocfl_root(root: Option<PathBuf>) {
     if let Some(root) = root {
@@ -206,6 +219,10 @@ pub(crate) async fn catch_up(index: &SearchIndex, store: &Store) -> Result<()> {
 /// The copy is written on a thread of its own (with its own connection to the store) while the
 /// index catches up here, so that the index does not wait for the copy.
 pub(crate) async fn follow(data: &Path, store: &Store) {
+    if !keeps_preservation_copy() {
+        index_follow(data, store).await;
+        return;
+    }
     let preserving = {
         let (data, root) = (data.to_path_buf(), ocfl_root(data));
         std::thread::spawn(move || -> Result<()> {
@@ -249,6 +266,9 @@ async fn index_follow(data: &Path, store: &Store) {
 /// Brings the preservation copy (`ocfl/`) up to the store; a copy left behind is caught up by
 /// the next command that writes (or `chancery check`), so a failure here is a warning.
 pub(crate) async fn preserve(data: &Path, store: &Store) {
+    if !keeps_preservation_copy() {
+        return;
+    }
     if let Err(error) = chancery_preserve::catch_up(store, &ocfl_root(data)).await {
         eprintln!(
             "warning: the preservation copy in {} is behind the store ({error}); the next command that writes catches it up",

@@ -90,6 +90,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let data = &cli.data;
     data::set_ocfl_root(cli.ocfl_root.clone());
+    data::set_preservation_copy(!cli.no_preservation_copy);
     data::set_database(cli.database.as_deref(), cli.read_database.as_deref(), data)?;
     match cli.command {
         Command::Import { paths, json, replace, undelete } => {
@@ -157,6 +158,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     std::time::Duration::from_secs(fixity_every_hours.saturating_mul(3600))
                 }),
                 fixity_first_after: std::time::Duration::from_secs(fixity_first_after_seconds),
+                preservation_copy: data::keeps_preservation_copy(),
             };
             serve::serve(data, options).await
         }

@@ -208,6 +208,9 @@ fn parse_time(text: &str) -> Result<OffsetDateTime> {
 /// is writable), and a line saying what was compared.
 pub(crate) async fn copy_problems(data: &Path, store: &Store) -> Result<(Vec<String>, String)> {
     let mut problems = Vec::new();
+    if !crate::data::keeps_preservation_copy() {
+        return Ok((problems, "no preservation copy is kept here (--no-preservation-copy)".into()));
+    }
     if !store.is_read_only()
         && let Err(error) = chancery_preserve::catch_up(store, &crate::data::ocfl_root(data)).await
     {

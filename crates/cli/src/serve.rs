@@ -38,6 +38,7 @@ async fn watch_preservation(
     archive: chancery_web::Shared,
     every: Option<Duration>,
     first_after: Duration,
+    preservation_copy: bool,
 ) {
     let mut next_check = every.map(|_| Instant::now() + first_after);
     let mut ticker = tokio::time::interval(COPY_POLL.min(first_after.max(Duration::from_secs(1))));
@@ -55,7 +56,7 @@ async fn watch_preservation(
             Ok(last) => copy_change.is_some_and(|at| at < last),
             Err(_) => false,
         };
-        if behind && !archive.store().is_read_only() {
+        if behind && preservation_copy && !archive.store().is_read_only() {
             let (dir, store) = (data.clone(), archive.store().clone());
             let runtime = tokio::runtime::Handle::current();
             let caught_up = tokio::task::spawn_blocking(move || {
@@ -182,6 +183,8 @@ pub(crate) struct Options {
     pub(crate) max_connections: u32,
     pub(crate) fixity_every: Option<Duration>,
     pub(crate) fixity_first_after: Duration,
+    /// Whether this node keeps the preservation copy in its data folder up to date.
+    pub(crate) preservation_copy: bool,
 }
 
 pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
@@ -195,6 +198,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
         max_connections,
         fixity_every,
         fixity_first_after,
+        preservation_copy,
     } = options;
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -209,7 +213,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
     if demo && !store.is_read_only() && store.last_change().await? == 0 {
         load_demo(&store).await?;
     }
-    if !store.is_read_only() {
+    if preservation_copy && !store.is_read_only() {
         // What a killed command left for the preservation copy (and the demo) is caught up, on a
         // blocking thread: an import holding the copy's lock must not delay serving.
         let (data, store) = (data.to_path_buf(), store.clone());
@@ -246,6 +250,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
         archive.clone(),
         fixity_every,
         fixity_first_after,
+        preservation_copy,
     ));
     tracing::info!(records = archive_count(&archive).await, "serving at {base_url}");
     eprintln!("Chancery is serving at {base_url}/ (Ctrl-C stops it)");

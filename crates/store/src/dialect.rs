@@ -217,12 +217,20 @@ pub(crate) async fn sqlite_pool(url: &str, connections: u32, writable: bool) -> 
 /// A pool of connections to the PostgreSQL database at `url`.
 pub(crate) async fn postgres_pool(url: &str) -> Result<AnyPool> {
     install_default_drivers();
+    let failed = |source| Error::Connect { location: redact(url), source };
+    // One connection first, so that a server that is down or refuses says so at once (the pool
+    // would retry until its timeout).
+    let probe = tokio::time::timeout(POSTGRES_CONNECT_TIMEOUT, AnyConnection::connect(url))
+        .await
+        .map_err(|_| failed(sqlx::Error::PoolTimedOut))?
+        .map_err(failed)?;
+    probe.close().await.map_err(failed)?;
     let pool = AnyPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(POSTGRES_CONNECT_TIMEOUT)
         .connect(url)
         .await
-        .map_err(|source| Error::Connect { location: redact(url), source })?;
+        .map_err(failed)?;
     Ok(pool)
 }
 

@@ -2042,6 +2042,8 @@ async fn health_reports_lag_and_the_last_fixity_check() {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["last_change"], last);
     assert_eq!(health["index_behind"], 0);
+    assert_eq!(health["index_lag_seconds"], 0.0);
+    assert_eq!(health["store"], "sqlite");
     assert!(health["copy_change"].is_null() && health["fixity"].is_null(), "{health}");
 
     let run = |copy_failures| chancery_web::FixityRun {

@@ -1301,6 +1301,55 @@ fn serve_checks_fixity_on_its_schedule_and_health_reports_it() {
 /// `--ocfl-root` puts the preservation copy elsewhere (another disk), with its position and lock
 /// beside it; every command finds it there, a backup takes it, and a restore puts it back there.
 #[test]
+fn a_machine_may_keep_no_preservation_copy() {
+    let dir = Dir::new();
+    dir.check(&["--no-preservation-copy", "import", SEED], 0);
+    assert!(dir.path().join("chancery-data/chancery.sqlite3").is_file());
+    assert!(!dir.path().join("chancery-data/ocfl").exists(), "no copy made");
+    let (stdout, _) = dir.check(&["--no-preservation-copy", "check"], 0);
+    assert!(stdout.contains("no preservation copy is kept here"), "{stdout}");
+    assert!(stdout.contains("the search index agrees with the store: 1 record(s)"), "{stdout}");
+    // The machine that keeps the copy catches it up.
+    let (stdout, _) = dir.check(&["check"], 0);
+    assert!(
+        stdout.contains("the preservation copy agrees with the store: 1 record(s)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_database_is_named_by_a_postgres_url() {
+    let dir = Dir::new();
+    let (_, stderr) = dir.check(&["--database", "mysql://h/d", "list"], 2);
+    assert!(stderr.contains("postgres:// or postgresql:// URL"), "{stderr}");
+    let (_, stderr) = dir.check(&["--read-database", "postgres://h/d", "list"], 2);
+    assert!(stderr.contains("with the database it replicates"), "{stderr}");
+    // A password never shows, even when the server cannot be reached.
+    let (_, stderr) = dir.check(&["--database", "postgres://u:s3cret@127.0.0.1:1/none", "list"], 1);
+    assert!(
+        stderr.contains("cannot connect to the database postgres://u:***@127.0.0.1:1/none"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+    let (_, stderr) = dir.check(&["migrate", "--from", "nowhere", "--to", "elsewhere"], 1);
+    assert!(stderr.contains("there is no store in nowhere to copy"), "{stderr}");
+}
+
+#[test]
+fn migrate_copies_a_store_into_an_empty_folder_and_only_there() {
+    let dir = Dir::new();
+    dir.check(&["import", SEED], 0);
+    let (table, stderr) = dir.check(&["migrate", "--from", "chancery-data", "--to", "copy"], 0);
+    assert!(table.lines().any(|l| l.starts_with("records\t1\t")), "{table}");
+    assert!(stderr.contains("agree with the source's"), "{stderr}");
+    let (one, _) = dir.check(&["export", "--format", "jsonl"], 0);
+    let (two, _) = dir.check(&["--data", "copy", "export", "--format", "jsonl"], 0);
+    assert_eq!(one, two, "the copy exports as its source");
+    let (_, stderr) = dir.check(&["migrate", "--from", "chancery-data", "--to", "copy"], 1);
+    assert!(stderr.contains("holds a store already"), "{stderr}");
+}
+
+#[test]
 fn the_preservation_copy_can_live_outside_the_data_folder() {
     let dir = Dir::new();
     write_records(&dir, "v1", 3, 1);

@@ -23,6 +23,11 @@ pub(super) struct Health {
     index_change: i64,
     /// How many changes the index is behind (it follows within about a second).
     index_behind: i64,
+    /// How long ago the oldest change the index has not applied was made, in seconds (0 when in
+    /// step): the node's lag behind the store, which other nodes may be writing.
+    index_lag_seconds: f64,
+    /// The store's database: `sqlite` (the data folder's) or `postgres` (shared by every node).
+    store: &'static str,
     /// The last change the preservation copy holds, when there is one.
     copy_change: Option<i64>,
     /// How many changes the preservation copy is behind (the command that wrote them catches
@@ -75,11 +80,23 @@ pub(crate) async fn health(State(archive): State<Shared>) -> Result<Response, Pr
         copy_failures: run.copy_failures,
     });
     let failed = preservation.fixity.as_ref().is_some_and(|run| !run.passed());
+    let index_lag_seconds = if last_change > index_change {
+        let oldest = archive.store.changes_after(index_change, 1).await?;
+        let now = archive.config.clock.now();
+        oldest.first().map_or(0.0, |c| ((now - c.at).as_seconds_f64() * 10.0).round() / 10.0)
+    } else {
+        0.0
+    };
     let health = Health {
         status: if failed { "fixity failed" } else { "ok" }.to_string(),
         last_change,
         index_change,
         index_behind: (last_change - index_change).max(0),
+        index_lag_seconds: index_lag_seconds.max(0.0),
+        store: match archive.store.backend() {
+            chancery_store::Backend::Sqlite => "sqlite",
+            chancery_store::Backend::Postgres => "postgres",
+        },
         copy_change: preservation.copy_change,
         copy_behind: preservation.copy_change.map(|c| (last_change - c).max(0)),
         fixity,

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""A synthetic archive of a million records on PostgreSQL: import, index, serve, measure.
+
+    cargo build --release -p chancery-cli && python3 bench/scale.py [RECORDS] [--deadline MINUTES]
+
+Makes a FRUS-shaped synthetic archive (bench/synthetic.py, learnt from the shared corpus's own
+export) in files of PER_FILE records, imports each into a fresh PostgreSQL cluster with one
+node's data folder (`--no-preservation-copy`: the copy is another machine's), deleting each file
+once imported; then serves it from that node uncached and measures document pages and search.
+Prints: the import rate as it goes and in all, the importer's peak RSS, the index build, the
+database's and the index's size on disk, the node's anonymous resident memory, and p50/p99 of the
+document page and of the search API. Stops importing at the deadline (default: none) and
+measures what it has, saying so. Deletes everything it made at the end.
+"""
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from synthetic import Model  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("CHANCERY_BIN", os.path.join(ROOT, "target/release/chancery"))
+SHARED = os.environ.get("CHANCERY_SHARED", os.path.join(ROOT, "..", "shared"))
+PER_FILE = 10_000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def du(path):
+    return int(subprocess.run(["du", "-sb", path], capture_output=True, text=True,
+                              check=True).stdout.split()[0])
+
+
+def wrk(url, seconds, paths, lua, connections):
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua,
+                          url, "--", paths], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, p50, p99, int(errors.group(1)) if errors else 0
+
+
+def main():
+    args = sys.argv[1:]
+    deadline = None
+    if "--deadline" in args:
+        at = args.index("--deadline")
+        deadline = time.monotonic() + float(args[at + 1]) * 60
+        del args[at:at + 2]
+    records = int(args[0]) if args else 1_000_000
+    work = tempfile.mkdtemp(prefix="chancery-scale-")
+    os.chmod(work, 0o755)
+    cluster = os.path.join(work, "pg")
+    server = None
+    try:
+        server = run(records, deadline, work, cluster)
+    finally:
+        if server:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "stop", cluster],
+                       capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(records, deadline, work, cluster):
+    url = subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "start", cluster,
+                          str(free_port())], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    model_data = os.path.join(work, "model")
+    subprocess.run([BIN, "--data", model_data, "--no-preservation-copy", "import",
+                    os.path.join(SHARED, "corpus/frus")], capture_output=True, check=True)
+    export = os.path.join(work, "frus.jsonl")
+    with open(export, "w") as out:
+        subprocess.run([BIN, "--data", model_data, "export", "--format", "jsonl"], stdout=out,
+                       check=True)
+    shutil.rmtree(model_data)
+    model = Model.learn(export)
+    print(f"# {records:,} synthetic records on PostgreSQL ({os.cpu_count()} cores, "
+          f"files of {PER_FILE:,} records; the model: {len(model.templates):,} FRUS documents)\n")
+    node = os.path.join(work, "node")
+    base = [BIN, "--data", node, "--database", url, "--no-preservation-copy"]
+    started, done, peak_rss, generating = time.monotonic(), 0, 0, 0.0
+    while done < records:
+        if deadline and time.monotonic() > deadline:
+            print(f"deadline reached: stopping at {done:,} records")
+            break
+        count = min(PER_FILE, records - done)
+        path = os.path.join(work, f"part-{done // PER_FILE:04d}.jsonl")
+        t = time.monotonic()
+        model.write(path, done, count)
+        generating += time.monotonic() - t
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", *base, "import", path],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"import failed at {done}: {result.stderr[-2000:]}")
+        peak_rss = max(peak_rss, int(result.stderr.strip().splitlines()[-1]) // 1024)
+        os.remove(path)
+        done += count
+        if done % (PER_FILE * 10) == 0 or done == records:
+            importing = time.monotonic() - started - generating
+            print(f"  {done:>9,} records: {done / importing:,.0f} records/s importing "
+                  f"(generation apart), importer peak RSS so far {peak_rss} MiB", flush=True)
+    importing = time.monotonic() - started - generating
+    database = int(subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", url.split(":")[-1].split("/")[0], "-U", "postgres",
+         "-qtAc", "SELECT pg_database_size('chancery')", "chancery"],
+        capture_output=True, text=True, check=True).stdout.strip())
+    print(f"\nimported {done:,} records in {importing:,.0f} s ({done / importing:,.0f} records/s, "
+          f"store and index, generation not counted); importer peak RSS {peak_rss} MiB")
+    print(f"disk: PostgreSQL database {database / 2**30:.2f} GiB, the node's index "
+          f"{du(os.path.join(node, 'index')) / 2**30:.2f} GiB")
+
+    # A fresh node's index build, from the database alone.
+    rebuilt = os.path.join(work, "rebuilt")
+    t = time.monotonic()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, "--data", rebuilt, "--database",
+                             url, "--no-preservation-copy", "reindex"], capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        sys.exit(f"reindex failed: {result.stderr[-2000:]}")
+    print(f"a new node's index built from the database: {time.monotonic() - t:,.0f} s, peak RSS "
+          f"{int(result.stderr.strip().splitlines()[-1]) // 1024} MiB")
+    shutil.rmtree(rebuilt)
+
+    port = free_port()
+    log = open(os.path.join(work, "server.log"), "ab")
+    server = subprocess.Popen(base + ["serve", "--addr", f"127.0.0.1:{port}", "--page-cache-mib",
+                                      "0", "--no-demo"], stdout=log, stderr=log)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).read()
+            break
+        except OSError:
+            time.sleep(0.5)
+    rng = random.Random(1)
+    documents = os.path.join(work, "documents.txt")
+    with open(documents, "w") as out:
+        out.writelines(f"/records/syn-{rng.randrange(done)}\n" for _ in range(20_000))
+    searches = os.path.join(work, "searches.txt")
+    with open(searches, "w") as out:
+        for line in open(os.path.join(SHARED, "bench/peers/queries/frus-q.jsonl")):
+            out.write("/api/v1/search?q=" + urllib.parse.quote_plus(json.loads(line)["text"]) + "\n")
+    lua = os.path.join(work, "paths.lua")
+    with open(lua, "w") as out:
+        out.write(subprocess.run(["bash", "-c", f". {ROOT}/bench/common.sh; paths_lua"],
+                                 capture_output=True, text=True, check=True).stdout)
+    print("\n| load (uncached) | connections | requests/s | p50 | p99 | non-2xx |")
+    print("|---|---|---|---|---|---|")
+    for label, paths in [("document pages, random", documents), ("search API, the peer queries",
+                                                                  searches)]:
+        for connections in [1, 16]:
+            rate, p50, p99, errors = wrk(f"http://127.0.0.1:{port}", 15, paths, lua, connections)
+            print(f"| {label} | {connections} | {rate:,.0f} | {p50} | {p99} | {errors} |")
+    status = open(f"/proc/{server.pid}/status").read()
+    anon = re.search(r"RssAnon:\s+(\d+) kB", status).group(1)
+    hwm = re.search(r"VmHWM:\s+(\d+) kB", status).group(1)
+    print(f"\nthe node: {int(anon) // 1024} MiB anonymous resident memory after the loads "
+          f"(peak RSS, file-backed index pages included: {int(hwm) // 1024} MiB)")
+    return server
+
+
+if __name__ == "__main__":
+    main()
