@@ -68,11 +68,11 @@ def main():
     work = tempfile.mkdtemp(prefix="chancery-scale-")
     os.chmod(work, 0o755)
     cluster = os.path.join(work, "pg")
-    server = None
+    servers = []
     try:
-        server = run(records, deadline, work, cluster)
+        run(records, deadline, work, cluster, servers)
     finally:
-        if server:
+        for server in servers:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
         subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "stop", cluster],
@@ -80,7 +80,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(records, deadline, work, cluster):
+def run(records, deadline, work, cluster, servers):
     url = subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "start", cluster,
                           str(free_port())], capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -144,6 +144,7 @@ def run(records, deadline, work, cluster):
     log = open(os.path.join(work, "server.log"), "ab")
     server = subprocess.Popen(base + ["serve", "--addr", f"127.0.0.1:{port}", "--page-cache-mib",
                                       "0", "--no-demo"], stdout=log, stderr=log)
+    servers.append(server)
     for _ in range(600):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).read()
@@ -174,7 +175,6 @@ def run(records, deadline, work, cluster):
     hwm = re.search(r"VmHWM:\s+(\d+) kB", status).group(1)
     print(f"\nthe node: {int(anon) // 1024} MiB anonymous resident memory after the loads "
           f"(peak RSS, file-backed index pages included: {int(hwm) // 1024} MiB)")
-    return server
 
 
 if __name__ == "__main__":

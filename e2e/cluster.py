@@ -13,7 +13,7 @@ fourth node reading from the replica. Then, as an operations team would check it
 3. a curator signed in on one node is signed in on every node (sessions live in PostgreSQL);
 4. one node stopped, nginx keeps serving every request through the other two; a record imported
    meanwhile reaches the stopped node when it starts again (it catches up from the feed);
-5. `chancery check` on a node agrees with the database;
+5. `chancery check` on a node agrees with the database; only node a keeps a preservation copy;
 6. `chancery migrate` copies the store back into a data folder with the same export.
 
 Prints the follow lag it measured. Everything it starts, it stops; it writes only in a temporary
@@ -126,6 +126,9 @@ class Cluster:
                 "--database", self.url]
         if name == "replica":
             args += ["--read-database", self.replica_url]
+        if name != "a":
+            # Node a keeps the preservation copy for the cluster.
+            args.append("--no-preservation-copy")
         args += ["serve", "--addr", f"127.0.0.1:{self.nodes[name]}", "--base-url", self.base]
         log = open(os.path.join(self.work, f"node-{name}.log"), "ab")
         self.processes[name] = subprocess.Popen(args, stdout=log, stderr=log,
@@ -342,7 +345,9 @@ def run(cluster):
     # 5. A node's index agrees with the database.
     cluster.processes["b"].send_signal(signal.SIGTERM)
     cluster.processes.pop("b").wait(timeout=60)
-    out = cluster.chancery("check", data="node-b")
+    out = cluster.chancery("--no-preservation-copy", "check", data="node-b")
+    assert "the search index agrees with the store: 3 record(s)" in out, out
+    assert not os.path.exists(os.path.join(cluster.work, "node-b", "ocfl")), "node b kept a copy"
     print("-- chancery check on node b: " + out.strip().replace("\n", "; "))
 
     # 6. Back to an embedded store, with the same export.

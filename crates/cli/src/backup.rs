@@ -35,6 +35,13 @@ const MAX_MANIFEST_BYTES: u64 = 64 * 1024;
 
 /// `chancery backup DIR`.
 pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
+    crate::data::embedded_only(
+        data,
+        "backup",
+        "back PostgreSQL up with its own tools (pg_basebackup with WAL archiving, pg_dump; see \
+         docs/deploy.md), or copy the store into a data folder with `chancery migrate --from URL \
+         --to DIR`",
+    )?;
     if !data.join(DATABASE_FILE).is_file() {
         return Err(rejected(format!("there is no store in {} to back up", data.display())));
     }
@@ -124,6 +131,12 @@ pub(crate) async fn backup(data: &Path, dir: &Path) -> Result<()> {
 
 /// `chancery restore DIR`.
 pub(crate) async fn restore(data: &Path, dir: &Path) -> Result<()> {
+    crate::data::embedded_only(
+        data,
+        "restore",
+        "restore the backup without --database, then move it into PostgreSQL with `chancery \
+         migrate --from DIR --to URL`",
+    )?;
     if !dir.join(MANIFEST).is_file() {
         return Err(rejected(format!(
             "{} is not a Chancery backup: it has no {MANIFEST}",

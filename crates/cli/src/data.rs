@@ -56,6 +56,17 @@ pub(crate) fn keeps_preservation_copy() -> bool {
     PRESERVING.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Refuses a command that works on an embedded store's files (`backup`, `restore`, `rebuild`)
+/// when `--database` names PostgreSQL, saying what to do there instead.
+pub(crate) fn embedded_only(data: &Path, command: &str, instead: &str) -> Result<()> {
+    match location(data) {
+        Location::Folder(_) => Ok(()),
+        shared => Err(rejected(format!(
+            "`chancery {command}` works on a data folder's embedded store, and the store is {shared}: {instead}"
+        ))),
+    }
+}
+
 /// Records `--ocfl-root` for [`ocfl_root`].
 pub(crate) fn set_ocfl_root(root: Option<PathBuf>) {
     if let Some(root) = root {

@@ -20,6 +20,12 @@ use crate::progress::Progress;
 /// it was made, so that the store's revisions, tombstones and change sequence are the copy's;
 /// last, the curators' decisions about persons, in the order taken.
 pub(crate) async fn rebuild(data: &Path, from: &Path) -> Result<()> {
+    crate::data::embedded_only(
+        data,
+        "rebuild",
+        "rebuild without --database, into a data folder, then move the store into PostgreSQL \
+         with `chancery migrate --from DIR --to URL`",
+    )?;
     if data.join(DATABASE_FILE).exists() {
         return Err(rejected(format!(
             "{} holds a store already: rebuild into an empty data folder (or move the store away first)",

@@ -1331,6 +1331,17 @@ fn a_database_is_named_by_a_postgres_url() {
         "{stderr}"
     );
     assert!(!stderr.contains("s3cret"), "{stderr}");
+    for (command, instead) in [
+        (&["backup", "saved"][..], "pg_basebackup"),
+        (&["restore", "saved"], "chancery migrate --from DIR --to URL"),
+        (&["rebuild", "--from-ocfl", "copy"], "chancery migrate --from DIR --to URL"),
+    ] {
+        let mut args = vec!["--database", "postgres://u@127.0.0.1:1/none"];
+        args.extend_from_slice(command);
+        let (_, stderr) = dir.check(&args, 1);
+        assert!(stderr.contains("works on a data folder's embedded store"), "{stderr}");
+        assert!(stderr.contains(instead), "{stderr}");
+    }
     let (_, stderr) = dir.check(&["migrate", "--from", "nowhere", "--to", "elsewhere"], 1);
     assert!(stderr.contains("there is no store in nowhere to copy"), "{stderr}");
 }
