@@ -107,11 +107,12 @@ def run(records, deadline, work, cluster, servers):
         t = time.monotonic()
         model.write(path, done, count)
         generating += time.monotonic() - t
-        result = subprocess.run(["/usr/bin/time", "-f", "%M", *base, "import", path],
-                                capture_output=True, text=True)
+        measured = os.path.join(work, "time.txt")
+        result = subprocess.run(["/usr/bin/time", "-o", measured, "-f", "%M", *base, "import",
+                                 path], capture_output=True, text=True)
         if result.returncode != 0:
             sys.exit(f"import failed at {done}: {result.stderr[-2000:]}")
-        peak_rss = max(peak_rss, int(result.stderr.strip().splitlines()[-1]) // 1024)
+        peak_rss = max(peak_rss, int(open(measured).read().split()[-1]) // 1024)
         os.remove(path)
         done += count
         if done % (PER_FILE * 10) == 0 or done == records:
@@ -131,13 +132,14 @@ def run(records, deadline, work, cluster, servers):
     # A fresh node's index build, from the database alone.
     rebuilt = os.path.join(work, "rebuilt")
     t = time.monotonic()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, "--data", rebuilt, "--database",
-                             url, "--no-preservation-copy", "reindex"], capture_output=True,
-                            text=True)
+    measured = os.path.join(work, "time.txt")
+    result = subprocess.run(["/usr/bin/time", "-o", measured, "-f", "%M", BIN, "--data", rebuilt,
+                             "--database", url, "--no-preservation-copy", "reindex"],
+                            capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"reindex failed: {result.stderr[-2000:]}")
     print(f"a new node's index built from the database: {time.monotonic() - t:,.0f} s, peak RSS "
-          f"{int(result.stderr.strip().splitlines()[-1]) // 1024} MiB")
+          f"{int(open(measured).read().split()[-1]) // 1024} MiB")
     shutil.rmtree(rebuilt)
 
     port = free_port()

@@ -133,10 +133,16 @@ impl SearchIndex {
         Ok(n_records)
     }
 
-    /// A writer for a large job: every core (up to four) and the full indexing budget.
+    /// A writer for a large job: every core (up to four) and the full indexing budget. It merges
+    /// nothing in the background: [`Self::finish_bulk`] merges every segment into one, and a
+    /// background merge of some of them, finishing meanwhile, would take those segments from under
+    /// it (at 300,000 records a reindex failed so: "the segments that were merged could not be
+    /// found").
     fn bulk_writer(&self) -> Result<IndexWriter<TantivyDocument>> {
         let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        self.writer(n_threads, WRITER_HEAP)
+        let writer = self.writer(n_threads, WRITER_HEAP)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(writer)
     }
 
     /// Ends a large job: commits with the store change it reaches, then merges what the threads

@@ -300,6 +300,11 @@ const TABLES: &[Table] = &[
     },
 ];
 
+/// The names of every table of the schema, parents first.
+pub(crate) fn table_names() -> impl Iterator<Item = &'static str> {
+    TABLES.iter().map(|table| table.name)
+}
+
 /// Rows written per statement at most: a few thousand bound values, under both SQLite's and
 /// PostgreSQL's limits on parameters.
 const ROWS_PER_STATEMENT: usize = 200;

@@ -26,6 +26,13 @@ pub const POSTGRES_CONNECTIONS: u32 = 8;
 /// fails with an error (rather than waiting for ever on a database that is down).
 pub const POSTGRES_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// An import that writes at least this many records, and at least a tenth as many as the
+/// `records` table held, refreshes PostgreSQL's planner statistics before it commits: the first
+/// pages served after a bulk load are then planned on the loaded tables, not on an empty
+/// database's guesses (autovacuum would refresh them too, but only a minute or more later).
+/// Smaller imports leave it to autovacuum, which runs by the same tenth.
+pub const ANALYZE_AFTER_RECORDS: usize = 500;
+
 /// Which database a store is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -63,6 +70,32 @@ pub(crate) fn of(connection: &AnyConnection) -> Backend {
     }
 }
 
+/// Refreshes PostgreSQL's statistics of every table in the write transaction `tx`, after a batch
+/// that wrote `written` records, where [`ANALYZE_AFTER_RECORDS`] says so (SQLite plans these
+/// queries well without statistics: nothing to do there).
+pub(crate) async fn refresh_statistics(
+    tx: &mut Transaction<'static, Any>,
+    written: usize,
+) -> Result<()> {
+    if of(tx) != Backend::Postgres || written < ANALYZE_AFTER_RECORDS {
+        return Ok(());
+    }
+    // -1 (or 0 before PostgreSQL 14) when the table was never analyzed.
+    let held: f64 = sqlx::query_scalar(
+        "SELECT reltuples::float8 FROM pg_class WHERE oid = 'records'::regclass",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if held > 0.0 && (written as f64) * 10.0 < held {
+        return Ok(());
+    }
+    let tables: Vec<&str> = crate::copy::table_names().collect();
+    sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {}", tables.join(", "))))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Where a store is: a data folder's SQLite database, or a PostgreSQL URL.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Location {
@@ -82,7 +115,16 @@ impl Location {
     /// given, else the data folder's.
     pub fn new(database: Option<&str>, replica: Option<&str>, data_dir: &Path) -> Result<Location> {
         let checked = |url: &str| {
-            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            if requires_tls(url) {
+                Err(Error::Location {
+                    given: redact(url),
+                    message: "this Chancery connects to PostgreSQL without TLS (it is built \
+                              without a TLS stack), so it cannot meet `sslmode=require`, \
+                              `verify-ca` or `verify-full`: drop the sslmode and reach the \
+                              database over a private network or a tunnel (docs/deploy.md)"
+                        .to_string(),
+                })
+            } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
                 Ok(url.to_string())
             } else {
                 Err(Error::Location {
@@ -146,6 +188,20 @@ pub fn redact(url: &str) -> String {
         }
         None => url.to_string(),
     }
+}
+
+/// Whether a PostgreSQL URL demands TLS (`sslmode=require`, `verify-ca`, `verify-full`), which
+/// this build cannot give; `prefer`, the default, and `allow` fall back to plain connections.
+fn requires_tls(url: &str) -> bool {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    query.split('&').any(|pair| {
+        pair.split_once('=').is_some_and(|(key, value)| {
+            key.eq_ignore_ascii_case("sslmode")
+                && ["require", "verify-ca", "verify-full"]
+                    .iter()
+                    .any(|mode| value.eq_ignore_ascii_case(mode))
+        })
+    })
 }
 
 /// The `sqlite://` URL of a database file, opened in `mode` (`rwc`, `ro`). Every byte but

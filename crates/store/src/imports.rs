@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 use crate::audit::{Actor, append};
 use crate::changes::record_change;
+use crate::dialect;
 use crate::editions;
 use crate::entities::{link_entities, write_entities};
 use crate::sources::{SourceFile, write_source};
@@ -241,6 +242,7 @@ impl ImportBatch {
             &self.now,
         )
         .await?;
+        dialect::refresh_statistics(&mut self.tx, created + updated).await?;
         self.tx.commit().await?;
         Ok(())
     }

@@ -51,7 +51,8 @@ pub use crate::changes::{Change, ChangeKind};
 pub use crate::copy::TableDigest;
 pub use crate::curation::{Decision, MAX_REASON_BYTES, MAX_SPLIT_NAME_BYTES};
 pub use crate::dialect::{
-    Backend, Location, POSTGRES_CONNECT_TIMEOUT, POSTGRES_CONNECTIONS, WRITE_LOCK, redact,
+    ANALYZE_AFTER_RECORDS, Backend, Location, POSTGRES_CONNECT_TIMEOUT, POSTGRES_CONNECTIONS,
+    WRITE_LOCK, redact,
 };
 pub use crate::drafts::{Base, Draft, MAX_DRAFTS_LISTED};
 pub use crate::editions::{Place, Placed};

@@ -1324,6 +1324,11 @@ fn a_database_is_named_by_a_postgres_url() {
     assert!(stderr.contains("postgres:// or postgresql:// URL"), "{stderr}");
     let (_, stderr) = dir.check(&["--read-database", "postgres://h/d", "list"], 2);
     assert!(stderr.contains("with the database it replicates"), "{stderr}");
+    // TLS is not built in: a URL that demands it is refused before any connection, saying why.
+    let (_, stderr) =
+        dir.check(&["--database", "postgres://u:s3cret@h/d?sslmode=verify-full", "list"], 2);
+    assert!(stderr.contains("postgres://u:***@h/d") && stderr.contains("without TLS"), "{stderr}");
+    assert!(!stderr.contains("s3cret"), "{stderr}");
     // A password never shows, even when the server cannot be reached.
     let (_, stderr) = dir.check(&["--database", "postgres://u:s3cret@127.0.0.1:1/none", "list"], 1);
     assert!(

@@ -20,9 +20,16 @@ const T2: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
 /// A new, empty store: in memory, or, when `CHANCERY_TEST_POSTGRES` names a PostgreSQL database
 /// (`postgres://user@host:port/db`), a new database of its own on that server.
 pub(crate) async fn fresh() -> Store {
-    let Ok(url) = std::env::var("CHANCERY_TEST_POSTGRES") else {
-        return Store::open_in_memory().await.unwrap();
-    };
+    match fresh_postgres().await {
+        Some(url) => Store::open_postgres(&url).await.unwrap(),
+        None => Store::open_in_memory().await.unwrap(),
+    }
+}
+
+/// The URL of a new, empty PostgreSQL database on the server `CHANCERY_TEST_POSTGRES` names, or
+/// `None` when it names none (the tests then run on SQLite alone).
+pub(crate) async fn fresh_postgres() -> Option<String> {
+    let url = std::env::var("CHANCERY_TEST_POSTGRES").ok()?;
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = format!("chancery_test_{}_{n}", std::process::id());
@@ -33,7 +40,7 @@ pub(crate) async fn fresh() -> Store {
     }
     admin.close().await.unwrap();
     let (server, _) = url.rsplit_once('/').unwrap();
-    Store::open_postgres(&format!("{server}/{name}")).await.unwrap()
+    Some(format!("{server}/{name}"))
 }
 
 fn record(path: &str, text: &str) -> Record {
@@ -914,3 +921,4 @@ async fn a_backup_is_a_whole_copy_that_opens() {
 mod copy;
 mod curation;
 mod feed;
+mod statistics;
