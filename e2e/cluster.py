@@ -14,6 +14,7 @@ fourth node reading from the replica. Then, as an operations team would check it
 4. one node stopped, nginx keeps serving every request through the other two; a record imported
    meanwhile reaches the stopped node when it starts again (it catches up from the feed);
 5. `chancery check` on a node agrees with the database; only node a keeps a preservation copy;
+   a new node started from a copy of that node's index indexes only what came after it;
 6. `chancery migrate` copies the store back into a data folder with the same export.
 
 Prints the follow lag it measured. Everything it starts, it stops; it writes only in a temporary
@@ -349,6 +350,21 @@ def run(cluster):
     assert "the search index agrees with the store: 3 record(s)" in out, out
     assert not os.path.exists(os.path.join(cluster.work, "node-b", "ocfl")), "node b kept a copy"
     print("-- chancery check on node b: " + out.strip().replace("\n", "; "))
+
+    # 5b. A new node started from a copy of a stopped node's index catches up from the change that
+    # index names: it indexes what came after, not the whole store (docs/deploy.md).
+    shutil.copytree(os.path.join(cluster.work, "node-b", "index"),
+                    os.path.join(cluster.work, "node-d", "index"))
+    status, _, body = post(f"{node['c']}/api/v1/imports?name=cluster-3.txt", record_text(3), auth)
+    assert status == 200, (status, body)
+    cluster.nodes["d"] = free_port()
+    node["d"] = f"http://127.0.0.1:{cluster.nodes['d']}"
+    cluster.start_node("d")
+    assert finds(node["d"], "clusterword3", "cluster-test-3"), "node d did not catch up"
+    log = open(os.path.join(cluster.work, "node-d.log"), encoding="utf-8").read()
+    assert "indexed=1 " in log, f"node d did not start from the snapshot: {log[-2000:]}"
+    cluster.stop_node("d")
+    print("-- node d, started from a copy of node b's index, indexed only cluster-test-3")
 
     # 6. Back to an embedded store, with the same export.
     embedded = os.path.join(cluster.work, "embedded")

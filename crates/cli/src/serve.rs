@@ -228,7 +228,14 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
             .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
         // An import holding the index's lock is not waited for: the server follows it.
         match index.catch_up(&store, &mut |_| {}).await {
-            Ok(_) | Err(chancery_search::Error::Locked) => {}
+            // What a node started from a copied index (or after a stop) had to index, logged so
+            // that an operator sees a snapshot was used rather than a full build.
+            Ok(caught_up) => tracing::info!(
+                indexed = caught_up.n_records,
+                change = caught_up.seq,
+                "the search index caught up with the store"
+            ),
+            Err(chancery_search::Error::Locked) => {}
             Err(error) => return Err(error.into()),
         }
         index

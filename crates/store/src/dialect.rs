@@ -344,6 +344,20 @@ mod tests {
     }
 
     #[test]
+    fn a_url_that_demands_tls_is_refused_and_one_that_prefers_it_is_not() {
+        for refused in ["require", "verify-ca", "VERIFY-FULL"] {
+            let url = format!("postgres://h/d?application_name=x&sslmode={refused}");
+            assert!(Location::new(Some(&url), None, Path::new("x")).is_err(), "{url}");
+        }
+        for accepted in ["postgres://h/d?sslmode=prefer", "postgres://h/d?sslmode=disable"] {
+            assert!(Location::new(Some(accepted), None, Path::new("x")).is_ok(), "{accepted}");
+        }
+        // A replica is checked as the primary is.
+        let replica = Some("postgres://r/d?sslmode=require");
+        assert!(Location::new(Some("postgres://h/d"), replica, Path::new("x")).is_err());
+    }
+
+    #[test]
     fn any_path_survives_the_url() {
         let url = sqlite_url(Path::new("/tmp/a b?c#d%e/chancery.sqlite3"), "ro").unwrap();
         assert_eq!(url, "sqlite:///tmp/a%20b%3Fc%23d%25e/chancery.sqlite3?mode=ro");
