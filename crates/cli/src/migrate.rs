@@ -43,10 +43,21 @@ pub(crate) async fn migrate(from: &str, to: &str) -> Result<()> {
         Store::open_at(&to).await.with_context(|| format!("cannot open the store {to}"))?;
     let started = Instant::now();
     eprintln!("copying {from} to {to}…");
-    let digests = source
-        .copy_into(&target, &mut |table, rows| eprintln!("  {table}: {rows} row(s)"))
-        .await
-        .with_context(|| format!("nothing was copied to {to}"))?;
+    let copied =
+        source.copy_into(&target, &mut |table, rows| eprintln!("  {table}: {rows} row(s)")).await;
+    let digests = match copied {
+        Ok(digests) => digests,
+        Err(error) => {
+            target.close().await;
+            if let Location::Folder(dir) = &to {
+                // The empty store made for the copy goes too, so that a second try may run.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(dir.join(format!("{DATABASE_FILE}{suffix}")));
+                }
+            }
+            return Err(error).with_context(|| format!("nothing was copied to {to}"));
+        }
+    };
     let rows: u64 = digests.iter().map(|d| d.rows).sum();
     println!("table\trows\tsha256");
     for digest in &digests {

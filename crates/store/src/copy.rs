@@ -1,6 +1,6 @@
 //! Moving a store between backends: every row of every table copied into an empty store, in one
-//! transaction on each side, then both stores digested table by table (row count and SHA-256 of
-//! the rows in key order) and compared. Sequence numbers, ids and timestamps are copied as they
+//! transaction on each side, and both ends digested table by table (row count and SHA-256 of the
+//! rows in key order) and compared before the copy commits. Sequence numbers, ids and timestamps are copied as they
 //! are, so that a data folder's search index and preservation copy, which name change numbers,
 //! stay true of the copy.
 
@@ -376,32 +376,15 @@ impl Store {
     /// backend each is on.
     pub async fn digest(&self) -> Result<Vec<TableDigest>> {
         let mut tx = self.begin_snapshot().await?;
-        let mut digests = Vec::new();
-        for table in TABLES {
-            let sql = select(table);
-            let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
-            let (mut hasher, mut count) = (Sha256::new(), 0);
-            while let Some(row) = rows.try_next().await? {
-                for (at, (_, kind)) in table.columns.iter().enumerate() {
-                    digest_value(&mut hasher, &value(&row, at, *kind)?);
-                }
-                count += 1;
-            }
-            drop(rows);
-            digests.push(TableDigest {
-                table: table.name,
-                rows: count,
-                sha256: chancery_model::id::hex(&hasher.finalize()),
-            });
-        }
+        let digests = digest_within(&mut tx).await?;
         tx.commit().await?;
         Ok(digests)
     }
 
     /// Copies every row of this store into `target`, which must hold nothing, in one transaction
-    /// (all or nothing), calling `progress(table, rows)` after each table; then compares the two
-    /// stores' digests and returns them. The source is read as one snapshot, so a store being
-    /// written meanwhile is copied as of one moment.
+    /// (all or nothing), calling `progress(table, rows)` after each table; compares the two
+    /// ends' digests before committing, and returns them. The source is read as one snapshot, so
+    /// a store being written meanwhile is copied, and verified, as of one moment.
     pub async fn copy_into(
         &self,
         target: &Store,
@@ -461,17 +444,18 @@ impl Store {
             }
             progress(table.name, count);
         }
-        from.commit().await?;
-        to.commit().await?;
-        let (source, copied) = (self.digest().await?, target.digest().await?);
+        // Both ends digested inside their transactions: the source as of the snapshot copied
+        // (writes meanwhile do not count), the target before anything of it is committed.
+        let (source, copied) = (digest_within(&mut from).await?, digest_within(&mut to).await?);
         if let Some((a, b)) = source.iter().zip(&copied).find(|(a, b)| a != b) {
             return Err(Error::Rejected(format!(
-                "the copy differs from its source in `{}` ({} row(s), SHA-256 {} against {} \
-                 row(s), {}): the source was written while it was copied, or a backend changed a \
-                 value; the target holds the copy as made",
+                "the copy would differ from its source in `{}` ({} row(s), SHA-256 {} against {} \
+                 row(s), {}): the target's backend changed a value; nothing was written",
                 a.table, b.rows, b.sha256, a.rows, a.sha256
             )));
         }
+        from.commit().await?;
+        to.commit().await?;
         Ok(copied)
     }
 
@@ -484,6 +468,29 @@ impl Store {
             }
         })
     }
+}
+
+/// Every table digested as the transaction (or connection) `tx` sees it.
+async fn digest_within(tx: &mut AnyConnection) -> Result<Vec<TableDigest>> {
+    let mut digests = Vec::new();
+    for table in TABLES {
+        let sql = select(table);
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+        let (mut hasher, mut count) = (Sha256::new(), 0);
+        while let Some(row) = rows.try_next().await? {
+            for (at, (_, kind)) in table.columns.iter().enumerate() {
+                digest_value(&mut hasher, &value(&row, at, *kind)?);
+            }
+            count += 1;
+        }
+        drop(rows);
+        digests.push(TableDigest {
+            table: table.name,
+            rows: count,
+            sha256: chancery_model::id::hex(&hasher.finalize()),
+        });
+    }
+    Ok(digests)
 }
 
 /// Writes rows read from `table` into the same table on the other side, in one statement.

@@ -381,6 +381,60 @@ async fn the_index_follows_the_store() {
     assert!(f.index.check(&f.store).await.unwrap().problems.is_empty());
 }
 
+/// The segments an index folder's `meta.json` lists.
+fn segments(dir: &std::path::Path) -> Vec<String> {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+    meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|segment| segment["segment_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn numbered(from: usize, count: usize) -> Vec<Record> {
+    (from..from + count)
+        .map(|n| {
+            record(
+                "n.txt",
+                &format!(
+                    "**June 2, 1955**\n\n**Telegram {n}**\n\n**Identifier:**\n\nnumbered-{n}\n\n\
+                     **Contents:**\n\nTranslation - English\n\nRelations with Yugoslavia, {n}.\n"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Regression (issue 15's million-record run): every large catch-up merged the whole index into
+/// one segment, so each 10,000-record import into a growing archive rewrote all of it — imports
+/// got slower and larger with the archive. Now only a catch-up that at least doubles the index
+/// merges everything; a smaller one leaves the existing segments alone.
+#[tokio::test]
+async fn a_bulk_import_into_a_larger_index_does_not_rewrite_it() {
+    let store = Store::open_in_memory().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let at = datetime!(2026-12-01 0:00 UTC);
+    store.import(&numbered(0, 1200), &[], at).await.unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    let first = segments(dir.path());
+    assert_eq!(first.len(), 1, "a first bulk catch-up merges into one segment");
+
+    store.import(&numbered(1200, 1100), &[], at).await.unwrap();
+    assert_eq!(index.catch_up(&store, &mut |_| {}).await.unwrap().n_records, 1100);
+    let second = segments(dir.path());
+    assert!(second.contains(&first[0]), "the 1,200 records' segment was kept: {second:?}");
+    assert!(second.len() > 1);
+
+    store.import(&numbered(2300, 2400), &[], at).await.unwrap();
+    index.catch_up(&store, &mut |_| {}).await.unwrap();
+    assert_eq!(segments(dir.path()).len(), 1, "a catch-up that doubles the index merges it");
+    assert_eq!(index.num_records(), 4700);
+    assert!(index.check(&store).await.unwrap().problems.is_empty());
+}
+
 /// Segment files in an index folder that its `meta.json` does not list.
 fn orphans(dir: &std::path::Path) -> Vec<String> {
     let meta = std::fs::read_to_string(dir.join("meta.json")).unwrap();
