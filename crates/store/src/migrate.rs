@@ -88,10 +88,25 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
             POSTGRES_MIGRATIONS,
         ),
     };
-    // Under the write lock: of processes starting at once, one creates the ledger.
-    let mut tx = dialect::begin_write(pool, backend).await?;
-    sqlx::raw_sql(ledger).execute(&mut *tx).await?;
-    tx.commit().await?;
+    // The write lock only when there is something to write: opening a store while an import
+    // holds the lock must not wait for it (a backup during an import failed so). Of processes
+    // starting at once on a new store, one creates the ledger; the others find it made.
+    let ledger_exists = match backend {
+        Backend::Sqlite => {
+            "SELECT count(*) FROM sqlite_master \
+                            WHERE type = 'table' AND name = 'schema_migrations'"
+        }
+        Backend::Postgres => {
+            "SELECT count(*) FROM pg_tables \
+                              WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
+        }
+    };
+    let found: i64 = sqlx::query_scalar(ledger_exists).fetch_one(pool).await?;
+    if found == 0 {
+        let mut tx = dialect::begin_write(pool, backend).await?;
+        sqlx::raw_sql(ledger).execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
     let current = current_version(pool).await?;
     if current > LATEST {
         return Err(Error::NewerSchema { found: current, supported: LATEST });

@@ -218,6 +218,30 @@ async fn a_failure_mid_batch_writes_nothing() {
     store.close().await;
 }
 
+/// Regression: opening a store took the write lock to make sure of its migration ledger, so a
+/// command started during an import (a backup, a node) waited for the import's whole batch and
+/// failed after `BUSY_TIMEOUT` with "database is locked". Opening writes nothing when the schema
+/// is current, on either backend.
+#[tokio::test]
+async fn a_store_opens_while_an_import_holds_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut locations = vec![chancery_store::Location::Folder(dir.path().join("data"))];
+    if let Some(url) = fresh_postgres().await {
+        locations.push(chancery_store::Location::Postgres { url, replica: None });
+    }
+    for location in locations {
+        let store = Store::open_at(&location).await.unwrap();
+        let batch = store.begin_import(T0, ImportPolicy::default()).await.unwrap();
+        let started = std::time::Instant::now();
+        let other = Store::open_at(&location).await.unwrap();
+        assert_eq!(other.count().await.unwrap(), 0);
+        assert!(started.elapsed() < chancery_store::BUSY_TIMEOUT, "{location}: it waited");
+        drop(batch);
+        other.close().await;
+        store.close().await;
+    }
+}
+
 #[tokio::test]
 async fn a_data_folder_persists_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
