@@ -294,6 +294,51 @@ await step("countries and offices: a mission's telegram, its country, the chiefs
   assert.ok(asSecretary >= 10, `what he sent and received as Secretary of State (${asSecretary})`);
 });
 
+await step("relations: Yugoslavia and the Soviet Union, the United States and Yugoslavia, Tito and Khrushchev; a network", async () => {
+  // Issue 16: a relation page tells the story of the seed letter (the demo's curated events,
+  // the letter in August 1954), the U.S. pages add the chiefs of mission and the visits, and a
+  // party's network draws who wrote to whom; every bar and line is a link.
+  await page.goto(`${base}/relations/yugoslavia/ussr`);
+  await page.waitForURL(/\/relations\/yugoslavia\/russia$/);
+  assert.equal(await page.locator("h1").innerText(), "Yugoslavia and Soviet Union");
+  assert.equal(await page.locator("ol.events > li").count(), 8, "the demo's curated events");
+  assert.ok((await page.locator('#event-belgrade-declaration-1955 a[href^="/records/frus1955-57v26/"]').count()) >= 1,
+    "the Belgrade Declaration's evidence is a FRUS document");
+  assert.ok((await page.locator("svg.timeline a.bar").count()) >= 3, "bars in the timeline");
+  await page.screenshot({ path: path.join(shots, "relation-yugoslavia-ussr.png"), fullPage: true });
+  await accessible(page, "relation");
+  await page.locator('svg.timeline a.bar.a-to-b[href*="period=1954-08"]').click();
+  await page.waitForURL(/period=1954-08/);
+  assert.ok((await page.locator('ul.relation-documents a[href="/records/wcda-112970"]').count()) === 1,
+    "the seed letter in August 1954");
+
+  await page.goto(`${base}/relations/usa/yugoslavia`);
+  await page.waitForURL(/\/relations\/united-states\/yugoslavia$/);
+  const between = await page.locator("ul.relation-documents > li").count();
+  assert.ok(between >= 1, `documents between the United States and Yugoslavia (${between})`);
+  assert.ok((await page.locator("#h-chiefs + table.chiefs tbody tr, section:has(#h-chiefs) table.chiefs tbody tr").count()) >= 20,
+    "the U.S. chiefs of mission in Yugoslavia");
+  assert.ok((await page.locator("section:has(#h-visits) tbody tr").count()) >= 3, "visits and trips");
+  await page.screenshot({ path: path.join(shots, "relation-usa-yugoslavia.png"), fullPage: false });
+  await accessible(page, "relation usa");
+
+  await page.goto(`${base}/relations/tito/khrushchev`);
+  await page.waitForURL(/\/relations\/tito-josip-broz\/khrushchev-nikita-sergeyevich$/);
+  assert.ok((await page.locator('ul.relation-documents a[href="/records/wcda-112970"]').count()) === 1,
+    "the seed letter between the two leaders");
+  await page.screenshot({ path: path.join(shots, "relation-tito-khrushchev.png"), fullPage: false });
+  await accessible(page, "relation persons");
+
+  await page.goto(`${base}/network?party=yugoslavia&from=1954&until=1957`);
+  const lines = await page.locator("svg.network a line").count();
+  assert.ok(lines >= 3, `links of the network (${lines})`);
+  assert.ok((await page.locator("table.network-edges tbody tr").count()) >= lines);
+  await page.screenshot({ path: path.join(shots, "network-yugoslavia.png"), fullPage: false });
+  await accessible(page, "network");
+  await page.locator("svg.network a").first().click();
+  await page.waitForURL(/\/relations\//);
+});
+
 await step("a document prints its text, not the site around it", async () => {
   const printed = await context.newPage();
   await printed.goto(`${base}/records/frus1955-57v26/d249`);

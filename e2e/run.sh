@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --data "$data/store" import "$shared/corpus/frus" "$shared/corpus/hsg/people" "$shared/corpus/hsg/pocom" demo crates/web/tests/data/xss.txt >/dev/null 2>"$data/import.log" \
+"$bin" --data "$data/store" import "$shared/corpus/frus" "$shared/corpus/hsg/people" "$shared/corpus/hsg/pocom" "$shared/corpus/hsg/visits" "$shared/corpus/hsg/travels" demo crates/web/tests/data/xss.txt >/dev/null 2>"$data/import.log" \
   || { cat "$data/import.log"; exit 1; }
 
 # Curators: an administrator and an editor (passwords from standard input, as an operator would

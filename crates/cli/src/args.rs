@@ -498,4 +498,6 @@ pub(crate) enum ExportFormat {
     /// A BagIt 1.0 transfer bag (a folder): records in Chancery JSON lines and their sources'
     /// exact bytes, with SHA-512 manifests.
     Bagit,
+    /// The curated events between parties, as an events file (re-importable).
+    Events,
 }

@@ -82,6 +82,29 @@ pub(crate) async fn import(
             n_persons += parsed.persons.len();
             progress.suspend(|| eprintln!("{shown}: {} person(s)", parsed.persons.len()));
         }
+        if !parsed.events.is_empty() {
+            let outcomes = open_batch
+                .add_events(&parsed.events)
+                .await
+                .context("import failed; nothing was imported")?;
+            let n = |o| outcomes.iter().filter(|x| **x == o).count();
+            progress.suspend(|| {
+                eprintln!(
+                    "{shown}: {} event(s): {} new, {} changed, {} unchanged",
+                    outcomes.len(),
+                    n(chancery_store::EventOutcome::Created),
+                    n(chancery_store::EventOutcome::Updated),
+                    n(chancery_store::EventOutcome::Unchanged)
+                )
+            });
+        }
+        if !parsed.visits.is_empty() {
+            open_batch
+                .add_visits(&parsed.visits)
+                .await
+                .context("import failed; nothing was imported")?;
+            progress.suspend(|| eprintln!("{shown}: {} visit(s) and trip(s)", parsed.visits.len()));
+        }
         if let Some(offices) = &parsed.offices {
             open_batch.add_offices(offices).await.context("import failed; nothing was imported")?;
             progress.suspend(|| {

@@ -101,6 +101,12 @@ async fn replay(
         if let Some(offices) = &parsed.offices {
             batch.add_offices(offices).await?;
         }
+        if !parsed.events.is_empty() {
+            batch.add_events(&parsed.events).await?;
+        }
+        if !parsed.visits.is_empty() {
+            batch.add_visits(&parsed.visits).await?;
+        }
         batch.commit().await?;
         done += 1;
         progress.update(done, total);

@@ -139,7 +139,16 @@ pub(crate) async fn export(
     }
     let mut after: Option<RecordId> = None;
     let mut n_records = 0;
+    let events_only = matches!(format, ExportFormat::Events);
+    if events_only {
+        let events: Vec<_> = store.events().await?.into_iter().map(|e| e.event).collect();
+        write!(writer, "{}", chancery_ingest::events::write(&events))?;
+        n_records = events.len();
+    }
     loop {
+        if events_only {
+            break;
+        }
         let page = store.records_after(after.as_ref(), 500).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.record.id.clone());
@@ -155,6 +164,7 @@ pub(crate) async fn export(
                         n_records += 1;
                     }
                 }
+                ExportFormat::Events => {}
                 // Bags are folders, made by `bagit::export`.
                 ExportFormat::Bagit => {
                     return Err(crate::data::usage("give the folder to make the bag in"));
@@ -170,7 +180,8 @@ pub(crate) async fn export(
     if let Some(out) = out {
         std::fs::rename(partial_path(out), out)
             .with_context(|| format!("cannot write {}", out.display()))?;
-        eprintln!("exported {n_records} record(s) to {}", out.display());
+        let what = if events_only { "event" } else { "record" };
+        eprintln!("exported {n_records} {what}(s) to {}", out.display());
     }
     store.close().await;
     Ok(())

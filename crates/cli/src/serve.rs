@@ -11,17 +11,29 @@ use time::OffsetDateTime;
 
 use crate::data::{open_index, open_store_for_reading, source_files};
 
-/// The demo record, loaded into an empty store so that a fresh clone shows something.
-const DEMO_PATH: &str = "demo/000_5e4392f9da7ebfc5.txt";
-const DEMO: &[u8] = include_bytes!("../../../demo/000_5e4392f9da7ebfc5.txt");
+/// The demo, loaded into an empty store so that a fresh clone shows something: the seed letter,
+/// and the curated events of the relation it is about (Yugoslavia and the Soviet Union,
+/// 1948–1956), whose evidence the FRUS volumes hold once imported.
+const DEMO: &[(&str, &[u8])] = &[
+    ("demo/000_5e4392f9da7ebfc5.txt", include_bytes!("../../../demo/000_5e4392f9da7ebfc5.txt")),
+    (
+        "demo/events-yugoslavia-ussr.json",
+        include_bytes!("../../../demo/events-yugoslavia-ussr.json"),
+    ),
+];
 
 async fn load_demo(store: &Store) -> Result<()> {
     let now = OffsetDateTime::now_utc();
-    let parsed = chancery_ingest::parse(&Source { path: DEMO_PATH, bytes: DEMO, imported_at: now });
-    anyhow::ensure!(!parsed.has_errors(), "the built-in demo record does not parse");
-    let sources = source_files(&parsed, DEMO_PATH, DEMO.to_vec());
-    store.import(&parsed.records, &sources, now).await?;
-    tracing::info!("the store was empty: loaded the demo record");
+    let mut batch = store.begin_import(now, chancery_store::ImportPolicy::default()).await?;
+    for (path, bytes) in DEMO {
+        let parsed = chancery_ingest::parse(&Source { path, bytes, imported_at: now });
+        anyhow::ensure!(!parsed.has_errors(), "the built-in demo {path} does not parse");
+        let sources = source_files(&parsed, path, bytes.to_vec());
+        batch.add(&parsed.records, &sources).await?;
+        batch.add_events(&parsed.events).await?;
+    }
+    batch.commit().await?;
+    tracing::info!("the store was empty: loaded the demo record and its relation's events");
     Ok(())
 }
 

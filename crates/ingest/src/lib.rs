@@ -10,6 +10,7 @@
 
 pub mod citation;
 pub mod date_phrase;
+pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub mod json;
@@ -18,6 +19,7 @@ pub mod offices;
 pub mod persons;
 pub mod tei;
 pub mod text;
+mod visits;
 
 use std::fmt;
 
@@ -146,6 +148,11 @@ pub struct Parsed {
     pub persons: Vec<chancery_model::person::Person>,
     /// Office holders, posts and appointments (the chiefs-of-mission data).
     pub offices: Option<Box<chancery_model::office::Offices>>,
+    /// Curated events between parties (an events file).
+    pub events: Vec<chancery_model::event::Event>,
+    /// Visits to the United States and trips abroad (the Office of the Historian's visits and
+    /// travels data).
+    pub visits: Vec<chancery_model::visit::Visit>,
 }
 
 /// What a volume held and what became of each part: the import summary prints it.
@@ -227,6 +234,7 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     }
     match Format::detect(source.bytes) {
         Some(Format::Text) => text::parse(source),
+        Some(Format::Json) if events::is_events(source.bytes) => events::parse(source),
         Some(Format::Json) => json::parse(source),
         Some(Format::Tei) => tei::parse(source),
         None => Parsed::rejected(

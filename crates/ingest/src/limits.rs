@@ -11,6 +11,7 @@
 //! | [`MAX_RECORD_BYTES`] | 16 MiB | one record's texts, notes, summary, sections, citation and TEI together (FRUS's largest: 83 KB) |
 //! | [`MAX_FIELD_BYTES`] | 4 KiB | one short field: title, printed date, a name, a citation part, a label, a subject |
 //! | [`MAX_ITEMS`] | 10,000 | entries of any one list of a record: names, texts, notes of a text, pages, entities |
+//! | [`MAX_STATEMENT_BYTES`](crate::events::MAX_STATEMENT_BYTES) | 2,000 | one curated event's statement (an events file holds at most [`MAX_ITEMS`] events) |
 //! | [`MAX_BUNDLE_ENTRIES`] | 100,000 | persons, office holders, posts or appointments in one bundle of reference data (the largest shared: 5,350 appointments) |
 //!
 //! Rendering is bounded by the same depth: the TEI renderers refuse what nests deeper than

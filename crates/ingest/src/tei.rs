@@ -156,6 +156,9 @@ pub fn parse(source: &Source<'_>) -> Parsed {
     if crate::offices::is_offices_bundle(root) {
         return crate::offices::read(&document, source, diagnostics);
     }
+    if crate::visits::is_visits(root) {
+        return crate::visits::read(&document, source, diagnostics);
+    }
     if root.tag_name().name() != "TEI" || root.tag_name().namespace() != Some(TEI_NS) {
         return rejected(
             source.path,

@@ -222,6 +222,12 @@ const KNOWN: &[(&str, &str, &[&str], Option<FormerState>)] = &[
             note: "republic; joined the United States",
         }),
     ),
+    (
+        "united-states",
+        "United States",
+        &["United States of America", "U.S.", "USA", "American"],
+        None,
+    ),
     ("united-kingdom", "United Kingdom", &["Great Britain", "British"], None),
     ("germany", "Germany", &["Federal Republic of Germany", "West Germany", "German"], None),
     ("china", "China", &["People's Republic of China", "Chinese"], None),
@@ -266,6 +272,13 @@ impl Country {
             .collect::<Vec<_>>()
             .join(" ");
         Country { id: id.to_string(), name, other_names: Vec::new(), former: None }
+    }
+
+    /// The countries whose names [`Country::from_id`] knows beyond their ids (several names, an
+    /// adjective, or a state's years), the United States among them: what a person's remarks
+    /// are read against for the state they served.
+    pub fn known() -> impl Iterator<Item = Country> {
+        KNOWN.iter().map(|k| Country::from_id(k.0))
     }
 
     /// Every name, the usual one first.

@@ -11,6 +11,7 @@
 //! phrase  = '"' text '"'
 //! field   = title | author | recipient | archive | collection   ; text fields: words
 //!         | lang | type | date                                  ; filters
+//!         | between | about                                     ; two parties: `a,b`
 //! exact   = author | recipient | archive | collection | type | lang | year | decade
 //! value   = word | phrase                 ; for date: DATE | DATE ".." DATE | ".." DATE | DATE ".."
 //! DATE    = YYYY | YYYY-MM | YYYY-MM-DD
@@ -29,6 +30,12 @@
 //! part of one by its id; a named collection by its name), `author="Josip Broz Tito"` (a name
 //! exactly as the record gives it), `year=1954`, `decade=1950`, `type=letter`, `lang=hbs`. A
 //! facet's count is the number of records its `=` clause returns.
+//!
+//! `between:tito,khrushchev` finds the records between two parties (a letter from one's side to
+//! the other's, or a conversation of both; persons, organizations or countries, as a relation's
+//! address names them: `between:yugoslavia,ussr`), `about:yugoslavia,ussr` the records naming
+//! both. The site and its API answer them (they know who a name is); the index alone refuses
+//! them.
 //!
 //! `Khrush*` matches words that begin so (at least [`MIN_PREFIX_CHARS`] characters before the
 //! star); `Khruschev~` words one or two edits away (`~1`, `~2` to choose; by default one edit for
@@ -53,6 +60,8 @@ pub const MAX_CLAUSES: usize = 64;
 pub const MIN_PREFIX_CHARS: usize = 3;
 /// The fewest characters a fuzzy word (`Tito~`) must have.
 pub const MIN_FUZZY_CHARS: usize = 3;
+/// The longest party a `between:` or `about:` names.
+pub const MAX_PARTY_CHARS: usize = 120;
 
 /// A parsed query: clauses that must all hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,6 +157,16 @@ pub enum Atom {
         /// digits), or as typed for names (the index normalizes archives).
         value: String,
     },
+    /// Records between two parties (`between:tito,khrushchev`): a letter from one's side to the
+    /// other's, or a conversation of both. Which records those are is the web crate's to say
+    /// (it resolves names to parties); it replaces this atom with [`Atom::Records`] before the
+    /// index runs the query, which refuses the atom otherwise.
+    Between(String, String),
+    /// Records about two parties (`about:yugoslavia,ussr`): naming both. The web crate replaces
+    /// it with the parties' names before the index runs the query.
+    About(String, String),
+    /// These records, by id: what [`Atom::Between`] becomes. Not written in the language.
+    Records(Vec<String>),
 }
 
 impl Atom {
@@ -194,6 +213,23 @@ impl Atom {
                 if let Some(distance) = distance {
                     out.push_str(&distance.to_string());
                 }
+            }
+            Atom::Between(a, b) => {
+                out.push_str("between:");
+                out.push_str(a);
+                out.push(',');
+                out.push_str(b);
+            }
+            Atom::About(a, b) => {
+                out.push_str("about:");
+                out.push_str(a);
+                out.push(',');
+                out.push_str(b);
+            }
+            // Never typed: a query holding it prints the ids it stands for as `-` (nothing).
+            Atom::Records(ids) => {
+                out.push_str("records:");
+                out.push_str(&ids.len().to_string());
             }
             Atom::Exact { facet, value } => {
                 out.push_str(facet.key());
@@ -317,7 +353,8 @@ impl fmt::Display for QueryError {
 
 impl std::error::Error for QueryError {}
 
-const FIELDS: &str = "title, author, recipient, archive, collection, lang, type, date";
+const FIELDS: &str =
+    "title, author, recipient, archive, collection, lang, type, date, between, about";
 const EXACT_FIELDS: &str = "author, recipient, archive, collection, type, lang, year, decade";
 
 /// A lexical token with its column.
@@ -588,6 +625,26 @@ fn atom(
             });
         }
         "date" => return date_range(&text).map(Atom::Date).map_err(error),
+        "between" | "about" => {
+            let pair = text.split_once(',').map(|(a, b)| (a.trim(), b.trim())).filter(|(a, b)| {
+                [a, b].iter().all(|p| {
+                    !p.is_empty()
+                        && p.len() <= MAX_PARTY_CHARS
+                        && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+            });
+            let Some((a, b)) = pair else {
+                return Err(error(format!(
+                    "`{field}:` takes two parties, as a relation's address names them, with a comma and no space: `{field}:yugoslavia,ussr`, `{field}:tito,khrushchev`"
+                )));
+            };
+            let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+            return Ok(if field.eq_ignore_ascii_case("between") {
+                Atom::Between(a, b)
+            } else {
+                Atom::About(a, b)
+            });
+        }
         other => return Err(error(format!("unknown field `{other}`; the fields are {FIELDS}"))),
     };
     words(column, scope, text, phrase)

@@ -19,7 +19,7 @@ use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -366,6 +366,17 @@ impl SearchIndex {
         if request.limit > MAX_LIMIT || request.offset > MAX_OFFSET {
             return Err(Error::Request(format!(
                 "ask for at most {MAX_LIMIT} hits and at most {MAX_OFFSET} deep"
+            )));
+        }
+        let unresolved =
+            request.query.clauses.iter().flat_map(|c| &c.alternatives).find_map(|a| match a {
+                Atom::Between(..) => Some("between:"),
+                Atom::About(..) => Some("about:"),
+                _ => None,
+            });
+        if let Some(field) = unresolved {
+            return Err(Error::Request(format!(
+                "`{field}` is answered by the site and its API (/search, /api/v1/search), which know who a party is"
             )));
         }
         let searcher = self.reader.searcher();
@@ -814,6 +825,14 @@ impl SearchIndex {
                 let facet_term = Facet::from_path([facet_value(*facet, value)]);
                 let term = Term::from_facet(f.facet(*facet), &facet_term);
                 (Some(Box::new(TermQuery::new(term, IndexRecordOption::Basic))), true)
+            }
+            Atom::Records(ids) => {
+                let terms = ids.iter().map(|id| Term::from_field_text(f.id, id));
+                (Some(Box::new(TermSetQuery::new(terms))), true)
+            }
+            // Refused before a query is built (see `search`): nothing matches them here.
+            Atom::Between(..) | Atom::About(..) => {
+                (Some(Box::new(TermSetQuery::new(std::iter::empty::<Term>()))), true)
             }
             Atom::Language(code) => (Some(term_query(f.language, code)), true),
             Atom::Type(doc_type) => (Some(term_query(f.doc_type, doc_type.key())), true),

@@ -30,7 +30,7 @@ struct Table {
 
 use Kind::{Bytes, Integer, Text};
 
-/// Every table of schema 8, parents before the tables that refer to them.
+/// Every table of schema 9, parents before the tables that refer to them.
 const TABLES: &[Table] = &[
     Table {
         name: "records",
@@ -221,6 +221,52 @@ const TABLES: &[Table] = &[
         name: "person_office_holders",
         columns: &[("holder", Text), ("person_id", Text)],
         key: "holder, person_id",
+        identity: None,
+    },
+    Table {
+        name: "events",
+        columns: &[
+            ("id", Text),
+            ("party_a", Text),
+            ("party_b", Text),
+            ("date_edtf", Text),
+            ("date_min", Text),
+            ("kind", Text),
+            ("body", Text),
+            ("revision", Integer),
+            ("updated_at", Text),
+            ("actor", Text),
+        ],
+        key: "id",
+        identity: None,
+    },
+    Table {
+        name: "event_revisions",
+        columns: &[
+            ("event_id", Text),
+            ("revision", Integer),
+            ("body", Text),
+            ("replaced_at", Text),
+            ("actor", Text),
+        ],
+        key: "event_id, revision",
+        identity: None,
+    },
+    Table {
+        name: "visits",
+        columns: &[
+            ("id", Text),
+            ("kind", Text),
+            ("who", Text),
+            ("who_id", Text),
+            ("country", Text),
+            ("locale", Text),
+            ("start_day", Text),
+            ("end_day", Text),
+            ("note", Text),
+            ("updated_at", Text),
+        ],
+        key: "id",
         identity: None,
     },
     Table {

@@ -210,6 +210,20 @@ impl ImportBatch {
         crate::offices::write_offices(&mut self.tx, offices, &self.now).await
     }
 
+    /// Adds curated events: new ones are created, changed ones keep their last version as a
+    /// revision, identical ones are left as they are.
+    pub async fn add_events(
+        &mut self,
+        events: &[chancery_model::event::Event],
+    ) -> Result<Vec<crate::EventOutcome>> {
+        crate::events::write_events(&mut self.tx, events, &self.now, &self.actor.name).await
+    }
+
+    /// Adds visits and trips (the visits data); one already stored is replaced.
+    pub async fn add_visits(&mut self, visits: &[chancery_model::visit::Visit]) -> Result<()> {
+        crate::visits::write_visits(&mut self.tx, visits, &self.now).await
+    }
+
     /// Makes this batch a replay of changes made before (a rebuild from the preservation
     /// copy): its changes name `actor` (where the copy kept one) and `comment`, as the original
     /// change did, and its audit entry is a `replay` by the one rebuilding.

@@ -24,6 +24,7 @@ mod drafts;
 mod editions;
 mod entities;
 mod error;
+mod events;
 mod fixity;
 mod imports;
 mod migrate;
@@ -32,6 +33,7 @@ mod persons;
 mod records;
 mod sources;
 mod stored;
+mod visits;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -57,6 +59,7 @@ pub use crate::dialect::{
 pub use crate::drafts::{Base, Draft, MAX_DRAFTS_LISTED};
 pub use crate::editions::{Place, Placed};
 pub use crate::error::{Error, Result};
+pub use crate::events::{EventOutcome, EventRevision, StoredEvent};
 pub use crate::fixity::{FixityFailure, FixityReport};
 pub use crate::imports::{Action, ImportBatch, ImportPolicy, Outcome, Refusal};
 pub use crate::offices::{CountryLine, HeldPosition};

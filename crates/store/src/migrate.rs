@@ -5,7 +5,8 @@
 //!
 //! SQLite stores came through versions 1 to 8 (`migrations/sqlite/`); a PostgreSQL store starts
 //! at version 8 (`migrations/postgres/0008_schema.sql`, the same schema at once). Every later
-//! migration is written for both under one number, so a version means the same on either.
+//! migration (9: events) is written for both under one number, so a version means the same on
+//! either.
 
 use chancery_model::id::RecordId;
 use sqlx::{Any, AnyPool, Row, Transaction};
@@ -46,15 +47,27 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "curation: accounts, sessions, tokens, drafts, who changed what, the audit log",
         include_str!("../migrations/sqlite/0008_curation.sql"),
     ),
+    (
+        9,
+        "events between two parties, and visits",
+        include_str!("../migrations/sqlite/0009_events.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, oldest first: the same versions from 8 on.
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    8,
-    "the schema of version 8 at once: records, revisions, changes, sources, authorities, \
-     collections, editions, persons, offices, curation",
-    include_str!("../migrations/postgres/0008_schema.sql"),
-)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        8,
+        "the schema of version 8 at once: records, revisions, changes, sources, authorities, \
+         collections, editions, persons, offices, curation",
+        include_str!("../migrations/postgres/0008_schema.sql"),
+    ),
+    (
+        9,
+        "events between two parties, and visits",
+        include_str!("../migrations/postgres/0009_events.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
 pub(crate) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

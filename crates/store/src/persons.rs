@@ -64,16 +64,20 @@ impl Store {
         rows.iter().map(person).collect()
     }
 
-    /// A token that changes whenever persons or offices change (an import of persons or of the
-    /// chiefs-of-mission data, a curator's decision): what a server's caches compare, since
-    /// neither is in the change sequence.
+    /// A token that changes whenever persons, offices, curated events or visits change (an import
+    /// of persons, of the chiefs-of-mission data, of events or of visits, a curator's decision): what a
+    /// server's caches compare, since none is in the change sequence.
     pub async fn persons_version(&self) -> Result<String> {
         Ok(sqlx::query_scalar(
             "SELECT (SELECT count(*) FROM persons) || '/' || (SELECT coalesce(max(updated_at), '') FROM persons)
                  || '/' || (SELECT coalesce(max(seq), 0) FROM person_decisions)
                  || '/' || (SELECT count(*) FROM positions)
                  || '/' || (SELECT coalesce(max(updated_at), '') FROM positions)
-                 || '/' || (SELECT coalesce(max(updated_at), '') FROM office_holders)",
+                 || '/' || (SELECT coalesce(max(updated_at), '') FROM office_holders)
+                 || '/' || (SELECT count(*) FROM events)
+                 || '/' || (SELECT count(*) FROM event_revisions)
+                 || '/' || (SELECT count(*) FROM visits)
+                 || '/' || (SELECT coalesce(max(updated_at), '') FROM visits)",
         )
         .fetch_one(&self.pool)
         .await?)

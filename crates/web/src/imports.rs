@@ -25,12 +25,20 @@ pub fn source_files(
     path: &str,
     bytes: Vec<u8>,
 ) -> Vec<chancery_store::SourceFile> {
-    // A source of persons or offices holds no record to name it: its checksum is taken here, so
-    // that its bytes are kept like every other source's.
-    let reference_data = !parsed.persons.is_empty() || parsed.offices.is_some();
+    // A source of persons, offices, events or visits holds no record to name it: its checksum is taken
+    // here, so that its bytes are kept like every other source's.
+    let reference_data = !parsed.persons.is_empty()
+        || parsed.offices.is_some()
+        || !parsed.events.is_empty()
+        || !parsed.visits.is_empty();
     let persons_only = (parsed.records.is_empty() && reference_data).then(|| {
         let source = Source { path, bytes: &bytes, imported_at: OffsetDateTime::UNIX_EPOCH };
-        source.provenance(chancery_ingest::Format::Tei)
+        let format = if parsed.events.is_empty() {
+            chancery_ingest::Format::Tei
+        } else {
+            chancery_ingest::Format::Json
+        };
+        source.provenance(format)
     });
     parsed
         .records
@@ -130,6 +138,12 @@ pub(crate) async fn import(
         open.add_entities(&parsed.authorities, &parsed.collections).await?;
         if !parsed.persons.is_empty() {
             open.add_persons(&parsed.persons).await?;
+        }
+        if !parsed.events.is_empty() {
+            open.add_events(&parsed.events).await?;
+        }
+        if !parsed.visits.is_empty() {
+            open.add_visits(&parsed.visits).await?;
         }
         if let Some(offices) = &parsed.offices {
             open.add_offices(offices).await?;

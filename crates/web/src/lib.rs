@@ -22,12 +22,15 @@ mod error;
 mod facets;
 mod html;
 mod imports;
+mod network;
 mod oai;
 mod offices;
 mod organizations;
+mod parties;
 mod people;
 mod preservation;
 mod related;
+mod relations;
 mod search;
 mod security;
 mod server;
@@ -123,6 +126,9 @@ pub struct Archive {
     /// What names are resolved against (`people::Lookup`), with the persons version it was read
     /// at: read again once persons or offices change.
     lookup: std::sync::Mutex<Option<(String, Arc<people::Lookup>)>>,
+    /// Every record with correspondents, by party (`relations::Table`): built on the first
+    /// relation asked for, then brought up to date from the change sequence.
+    relations: tokio::sync::Mutex<Option<Arc<relations::Table>>>,
     /// Every collection by id, as of a store change (`generation`): what facet labels read.
     collections: std::sync::Mutex<Option<(i64, Arc<Collections>)>>,
     /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
@@ -158,6 +164,7 @@ impl Archive {
         Ok(Arc::new(Archive {
             persons_seen,
             lookup: std::sync::Mutex::new(None),
+            relations: tokio::sync::Mutex::new(None),
             collections: std::sync::Mutex::new(None),
             store,
             index,
@@ -188,6 +195,11 @@ impl Archive {
     /// How many current records the store holds.
     pub async fn count(&self) -> Result<i64, Error> {
         Ok(self.store.count().await?)
+    }
+
+    /// The persons version the caches reflect (`Store::persons_version`).
+    pub(crate) fn persons_version(&self) -> String {
+        self.persons_seen.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
     /// What names are resolved against, loaded once and kept until persons or offices change.
@@ -350,6 +362,8 @@ pub fn router(archive: Shared) -> Router {
         .route("/countries/{id}", get(html::countries::show))
         .route("/organizations", get(html::organizations::list))
         .route("/organizations/{id}", get(html::organizations::show))
+        .route("/relations/{a}/{b}", get(html::relations::show))
+        .route("/network", get(html::network::show))
         .route("/people", get(html::people::index))
         .route("/people/{id}", get(html::people::show))
         .route("/about", get(html::site::about))

@@ -632,15 +632,13 @@ pub(crate) struct Correspondence {
     pub(crate) partners: Vec<Partner>,
 }
 
-/// A person's correspondence: the records whose authors or recipients name the person (found by
-/// the search index through every form of the name, then each name resolved, so that only the
-/// records whose author or recipient *is* the person count), by date, and the others on them.
-pub(crate) async fn correspondence(
+/// The forms a document may write a person's name in: every form of the name as read, its
+/// forename and surname alone ("Nikita Khrushchev"), and the surname alone where no other person
+/// bears it ("Tito"); at most twice [`MAX_EXPANDED_NAMES`].
+pub(crate) async fn name_forms(
     archive: &Shared,
     person: &chancery_model::person::Person,
-) -> Result<Correspondence, chancery_store::Error> {
-    // Every form of the name as read, its forename and surname alone ("Nikita Khrushchev"), and
-    // the surname alone where no other person bears it ("Tito").
+) -> Result<Vec<String>, chancery_store::Error> {
     let mut forms: Vec<String> = Vec::new();
     for form in person.names().map(reading_order) {
         let words: Vec<&str> = form.split_whitespace().collect();
@@ -661,6 +659,17 @@ pub(crate) async fn correspondence(
     forms.sort();
     forms.dedup();
     forms.truncate(2 * MAX_EXPANDED_NAMES);
+    Ok(forms)
+}
+
+/// A person's correspondence: the records whose authors or recipients name the person (found by
+/// the search index through every form of the name, then each name resolved, so that only the
+/// records whose author or recipient *is* the person count), by date, and the others on them.
+pub(crate) async fn correspondence(
+    archive: &Shared,
+    person: &chancery_model::person::Person,
+) -> Result<Correspondence, chancery_store::Error> {
+    let forms = name_forms(archive, person).await?;
     if forms.is_empty() {
         return Ok(Correspondence::default());
     }

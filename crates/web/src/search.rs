@@ -134,6 +134,10 @@ pub(crate) async fn run_with(
     let expansion = crate::people::expand(archive, &mut query)
         .await
         .map_err(|error| Failure::Internal(error.to_string()))?;
+    crate::relations::answer_parties(archive, &mut query)
+        .await
+        .map_err(Failure::Internal)?
+        .map_err(Failure::Bad)?;
     let sort = params.sort().map_err(Failure::Bad)?;
     let mut request = SearchRequest::new(query.clone(), q);
     request.sort = sort;

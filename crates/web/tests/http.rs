@@ -52,6 +52,14 @@ async fn import(store: &Store, files: &[PathBuf]) {
             batch.add_offices(offices).await.unwrap();
             continue;
         }
+        if !parsed.events.is_empty() {
+            batch.add_events(&parsed.events).await.unwrap();
+            continue;
+        }
+        if !parsed.visits.is_empty() {
+            batch.add_visits(&parsed.visits).await.unwrap();
+            continue;
+        }
         let provenance = parsed.records[0].provenance.clone().unwrap();
         let source = SourceFile {
             sha256: provenance.sha256,
@@ -2067,4 +2075,349 @@ async fn health_reports_lag_and_the_last_fixity_check() {
     let reply = get(&site.app, "/api/v1/health").await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(reply.body.contains("\"status\":\"fixity failed\""), "{}", reply.body);
+}
+
+/// Relations (issue 16): a letter counts from its author's side to its recipient's, a
+/// conversation apart; an embassy's telegram to the Department is internal U.S. traffic; a
+/// document between two parties is not also "about both"; a party with no documents has an
+/// empty page; a new record reaches the relation without a restart.
+#[tokio::test]
+async fn relations_between_parties() {
+    let root = root();
+    let data = root.join("crates/web/tests/data");
+    let site = site_with(
+        &[
+            root.join("demo/000_5e4392f9da7ebfc5.txt"),
+            root.join("crates/ingest/test_data/persons/people.xml"),
+            root.join("crates/ingest/test_data/offices/pocom.xml"),
+            data.join("tito-to-dulles.txt"),
+            data.join("secretary-1955.txt"),
+            data.join("embassy-on-rapprochement.txt"),
+            data.join("conversation-in-belgrade.txt"),
+            data.join("visits-yugoslavia.xml"),
+            data.join("trips-dulles.xml"),
+        ],
+        100,
+    )
+    .await;
+    let json = |uri: String| {
+        let app = site.app.clone();
+        async move {
+            let reply = get(&app, &uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+            serde_json::from_str::<serde_json::Value>(&reply.body).unwrap()
+        }
+    };
+    let ids = |v: &serde_json::Value, key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!("{} {}", d["id"].as_str().unwrap(), d["direction"].as_str().unwrap_or(""))
+            })
+            .collect()
+    };
+
+    // Short names lead to the parties' own ids.
+    for (asked, to) in [
+        ("/relations/tito/khrushchev", "/relations/tito-josip-broz/khrushchev-nikita-sergeyevich"),
+        (
+            "/relations/yugoslavia/ussr?period=1954-08",
+            "/relations/yugoslavia/russia?period=1954-08",
+        ),
+        ("/relations/usa/yugoslavia", "/relations/united-states/yugoslavia"),
+    ] {
+        let reply = get(&site.app, asked).await;
+        assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY, "{asked}");
+        assert_eq!(reply.headers["location"], to, "{asked}");
+    }
+
+    // Yugoslavia and the Soviet Union: the seed letter from Yugoslavia's side, the Belgrade
+    // conversation apart; the embassy's telegram names both without being between them.
+    let yu_su = json("/api/v1/relations/yugoslavia/russia".into()).await;
+    assert_eq!((yu_su["a_to_b"].as_u64(), yu_su["b_to_a"].as_u64()), (Some(1), Some(0)), "{yu_su}");
+    assert_eq!(yu_su["conversations"], 1);
+    assert_eq!(
+        ids(&yu_su, "documents"),
+        ["wcda-112970 a-to-b", "conversation-in-belgrade-1955 conversation"].map(String::from),
+        "{yu_su}"
+    );
+    let about = ids(&yu_su["about_both"], "documents");
+    assert!(about.iter().any(|d| d.starts_with("embassy-on-rapprochement-1955")), "{yu_su}");
+    assert!(!about.iter().any(|d| d.starts_with("wcda-112970")), "between is not about: {yu_su}");
+    let buckets = yu_su["timeline"]["buckets"].as_array().unwrap();
+    assert_eq!(yu_su["timeline"]["granularity"], "month");
+    assert_eq!(buckets.first().unwrap()["period"], "1954-08");
+    assert_eq!(buckets.first().unwrap()["a_to_b"], 1);
+    assert_eq!(buckets.last().unwrap()["period"], "1955-05");
+    assert_eq!(buckets.last().unwrap()["conversations"], 1);
+    assert_eq!(buckets.len(), 10, "every month from the first to the last");
+    assert_eq!(yu_su["correspondents"]["a"][0]["id"], "tito-josip-broz", "{yu_su}");
+    assert!(yu_su["chiefs_of_mission"].as_array().unwrap().is_empty());
+    // Seen from the other side, the same letter runs the other way.
+    let su_yu = json("/api/v1/relations/russia/yugoslavia".into()).await;
+    assert_eq!((su_yu["a_to_b"].as_u64(), su_yu["b_to_a"].as_u64()), (Some(0), Some(1)));
+
+    // The two leaders: the letter of August 1954 and the conversation.
+    let leaders =
+        json("/api/v1/relations/tito-josip-broz/khrushchev-nikita-sergeyevich".into()).await;
+    assert_eq!(leaders["a_to_b"], 1, "{leaders}");
+    assert_eq!(leaders["conversations"], 1, "{leaders}");
+
+    // The United States and Yugoslavia: Tito's letter to Dulles, from Yugoslavia's side; the
+    // Secretary's telegram to the embassy and the embassy's to the Department are internal.
+    let us_yu = json("/api/v1/relations/united-states/yugoslavia".into()).await;
+    assert_eq!(
+        ids(&us_yu, "documents"),
+        ["letter-from-tito-to-dulles b-to-a"].map(String::from),
+        "{us_yu}"
+    );
+    assert_eq!(us_yu["chiefs_of_mission"][0]["holder"], "riddleberger-james-williams", "{us_yu}");
+    let visits: Vec<&str> =
+        us_yu["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(visits, ["trip-9301", "visit-9380"], "by date: {us_yu}");
+    assert!(yu_su["visits"].as_array().unwrap().is_empty(), "only for the United States");
+
+    // The query language: `between:` finds what the relation lists, `about:` what names both.
+    let hits = |v: serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let between = json("/api/v1/search?q=between:yugoslavia,ussr".into()).await;
+    assert_eq!(hits(between), ["conversation-in-belgrade-1955", "wcda-112970"].map(String::from));
+    let about_only =
+        json("/api/v1/search?q=about:yugoslavia,ussr%20-between:yugoslavia,ussr".into()).await;
+    let about_only = hits(about_only);
+    assert!(
+        about_only.iter().any(|id| id.starts_with("embassy-on-rapprochement-1955")),
+        "{about_only:?}"
+    );
+    assert!(!about_only.contains(&"wcda-112970".to_string()), "{about_only:?}");
+    let leaders = json("/api/v1/search?q=between:tito,khrushchev%20type:letter".into()).await;
+    assert_eq!(hits(leaders), ["wcda-112970"].map(String::from));
+    assert_problem(
+        &get(&site.app, "/api/v1/search?q=between:nowhere,ussr").await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_problem(&get(&site.app, "/api/v1/search?q=between:ussr").await, StatusCode::BAD_REQUEST);
+    let typed = get(&site.app, "/search?q=between:yugoslavia,ussr").await.body;
+    assert!(
+        typed.contains("value=\"between:yugoslavia,ussr\""),
+        "the box keeps the query as typed"
+    );
+
+    // The page: a timeline whose bars lead to their month's documents, a table of the same.
+    let page = get(&site.app, "/relations/yugoslavia/russia").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg class=\"timeline\""), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "<a href=\"/relations/yugoslavia/russia?period=1954-08#documents\" class=\"bar a-to-b\""
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(">August 1954</a></th><td>1</td><td>0</td><td>0</td>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/records/wcda-112970\""));
+    let month = get(&site.app, "/relations/yugoslavia/russia?period=1955-05").await.body;
+    assert!(
+        month.contains("Memorandum of Conversation, Belgrade")
+            && !month.contains("href=\"/records/wcda-112970\""),
+        "{month}"
+    );
+    let us_page = get(&site.app, "/relations/united-states/yugoslavia").await.body;
+    assert!(us_page.contains("U.S. chiefs of mission in Yugoslavia"), "{us_page}");
+    assert!(
+        us_page.contains("trip</td><td>Brioni</td><td>Met with President Tito.</td>"),
+        "{us_page}"
+    );
+
+    // A party with no documents has an empty page; an unknown one none; a party with itself
+    // is no relation.
+    let empty = get(&site.app, "/relations/france/yugoslavia").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No dated document or event between them"), "{}", empty.body);
+    let empty = json("/api/v1/relations/dulles-eleanor-lansing/yugoslavia".into()).await;
+    assert_eq!(empty["documents"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        get(&site.app, "/relations/nowhere-at-all/yugoslavia").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_problem(
+        &get(&site.app, "/api/v1/relations/yugoslavia/nowhere-at-all").await,
+        StatusCode::NOT_FOUND,
+    );
+    assert_eq!(
+        get(&site.app, "/relations/yugoslavia/yugoslavia").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // Reached from the parties' pages and from a document's correspondents.
+    let country = get(&site.app, "/countries/yugoslavia").await.body;
+    assert!(
+        country
+            .contains("<a href=\"/relations/yugoslavia/russia\">Yugoslavia and Soviet Union</a>"),
+        "{country}"
+    );
+    let tito = get(&site.app, "/people/tito-josip-broz").await.body;
+    assert!(
+        tito.contains("href=\"/relations/tito-josip-broz/khrushchev-nikita-sergeyevich\""),
+        "{tito}"
+    );
+    let seed = get(&site.app, "/records/wcda-112970").await.body;
+    assert!(
+        seed.contains("href=\"/relations/tito-josip-broz/khrushchev-nikita-sergeyevich\""),
+        "{seed}"
+    );
+    assert_eq!(get(&site.app, "/countries/united-states").await.status, StatusCode::OK);
+
+    // Curated events: imported like records, on the relation's page and in its timeline, with
+    // their evidence; exported as they were imported; a changed event keeps its last version.
+    let events_file = root.join("demo/events-yugoslavia-ussr.json");
+    import(site.archive.store(), std::slice::from_ref(&events_file)).await;
+    site.archive.refresh().await.unwrap();
+    let with_events = json("/api/v1/relations/yugoslavia/russia".into()).await;
+    let events = with_events["events"].as_array().unwrap();
+    assert_eq!(events.len(), 8, "{with_events}");
+    assert_eq!(events[0]["id"], "cominform-resolution-1948");
+    assert_eq!(events[0]["direction"], "b-to-a", "the Soviet side broke with Yugoslavia");
+    let reply = events.iter().find(|e| e["id"] == "yugoslav-reply-1954").unwrap();
+    assert_eq!(reply["evidence"][0], "wcda-112970");
+    assert!(reply["evidence_missing"].as_array().unwrap().is_empty());
+    let moscow = events.iter().find(|e| e["id"] == "moscow-declaration-1956").unwrap();
+    assert_eq!(moscow["evidence_missing"][0], "frus1955-57v26/d279", "not held here");
+    let buckets = with_events["timeline"]["buckets"].as_array().unwrap();
+    assert_eq!(buckets[0]["period"], "1948-06");
+    assert_eq!(buckets[0]["events"], 1);
+    let page = get(&site.app, "/relations/yugoslavia/russia").await.body;
+    assert!(
+        page.contains("id=\"event-belgrade-declaration-1955\""),
+        "the cached page was dropped: {page}"
+    );
+    assert!(page.contains("frus1955-57v26/d279 (not in the archive)"), "{page}");
+    assert!(page.contains("class=\"bar event\""), "{page}");
+    // Curated and derived events together, for statistical work.
+    let all: serde_json::Value = json("/api/v1/relations/yugoslavia/russia/events".into()).await;
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 8 + 2, "eight curated, the letter and the conversation");
+    assert!(all.iter().any(|e| e["derived"] == true && e["evidence"][0] == "wcda-112970"));
+    let csv = get(&site.app, "/api/v1/relations/yugoslavia/russia/events?format=csv").await;
+    assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
+    assert!(csv.body.starts_with("id,date,kind,direction,statement,evidence,derived,revision\r\n"));
+    assert!(
+        csv.body.contains("belgrade-declaration-1955,1955-06-02,agreement,a-to-b,"),
+        "{}",
+        csv.body
+    );
+    assert_eq!(csv.body.lines().count(), 11);
+    assert_problem(
+        &get(&site.app, "/api/v1/relations/yugoslavia/russia/events?format=xls").await,
+        StatusCode::BAD_REQUEST,
+    );
+    // The export reads back as the events imported.
+    let exported = get(&site.app, "/api/v1/events").await.body;
+    let source = |bytes: &[u8]| {
+        chancery_ingest::parse(&Source {
+            path: "events.json",
+            bytes,
+            imported_at: OffsetDateTime::UNIX_EPOCH,
+        })
+        .events
+    };
+    let original = std::fs::read(&events_file).unwrap();
+    assert_eq!(source(exported.as_bytes()), source(&original));
+    // A changed statement is a new revision; the old one is kept.
+    let changed = String::from_utf8(original).unwrap().replace(
+        "Tito visits the Soviet Union for three weeks.",
+        "Tito visits the Soviet Union, 2 to 20 June.",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let changed_file = dir.path().join("events.json");
+    std::fs::write(&changed_file, changed).unwrap();
+    import(site.archive.store(), &[changed_file]).await;
+    site.archive.refresh().await.unwrap();
+    let revised = json("/api/v1/relations/yugoslavia/russia".into()).await;
+    let visit = revised["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "tito-in-moscow-1956")
+        .unwrap()
+        .clone();
+    assert_eq!(visit["revision"], 2);
+    assert_eq!(visit["statement"], "Tito visits the Soviet Union, 2 to 20 June.");
+    let kept = site.archive.store().event_revisions("tito-in-moscow-1956").await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].event.statement, "Tito visits the Soviet Union for three weeks.");
+
+    // The network: who wrote to whom, as a picture, JSON, GEXF and GraphML.
+    let graph = json("/api/v1/network?party=yugoslavia&from=1954&until=1956".into()).await;
+    let node =
+        |id: &str| graph["nodes"].as_array().unwrap().iter().find(|n| n["id"] == id).cloned();
+    let tito = node("person:tito-josip-broz").expect("Tito is a node");
+    assert_eq!(tito["inside"], true, "{graph}");
+    assert_eq!(node("person:khrushchev-nikita-sergeyevich").unwrap()["inside"], false);
+    let edges = graph["edges"].as_array().unwrap();
+    assert!(
+        edges.iter().any(|e| e["source"] == "person:tito-josip-broz"
+            && e["target"] == "person:khrushchev-nikita-sergeyevich"
+            && e["kind"] == "letters"
+            && e["count"] == 1
+            && e["relation"]
+                == "http://archive.test/relations/tito-josip-broz/khrushchev-nikita-sergeyevich"),
+        "{graph}"
+    );
+    assert!(edges.iter().any(|e| e["kind"] == "conversations"), "{graph}");
+    let narrow = json("/api/v1/network?party=yugoslavia&from=1955-05&until=1955-05".into()).await;
+    assert_eq!(narrow["records"], 1, "the conversation of May 1955 only: {narrow}");
+    for (format, root_name) in [("gexf", "gexf"), ("graphml", "graphml")] {
+        let reply =
+            get(&site.app, &format!("/api/v1/network?party=yugoslavia&format={format}")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let doc = roxmltree::Document::parse(&reply.body).expect("well-formed XML");
+        assert_eq!(doc.root_element().tag_name().name(), root_name);
+        let nodes = doc.descendants().filter(|n| n.has_tag_name("node")).count();
+        let edges_xml = doc.descendants().filter(|n| n.has_tag_name("edge")).count();
+        assert_eq!(nodes, graph_size(&site.app, "nodes").await, "{format}");
+        assert!(edges_xml >= 2, "{format}: {}", reply.body);
+    }
+    let picture = get(&site.app, "/network?party=yugoslavia").await.body;
+    assert!(picture.contains("<svg class=\"network\""), "{picture}");
+    assert!(
+        picture
+            .contains("<a href=\"/relations/tito-josip-broz/khrushchev-nikita-sergeyevich\"><line"),
+        "{picture}"
+    );
+    assert_eq!(
+        get(&site.app, "/network?party=yugoslavia&from=June").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get(&site.app, "/network?party=nowhere-at-all").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&site.app, "/network").await.status, StatusCode::OK, "the form");
+
+    // A new letter reaches the relation once the server follows the store.
+    import(site.archive.store(), &[data.join("khrushchev-to-tito.txt")]).await;
+    site.archive.refresh().await.unwrap();
+    let after = json("/api/v1/relations/yugoslavia/russia".into()).await;
+    assert_eq!(after["b_to_a"], 1, "{after}");
+    let page = get(&site.app, "/relations/yugoslavia/russia").await.body;
+    assert!(page.contains("June 1955"), "the cached page was dropped: {page}");
+}
+
+/// How many nodes the whole network of Yugoslavia has.
+async fn graph_size(app: &Router, what: &str) -> usize {
+    let reply = get(app, "/api/v1/network?party=yugoslavia").await;
+    let graph: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    graph[what].as_array().unwrap().len()
 }

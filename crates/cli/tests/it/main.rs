@@ -184,6 +184,31 @@ fn export_and_reimport_round_trip() {
 }
 
 #[test]
+fn events_import_export_and_reimport_unchanged() {
+    let dir = Dir::new();
+    let events = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/events-yugoslavia-ussr.json");
+    let (_, stderr) = dir.check(&["import", SEED, events], 0);
+    assert!(stderr.contains("8 event(s): 8 new, 0 changed, 0 unchanged"), "{stderr}");
+    dir.check(&["export", "--format", "events", "events.json"], 0);
+    let exported = std::fs::read_to_string(dir.path().join("events.json")).unwrap();
+    assert_eq!(exported.lines().filter(|l| l.contains("\"id\":")).count(), 8);
+    // The export imports as the same events: nothing changes, into this store or another.
+    let (_, stderr) = dir.check(&["import", "events.json"], 0);
+    assert!(stderr.contains("8 event(s): 0 new, 0 changed, 8 unchanged"), "{stderr}");
+    let (_, stderr) = dir.check(&["--data", "other", "import", "events.json"], 0);
+    assert!(stderr.contains("8 new"), "{stderr}");
+    let (again, _) = dir.check(&["--data", "other", "export", "--format", "events"], 0);
+    assert_eq!(again, exported);
+    // A bad event rejects the file, naming its line and field.
+    dir.write("bad.json", exported.replace("\"kind\":\"break\"", "\"kind\":\"war\""));
+    let (_, stderr) = dir.check(&["import", "bad.json"], 1);
+    assert!(
+        stderr.contains("bad.json:2: error: event `cominform-resolution-1948`, `kind`: `war`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn letters_export_as_cmif() {
     let dir = Dir::new();
     dir.write("more/memo.txt", "**1955**\n\n**Memorandum for the President**\n");

@@ -3,13 +3,16 @@
 //! the copies keep working: their numbering goes on after the copied rows.
 
 use chancery_model::authority::{Authority, AuthorityKind, Collection};
+use chancery_model::event::{Event, EventKind};
+use chancery_model::visit::{Visit, VisitKind};
 use chancery_store::{Actor, Base, Error, ImportPolicy, Role, Store};
 use time::macros::datetime;
 
 use crate::{fresh, letter, seed_source};
 
 /// A store holding some of everything: records with revisions and a tombstone, a source file,
-/// authorities and collections, accounts with a session, a token and a draft, the audit log.
+/// authorities and collections, a curated event with a revision, a visit, accounts with a
+/// session, a token and a draft, the audit log.
 async fn everything() -> Store {
     let store = Store::open_in_memory().await.unwrap();
     let t0 = datetime!(2026-12-01 9:00 UTC);
@@ -34,6 +37,36 @@ async fn everything() -> Store {
         position: 1,
     };
     batch.add_entities(&[tito], &[volume]).await.unwrap();
+    let mut event = Event {
+        id: "yugoslav-reply-1954".into(),
+        date: "1954-08-11".parse().unwrap(),
+        kind: EventKind::Letter,
+        parties: ["yugoslavia".into(), "russia".into()],
+        statement: "Tito answers.".into(),
+        evidence: vec![first.id.clone()],
+        sources: Vec::new(),
+    };
+    batch.add_events(std::slice::from_ref(&event)).await.unwrap();
+    batch
+        .add_visits(&[Visit {
+            id: "trip-1".into(),
+            kind: VisitKind::Secretary,
+            who: "John Foster Dulles".into(),
+            who_id: Some("dulles-john-foster".into()),
+            country: "yugoslavia".into(),
+            locale: Some("Brioni".into()),
+            start: "1955-11-06".into(),
+            end: None,
+            note: "Met with Tito.".into(),
+        }])
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    // The event again, changed: its first version becomes a revision.
+    event.statement = "Tito and the Executive Committee answer.".into();
+    let mut batch = store.begin_import(t0, ImportPolicy::default()).await.unwrap();
+    let outcomes = batch.add_events(&[event]).await.unwrap();
+    assert_eq!(outcomes, [chancery_store::EventOutcome::Updated]);
     batch.commit().await.unwrap();
     let mut second = letter("Second.");
     second.id = chancery_model::id::RecordId::parse("second").unwrap();

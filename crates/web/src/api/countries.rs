@@ -144,7 +144,9 @@ pub(super) async fn country(
     State(archive): State<Shared>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, Problem> {
-    let Some(country) = archive.store.country(&id).await? else {
+    let Some(country) =
+        crate::parties::country(&archive, &id).await.map_err(|e| Problem::internal(&e))?
+    else {
         return Err(Problem::not_found(format!(
             "no country `{id}`; the countries are at /api/v1/countries"
         )));

@@ -12,9 +12,11 @@ mod cmif;
 mod collections;
 mod countries;
 mod health;
+mod network;
 mod organizations;
 mod people;
 mod records;
+mod relations;
 mod search;
 mod write;
 
@@ -48,6 +50,10 @@ use crate::error::Problem;
         countries::country,
         organizations::list,
         organizations::organization_detail,
+        relations::relation_detail,
+        relations::relation_events,
+        relations::all_events,
+        network::network_graph,
         health::health,
         write::create,
         write::replace,
@@ -85,6 +91,20 @@ use crate::error::Problem;
         organizations::OrganizationList,
         organizations::OrganizationLine,
         organizations::OrganizationDetail,
+        relations::RelationJson,
+        relations::PartyJson,
+        relations::RelationDocument,
+        relations::BucketJson,
+        relations::TimelineJson,
+        relations::AboutJson,
+        relations::AboutDocument,
+        relations::CorrespondentJson,
+        relations::CorrespondentsJson,
+        relations::EventJson,
+        relations::VisitJson,
+        network::NetworkJson,
+        network::NodeJson,
+        network::EdgeJson,
         health::Health,
         health::FixityJson,
         write::Written
@@ -94,7 +114,7 @@ use crate::error::Problem;
         (name = "search", description = "The query language of the site and the command line"),
         (name = "citations", description = "Citations in every style, and search results for reference managers"),
         (name = "collections", description = "Volumes and their parts, with their contents in the volume's order"),
-        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; organizations; countries with their U.S. chiefs of mission"),
+        (name = "people", description = "Persons across the volumes, found by any of their names, and the persons a record names; organizations; countries with their U.S. chiefs of mission; relations between two of them"),
         (name = "writing", description = "Creating, replacing, publishing and deleting records, and imports: needs an API token; a contributor's token writes drafts, an editor's publishes"),
         (name = "health", description = "Whether the server is in step with its store and the preservation copy, and the last fixity check")
     )
@@ -157,6 +177,10 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/organizations/{id}", get(organizations::organization_detail))
         .route("/countries", get(countries::list))
         .route("/countries/{id}", get(countries::country))
+        .route("/relations/{a}/{b}", get(relations::relation_detail))
+        .route("/relations/{a}/{b}/events", get(relations::relation_events))
+        .route("/events", get(relations::all_events))
+        .route("/network", get(network::network_graph))
         .route("/people", get(people::list))
         .route("/people.jsonld", get(people::export))
         .route("/people/{id}", get(people::person))

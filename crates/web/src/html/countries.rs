@@ -19,6 +19,8 @@ use crate::search::{SearchParams, run_with};
 
 /// The most documents each list of a country's page shows (the search holds the rest).
 pub(crate) const MAX_COUNTRY_DOCUMENTS: usize = 10;
+/// The most countries a country's page lists it corresponded with.
+const MAX_COUNTRY_PARTNERS: usize = 24;
 
 struct CountryRow {
     href: String,
@@ -92,6 +94,12 @@ struct CountryPage {
     chiefs: Vec<PositionLine>,
     lists: Vec<DocumentList>,
     bodies: Vec<BodyLine>,
+    /// The countries it corresponded with, each linked to the relation.
+    relations: Vec<crate::relations::PartnerLink>,
+    /// Whether it is the United States (which has no U.S. mission of its own).
+    home: bool,
+    /// Its correspondence network's page.
+    network: String,
     api: String,
 }
 
@@ -106,15 +114,23 @@ pub(crate) async fn show(
         return Ok(cached_html(page, accepts_gzip(&headers)));
     }
     let generation = archive.generation();
-    let Some(country) = archive.store.country(&id).await? else {
+    let Some(country) =
+        crate::parties::country(&archive, &id).await.map_err(|e| PageError::internal(&e))?
+    else {
         return Err(PageError::not_found(
             "The archive knows no country by that id. The countries are listed at /countries.",
         ));
     };
+    let party = crate::parties::Party::Country(country.id.clone());
+    let relations =
+        crate::relations::partner_links(&archive, &party, &["country"], MAX_COUNTRY_PARTNERS)
+            .await
+            .map_err(|e| PageError::internal(&e))?;
     let chiefs =
         archive.store.chiefs_of_mission(&country.id).await?.iter().map(PositionLine::of).collect();
     let mut lists = Vec::new();
-    for (heading, q) in country_queries(&country) {
+    let home = country.id == crate::people::UNITED_STATES;
+    for (heading, q) in country_queries(&country).into_iter().filter(|_| !home) {
         let params = SearchParams { q: Some(q.clone()), sort: Some("date".into()), page: None };
         let ran = run_with(&archive, &params, 0, MAX_COUNTRY_DOCUMENTS, false).await?;
         lists.push(DocumentList {
@@ -158,6 +174,9 @@ pub(crate) async fn show(
         chiefs,
         lists,
         bodies,
+        relations,
+        home,
+        network: format!("/network?party={}", country.id),
         api: format!("/api/v1/countries/{}", country.id),
     };
     Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers), generation))

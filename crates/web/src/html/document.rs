@@ -66,6 +66,9 @@ struct DocumentPage<'a> {
     doc_type: Option<&'static str>,
     date_iso: Option<String>,
     people: Vec<Field>,
+    /// The relation between the first author and the first recipient (or the first two
+    /// participants) where both are persons or organizations of the archive.
+    relation: Option<Link>,
     languages: Vec<String>,
     citation_parts: Vec<Field>,
     summary: Vec<String>,
@@ -349,7 +352,9 @@ async fn render_document(
         })
         .collect();
     // Correspondents and participants who are persons of the archive link to their pages.
-    for resolution in crate::people::resolve_record(archive, record).await? {
+    let resolved = crate::people::resolve_record(archive, record).await?;
+    let relation = relation_link(&resolved);
+    for resolution in resolved {
         let label = match resolution.role {
             "author" => "From",
             "recipient" => "To",
@@ -405,6 +410,7 @@ async fn render_document(
         doc_type: record.doc_type.map(|t| t.label()),
         date_iso,
         people,
+        relation,
         languages,
         citation_parts,
         summary,
@@ -560,4 +566,33 @@ fn json_ld(record: &Record, permalink: &str, base: &str) -> serde_json::Value {
     }
     item["isPartOf"] = json!({"@type": "ArchiveOrganization", "url": format!("{base}/")});
     item
+}
+
+/// The relation page between a record's first correspondents who resolve to a person or an
+/// organization: its first such author and recipient, or for a conversation its first two such
+/// participants.
+fn relation_link(resolved: &[crate::people::Resolution]) -> Option<Link> {
+    let of = |role: &'static str| -> Vec<(String, String)> {
+        resolved
+            .iter()
+            .filter(|r| r.role == role)
+            .filter_map(|r| {
+                r.person.clone().or_else(|| r.organization.clone()).map(|id| (id, r.name.clone()))
+            })
+            .collect()
+    };
+    let (authors, recipients) = (of("author"), of("recipient"));
+    let (a, b) = match (authors.first(), recipients.first()) {
+        (Some(a), Some(b)) => (a.clone(), b.clone()),
+        _ => {
+            let with = of("participant");
+            let a = with.first()?.clone();
+            let b = with.iter().find(|p| p.0 != a.0)?.clone();
+            (a, b)
+        }
+    };
+    (a.0 != b.0).then(|| Link {
+        href: format!("/relations/{}/{}", a.0, b.0),
+        text: format!("{} and {}: every document between them", a.1, b.1),
+    })
 }

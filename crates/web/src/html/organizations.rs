@@ -20,6 +20,8 @@ use crate::organizations::{OrganizationRecord, organization, organizations, reco
 pub(crate) const MAX_ORGANIZATIONS_LISTED: usize = 500;
 /// The most records each list of an organization's page shows.
 pub(crate) const MAX_ORGANIZATION_DOCUMENTS: usize = 100;
+/// The most parties an organization's page lists it corresponded with.
+const MAX_ORGANIZATION_PARTNERS: usize = 16;
 
 /// A country's name and page, where the archive has one.
 fn country_link(id: &str) -> (String, Option<String>) {
@@ -105,6 +107,10 @@ struct OrganizationPage {
     to_total: usize,
     to: Vec<DocumentLine>,
     naming_href: String,
+    /// The parties it corresponded with, each linked to the relation.
+    relations: Vec<crate::relations::PartnerLink>,
+    /// Its correspondence network's page.
+    network: String,
     api: String,
 }
 
@@ -131,6 +137,14 @@ pub(crate) async fn show(
         return Err(missing());
     };
     let (by, to) = records(&archive, &line).await.map_err(|e| PageError::internal(&e))?;
+    let relations = crate::relations::partner_links(
+        &archive,
+        &crate::parties::Party::Organization(line.organization.id.clone()),
+        &["person", "organization", "country"],
+        MAX_ORGANIZATION_PARTNERS,
+    )
+    .await
+    .map_err(|e| PageError::internal(&e))?;
     let organization = &line.organization;
     let mut names: Vec<String> = organization.names().map(str::to_string).collect();
     names.extend(line.written.iter().cloned());
@@ -156,6 +170,8 @@ pub(crate) async fn show(
         to_total: to.len(),
         to: lines(to),
         naming_href: format!("/search?q={}", query_value(&naming)),
+        relations,
+        network: format!("/network?party={}", organization.id),
         api: format!("/api/v1/organizations/{}", organization.id),
     };
     Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers), generation))

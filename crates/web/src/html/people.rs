@@ -96,6 +96,9 @@ struct Year {
     documents: Vec<DocumentLine>,
 }
 
+/// The most parties a person's page lists the person corresponded with.
+const MAX_PERSON_PARTNERS: usize = 16;
+
 struct Partner {
     href: Option<String>,
     name: String,
@@ -130,6 +133,9 @@ struct PersonPage {
     written: Vec<DocumentLine>,
     received: Vec<DocumentLine>,
     partners: Vec<Partner>,
+    /// The persons, organizations and countries the person corresponded with, each linked to
+    /// the relation.
+    relations: Vec<crate::relations::PartnerLink>,
     search_href: String,
     api: String,
     json_ld: String,
@@ -270,6 +276,14 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         .into_iter()
         .map(|p| Partner { href: p.person.as_ref().map(person_path), name: p.name, count: p.count })
         .collect();
+    let relations = crate::relations::partner_links(
+        archive,
+        &crate::parties::Party::Person(person.id.clone()),
+        &["person", "organization", "country"],
+        MAX_PERSON_PARTNERS,
+    )
+    .await
+    .map_err(|e| PageError::internal(&e))?;
     let written = letters(correspondence.written);
     let received = letters(correspondence.received);
     let held = archive.store.positions_of_person(&person.id).await?;
@@ -309,6 +323,7 @@ async fn render(archive: &Shared, person: &Person) -> Result<String, PageError> 
         written,
         received,
         partners,
+        relations,
         search_href: format!(
             "/search?q={}",
             query_value(&format!("\"{}\"", display.replace('"', " ")))
