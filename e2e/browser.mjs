@@ -330,12 +330,15 @@ await step("relations: Yugoslavia and the Soviet Union, the United States and Yu
   await accessible(page, "relation persons");
 
   await page.goto(`${base}/network?party=yugoslavia&from=1954&until=1957`);
-  const lines = await page.locator("svg.network a line").count();
+  const lines = await page.locator("svg.network a line.edge").count();
   assert.ok(lines >= 3, `links of the network (${lines})`);
   assert.ok((await page.locator("table.network-edges tbody tr").count()) >= lines);
   await page.screenshot({ path: path.join(shots, "network-yugoslavia.png"), fullPage: false });
   await accessible(page, "network");
   await page.locator("svg.network a").first().click();
+  await page.waitForURL(/\/relations\//);
+  await page.goBack();
+  await page.locator("table.network-edges a").first().click();
   await page.waitForURL(/\/relations\//);
 });
 

@@ -160,9 +160,19 @@ pub(crate) async fn network(
         .filter_map(|e| e.day.map(|d| d.year))
         .filter(|y| from.is_none_or(|f| *y >= f.year) && until.is_none_or(|u| *y <= u.year))
         .collect();
+    // Persons and countries under their names; an organization under a name the archive
+    // knows for it, else as its first record writes it.
     for node in &mut kept {
-        if let Some(p) = &node.party {
-            node.name = crate::parties::name_of(archive, p, &years).await?;
+        match &node.party {
+            Some(p @ (Party::Person(_) | Party::Country(_))) => {
+                node.name = crate::parties::name_of(archive, p, &years).await?;
+            }
+            Some(Party::Organization(id)) => {
+                if let Some(known) = chancery_model::organization::Organization::known_by_id(id) {
+                    node.name = known.name;
+                }
+            }
+            None => {}
         }
     }
     let mut edges: Vec<Edge> = edges

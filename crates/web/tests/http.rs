@@ -2395,8 +2395,9 @@ async fn relations_between_parties() {
     let picture = get(&site.app, "/network?party=yugoslavia").await.body;
     assert!(picture.contains("<svg class=\"network\""), "{picture}");
     assert!(
-        picture
-            .contains("<a href=\"/relations/tito-josip-broz/khrushchev-nikita-sergeyevich\"><line"),
+        picture.contains(
+            "<a href=\"/relations/tito-josip-broz/khrushchev-nikita-sergeyevich\"><line x1="
+        ),
         "{picture}"
     );
     assert_eq!(

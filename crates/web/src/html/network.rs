@@ -135,6 +135,18 @@ pub(crate) async fn show(
     Ok(keep(&archive, &key, page.render()?, accepts_gzip(&headers), generation))
 }
 
+/// The longest label drawn beside a node, in characters (the whole name is its title).
+const MAX_LABEL_CHARS: usize = 32;
+
+/// A node's label: its name, cut at [`MAX_LABEL_CHARS`] with an ellipsis.
+fn label(name: &str) -> String {
+    if name.chars().count() <= MAX_LABEL_CHARS {
+        return name.to_string();
+    }
+    let cut: String = name.chars().take(MAX_LABEL_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
 /// The graph on a circle: the party's own people and bodies first, so that they sit together;
 /// a node's size by its records, an edge's width by its count.
 fn svg(graph: &Network) -> String {
@@ -177,8 +189,13 @@ fn svg(graph: &Network) -> String {
             escape(&what)
         );
         match graph.edge_href(edge) {
+            // A wide transparent line over the drawn one, so that a thin line is easy to hit.
             Some(href) => {
-                let _ = write!(out, "<a href=\"{}\">{line}</a>", escape(&href));
+                let _ = write!(
+                    out,
+                    "<a href=\"{}\">{line}<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" class=\"hit\"/></a>",
+                    escape(&href)
+                );
             }
             None => out.push_str(&line),
         }
@@ -194,7 +211,7 @@ fn svg(graph: &Network) -> String {
             escape(&node.name),
             node.count,
             y + 4.0,
-            escape(&node.name),
+            escape(&label(&node.name)),
         );
     }
     out.push_str("</svg>");
