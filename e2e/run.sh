@@ -5,7 +5,7 @@
 # whatever happens.
 #
 # Needs: target/debug/chancery built, /usr/bin/chromium and xmllint installed, e2e/node_modules
-# (npm ci), and a Python with sickle and schemathesis (PYTHON, default python3; schemathesis is
+# (npm ci), and a Python with sickle, schemathesis and networkx (PYTHON, default python3; schemathesis is
 # run from the same bin folder). Run from the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,6 +83,10 @@ done
 writes="$(grep -c 'uri=/api/v1/records' "$data/scratch.log" || true)"
 kill "$scratch_server"; wait "$scratch_server" 2>/dev/null || true
 echo "ok   the write API took $writes requests on /api/v1/records with the token"
+
+echo "-- a correspondence network read by networkx (GEXF and GraphML)"
+"$python" crates/web/tests/interop/network_graph.py "$base" yugoslavia
+"$python" crates/web/tests/interop/network_graph.py "$base" tito
 
 echo "-- browser test (Chromium, playwright-core, axe-core)"
 CHANCERY_URL="$base" CURATOR_ADMIN="ada:$admin_password" CURATOR_EDITOR="eve:$editor_password" \

@@ -96,12 +96,7 @@ pub struct Event {
 /// Whether a text is an event id (or a party slug): lowercase ASCII letters, digits and single
 /// hyphens, at most [`MAX_EVENT_ID_BYTES`].
 pub fn is_slug(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= MAX_EVENT_ID_BYTES
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !text.starts_with('-')
-        && !text.ends_with('-')
-        && !text.contains("--")
+    crate::person::is_slug(text, MAX_EVENT_ID_BYTES)
 }
 
 #[cfg(test)]

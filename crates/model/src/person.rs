@@ -18,6 +18,17 @@ use crate::archives::fold;
 /// The longest person id.
 pub const MAX_PERSON_ID_BYTES: usize = 120;
 
+/// Whether a text is a slug of at most `max` bytes: lowercase ASCII letters, digits and single
+/// hyphens, neither first nor last (`tito-josip-broz`): what person, event and party ids are.
+pub fn is_slug(text: &str, max: usize) -> bool {
+    !text.is_empty()
+        && text.len() <= max
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+        && !text.contains("--")
+}
+
 /// A person's id: lowercase ASCII letters, digits and single hyphens (`tito-josip-broz`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PersonId(String);
@@ -25,13 +36,7 @@ pub struct PersonId(String);
 impl PersonId {
     /// Checks an id.
     pub fn parse(text: &str) -> Result<PersonId, String> {
-        let ok = !text.is_empty()
-            && text.len() <= MAX_PERSON_ID_BYTES
-            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !text.starts_with('-')
-            && !text.ends_with('-')
-            && !text.contains("--");
-        if ok {
+        if is_slug(text, MAX_PERSON_ID_BYTES) {
             Ok(PersonId(text.to_string()))
         } else {
             Err(format!(

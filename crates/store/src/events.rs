@@ -36,7 +36,7 @@ pub struct EventRevision {
     pub actor: Option<String>,
 }
 
-/// What one event's import did.
+/// What one event's import did (in this order: the audit entry counts them by it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventOutcome {
     /// A new event.

@@ -143,6 +143,8 @@ pub struct ImportBatch {
     actor: std::sync::Arc<Actor>,
     /// Records created, updated and left unchanged so far.
     counts: [usize; 3],
+    /// Events created, updated and left unchanged so far.
+    event_counts: [usize; 3],
     /// The comment kept with each change.
     comment: Option<String>,
     /// Who each change names, where not the batch's actor (a replay).
@@ -216,7 +218,12 @@ impl ImportBatch {
         &mut self,
         events: &[chancery_model::event::Event],
     ) -> Result<Vec<crate::EventOutcome>> {
-        crate::events::write_events(&mut self.tx, events, &self.now, &self.actor.name).await
+        let outcomes =
+            crate::events::write_events(&mut self.tx, events, &self.now, &self.actor.name).await?;
+        for outcome in &outcomes {
+            self.event_counts[*outcome as usize] += 1;
+        }
+        Ok(outcomes)
     }
 
     /// Adds visits and trips (the visits data); one already stored is replaced.
@@ -244,7 +251,13 @@ impl ImportBatch {
             return Err(Error::Refused { count: self.refusals.len() });
         }
         let [created, updated, unchanged] = self.counts;
-        let detail = format!("{created} created, {updated} updated, {unchanged} unchanged");
+        let mut detail = format!("{created} created, {updated} updated, {unchanged} unchanged");
+        if let [new, changed, same] = self.event_counts
+            && new + changed + same > 0
+        {
+            detail
+                .push_str(&format!("; events: {new} created, {changed} updated, {same} unchanged"));
+        }
         let (action, comment) = (self.audit_action, self.comment.clone());
         append(
             &mut self.tx,
@@ -295,6 +308,7 @@ impl Store {
             refusals: Vec::new(),
             actor: self.actor.clone(),
             counts: [0; 3],
+            event_counts: [0; 3],
             comment: None,
             change_actor: None,
             audit_action: "import",

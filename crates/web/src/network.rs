@@ -1,6 +1,6 @@
 //! A party's correspondence network: who wrote to whom among the records a party is a
 //! correspondent of, within a date range, with counts; as a graph for the site, as JSON, and as
-//! GEXF 1.3 or GraphML for tools such as Gephi.
+//! GEXF 1.2 or GraphML for tools such as Gephi.
 //!
 //! A node is a person or an organization of the archive (a correspondent whose name resolves
 //! to neither is a node by its name, not linked); an edge runs from each author to each
@@ -204,11 +204,13 @@ impl Network {
         Some(format!("/relations/{}/{}", a.id(), b.id()))
     }
 
-    /// The graph in GEXF 1.3: nodes with their kind and count, edges with their weight, a
-    /// conversation's undirected.
+    /// The graph in GEXF 1.2 (the version both Gephi and networkx read; networkx reads no 1.3):
+    /// nodes with their kind and count, edges with their weight and kind. Every edge is written
+    /// directed, since networkx reads no graph that mixes both: a conversation's edge says so by
+    /// its kind (`conversations`), and its direction means nothing.
     pub(crate) fn gexf(&self, base: &str) -> String {
         let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n",
         );
         let _ = writeln!(
             out,
@@ -234,11 +236,10 @@ impl Network {
         for (n, edge) in self.edges.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "      <edge id=\"{n}\" source=\"{}\" target=\"{}\" weight=\"{}\"{}><attvalues><attvalue for=\"kind\" value=\"{}\"/><attvalue for=\"url\" value=\"{}\"/></attvalues></edge>",
+                "      <edge id=\"{n}\" source=\"{}\" target=\"{}\" weight=\"{}\"><attvalues><attvalue for=\"kind\" value=\"{}\"/><attvalue for=\"url\" value=\"{}\"/></attvalues></edge>",
                 xml(&self.nodes[edge.source].key),
                 xml(&self.nodes[edge.target].key),
                 edge.count,
-                if edge.conversation { " type=\"undirected\"" } else { "" },
                 if edge.conversation { "conversations" } else { "letters" },
                 xml(&self.edge_href(edge).map(|h| format!("{base}{h}")).unwrap_or_default()),
             );
@@ -247,7 +248,7 @@ impl Network {
         out
     }
 
-    /// The graph in GraphML: the same nodes and edges, a conversation's undirected.
+    /// The graph in GraphML: the same nodes and edges, written as [`Network::gexf`] writes them.
     pub(crate) fn graphml(&self, base: &str) -> String {
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n",
@@ -283,10 +284,9 @@ impl Network {
         for edge in &self.edges {
             let _ = writeln!(
                 out,
-                "    <edge source=\"{}\" target=\"{}\"{}><data key=\"weight\">{}</data><data key=\"edge_kind\">{}</data><data key=\"edge_url\">{}</data></edge>",
+                "    <edge source=\"{}\" target=\"{}\"><data key=\"weight\">{}</data><data key=\"edge_kind\">{}</data><data key=\"edge_url\">{}</data></edge>",
                 xml(&self.nodes[edge.source].key),
                 xml(&self.nodes[edge.target].key),
-                if edge.conversation { " directed=\"false\"" } else { "" },
                 edge.count,
                 if edge.conversation { "conversations" } else { "letters" },
                 xml(&self.edge_href(edge).map(|h| format!("{base}{h}")).unwrap_or_default()),

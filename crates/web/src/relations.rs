@@ -507,6 +507,19 @@ pub(crate) struct About {
     pub(crate) query: String,
 }
 
+/// A clause matching any of a party's names (at most [`MAX_ABOUT_NAMES`]) as phrases, anywhere.
+fn names_clause(party: &Named) -> Clause {
+    Clause {
+        negated: false,
+        alternatives: party
+            .names
+            .iter()
+            .take(MAX_ABOUT_NAMES)
+            .map(|n| Atom::Text { scope: Scope::Any, text: n.clone(), phrase: true })
+            .collect(),
+    }
+}
+
 /// The documents naming both parties (any of each one's names, anywhere in the record) less
 /// those between them; the first `shown` by date.
 pub(crate) fn about(
@@ -516,19 +529,10 @@ pub(crate) fn about(
     between: &[(Arc<Entry>, Direction)],
     shown: usize,
 ) -> Result<About, Failure> {
-    let clause = |party: &Named| Clause {
-        negated: false,
-        alternatives: party
-            .names
-            .iter()
-            .take(MAX_ABOUT_NAMES)
-            .map(|n| Atom::Text { scope: Scope::Any, text: n.clone(), phrase: true })
-            .collect(),
-    };
     if a.names.is_empty() || b.names.is_empty() {
         return Ok(About { exact: true, ..About::default() });
     }
-    let query = Query { clauses: vec![clause(a), clause(b)] };
+    let query = Query { clauses: vec![names_clause(a), names_clause(b)] };
     let shown_query = query.to_string();
     let mut request = chancery_search::SearchRequest::new(query, "");
     request.sort = chancery_search::Sort::Date;
@@ -772,17 +776,8 @@ pub(crate) async fn answer_parties(
             else {
                 return Ok(Err(unknown_party(a, b)));
             };
-            for party in [&x, &y] {
-                clauses.push(Clause {
-                    negated: false,
-                    alternatives: party
-                        .names
-                        .iter()
-                        .take(MAX_ABOUT_NAMES)
-                        .map(|n| Atom::Text { scope: Scope::Any, text: n.clone(), phrase: true })
-                        .collect(),
-                });
-            }
+            clauses.push(names_clause(&x));
+            clauses.push(names_clause(&y));
             continue;
         }
         for atom in &mut clause.alternatives {

@@ -195,6 +195,21 @@ fn events_import_export_and_reimport_unchanged() {
     // The export imports as the same events: nothing changes, into this store or another.
     let (_, stderr) = dir.check(&["import", "events.json"], 0);
     assert!(stderr.contains("8 event(s): 0 new, 0 changed, 8 unchanged"), "{stderr}");
+    // Each import's entry in the audit log counts its events.
+    let audit = dir.json_lines(&["user", "audit"]);
+    let details: Vec<&str> = audit.iter().filter_map(|e| e["detail"].as_str()).collect();
+    assert!(
+        details.contains(
+            &"1 created, 0 updated, 0 unchanged; events: 8 created, 0 updated, 0 unchanged"
+        ),
+        "{details:?}"
+    );
+    assert!(
+        details.contains(
+            &"0 created, 0 updated, 0 unchanged; events: 0 created, 0 updated, 8 unchanged"
+        ),
+        "{details:?}"
+    );
     let (_, stderr) = dir.check(&["--data", "other", "import", "events.json"], 0);
     assert!(stderr.contains("8 new"), "{stderr}");
     let (again, _) = dir.check(&["--data", "other", "export", "--format", "events"], 0);

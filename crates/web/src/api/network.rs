@@ -1,4 +1,4 @@
-//! A party's correspondence network as JSON (nodes, edges, counts), GEXF 1.3 or GraphML.
+//! A party's correspondence network as JSON (nodes, edges, counts), GEXF 1.2 or GraphML.
 
 use axum::extract::State;
 use axum::http::header;
@@ -73,7 +73,7 @@ pub(super) struct NetworkJson {
     path = "/api/v1/network",
     params(NetworkParams),
     responses(
-        (status = 200, description = "The network as JSON, or GEXF 1.3 (`format=gexf`) or GraphML (`format=graphml`)", body = NetworkJson),
+        (status = 200, description = "The network as JSON, or GEXF 1.2 (`format=gexf`) or GraphML (`format=graphml`)", body = NetworkJson),
         (status = 400, description = "A date or format that cannot be read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such party", body = Problem, content_type = "application/problem+json"),
     ),
