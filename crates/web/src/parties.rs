@@ -89,7 +89,7 @@ pub(crate) const MAX_PARTY_SLUG_BYTES: usize = 120;
 
 /// The party a relation's address names: a country by id or short name (`yugoslavia`, `ussr`,
 /// `usa`), a person by id or by a surname one person bears (`tito-josip-broz`, `tito`), or an
-/// organization by id (`politburo-of-the-cc-lcy`). `None` when nothing answers.
+/// organization by id (`cc-lcy-executive-committee`). `None` when nothing answers.
 pub(crate) async fn find(archive: &Shared, slug: &str) -> Result<Option<Named>, Failure> {
     let slug = slug.trim_end_matches('/').to_lowercase();
     if slug.is_empty() || slug.len() > MAX_PARTY_SLUG_BYTES {
@@ -100,8 +100,10 @@ pub(crate) async fn find(archive: &Shared, slug: &str) -> Result<Option<Named>, 
     if let Some(country) = country(archive, country_id).await? {
         return Ok(Some(named_country(&country)));
     }
+    // A person a curator merged into another is that other person now (the address redirects).
     if let Ok(id) = PersonId::parse(&slug)
-        && let Some(person) = archive.store.person(&id).await.map_err(|e| e.to_string())?
+        && let Some(now) = archive.store.person_now(&id).await.map_err(|e| e.to_string())?
+        && let Some(person) = archive.store.person(&now).await.map_err(|e| e.to_string())?
     {
         return Ok(Some(named_person(archive, &person).await?));
     }

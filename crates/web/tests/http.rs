@@ -1636,6 +1636,13 @@ async fn curators_merge_and_split_persons_and_imports_keep_it() {
             assert_eq!(merged.headers["location"], "/people/smith-john", "{when}");
             let api = get(&app, "/api/v1/people/smith-john-9007").await;
             assert_eq!(api.headers["location"], "/api/v1/people/smith-john", "{when}");
+            // A relation's address too leads to the person the merged one became.
+            let relation =
+                get(&app, "/relations/smith-john-9007/khrushchev-nikita-sergeyevich").await;
+            assert_eq!(
+                relation.headers["location"], "/relations/smith-john/khrushchev-nikita-sergeyevich",
+                "{when}"
+            );
             let khrushchev = get(&app, "/people/khrushchev-nikita-sergeyevich").await.body;
             assert!(khrushchev.contains("/collections/frus-trust-v9"), "{when}");
             assert!(!khrushchev.contains("/collections/frus-second-v2"), "{when}: {khrushchev}");
