@@ -301,7 +301,7 @@ impl Builder {
         let mut out = Vec::new();
         for stored in records.iter().filter(|s| s.deleted_at.is_none()) {
             let record = &stored.record;
-            let conversation = !record.participants.is_empty();
+            let conversation = is_conversation(record);
             if !conversation && (record.authors.is_empty() || record.recipients.is_empty()) {
                 continue;
             }
@@ -342,6 +342,7 @@ impl Builder {
                     continue;
                 }
                 match resolution.role {
+                    _ if conversation => entry.with.push(side),
                     "author" => entry.from.push(side),
                     "recipient" => entry.to.push(side),
                     _ => entry.with.push(side),
@@ -358,6 +359,20 @@ impl Builder {
         }
         Ok(out)
     }
+}
+
+/// Whether a record is a conversation rather than a letter: it names participants, its type is
+/// a record of conversation, or its title says it records a meeting or conversation between its
+/// names ("Record of the Meeting Between Secretary of State Dulles and President Tito", whose
+/// names the title rule reads as author and recipient). A conversation's names are all
+/// participants.
+pub(crate) fn is_conversation(record: &chancery_model::record::Record) -> bool {
+    let title = record.title.to_lowercase();
+    !record.participants.is_empty()
+        || record.doc_type == Some(chancery_model::doc_type::DocType::RecordOfConversation)
+        || ["meeting between", "conversation between", "conversation with", "record of a meeting"]
+            .iter()
+            .any(|w| title.contains(w))
 }
 
 /// One period of a timeline.
@@ -909,6 +924,22 @@ mod tests {
         table.remove("t2");
         assert_eq!(table.between(&yu, &us).len(), 1);
         assert_eq!(table.between(&yu, &us)[0].1, Direction::BToA, "seen from Yugoslavia");
+    }
+
+    #[test]
+    fn a_meeting_is_a_conversation_whoever_the_title_makes_author() {
+        let mut record = chancery_model::record::Record::new(
+            RecordId::parse("d263").unwrap(),
+            "Record of the Meeting Between Secretary of State Dulles and President Tito on the Island of Vanga".into(),
+            chancery_model::date::DocDate::new("November 6, 1955".into(), None),
+        );
+        record.authors = vec!["John Foster Dulles".into()];
+        record.recipients = vec!["Josip Broz Tito".into()];
+        assert!(is_conversation(&record));
+        record.title = "Letter From President Eisenhower to President Tito".into();
+        assert!(!is_conversation(&record));
+        record.participants = vec!["Tito".into()];
+        assert!(is_conversation(&record));
     }
 
     #[test]
