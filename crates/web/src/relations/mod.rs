@@ -1,11 +1,11 @@
 //! Relations between two parties: who wrote to whom, and when.
 //!
 //! The server keeps one [`Table`] of every record with correspondents — a letter (authors and
-//! recipients) or a conversation (participants) — each correspondent resolved to the parties it
-//! is on the record's day ([`crate::parties`]), indexed by party. It is built on the first
-//! relation asked for, brought up to date from the store's change sequence (only the records
-//! changed since are read again), and built again when persons or offices change, since they
-//! decide who a name is. A relation is then a walk over the smaller of the two parties' records:
+//! recipients) or a conversation (participants, or a record of a meeting) — each correspondent
+//! resolved to the parties it is on the record's day ([`crate::parties`]), indexed by party. It
+//! is built on the first relation asked for, brought up to date from the store's change sequence
+//! (only the records changed since are read again), and built again when persons, offices,
+//! events or visits change (`Store::persons_version`), since the first two decide who a name is. A relation is then a walk over the smaller of the two parties' records:
 //! the records between them by direction, and conversations apart; the documents *about* both
 //! come from the search index (both named), less those between them.
 
