@@ -16,7 +16,7 @@ if [ "${1:-}" = "--minimize" ]; then minimize=1; shift; fi
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(text_record json_record tei_volume query oai_arguments)
+[ "${#targets[@]}" -gt 0 ] || targets=(text_record json_record tei_volume query oai_arguments events_file)
 cargo fuzz build -O -s none
 mkdir -p target/logs
 total=0

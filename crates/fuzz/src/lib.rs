@@ -60,6 +60,23 @@ pub fn json_record(data: &[u8]) {
     assert_eq!(without_provenance(again.records), records);
 }
 
+/// The events file: parsing never panics, and the events read are written back as an events file
+/// that reads as the same events (the export is what an import takes back).
+pub fn events_file(data: &[u8]) {
+    let parsed = chancery_ingest::events::parse(&source("fuzz-events.json", data));
+    if parsed.events.is_empty() {
+        return;
+    }
+    let written = chancery_ingest::events::write(&parsed.events);
+    let again = chancery_ingest::events::parse(&source("again.json", written.as_bytes()));
+    assert!(
+        !again.has_errors(),
+        "the written events do not parse: {:?}\n{written}",
+        again.diagnostics
+    );
+    assert_eq!(again.events, parsed.events, "{written}");
+}
+
 /// TEI: parsing never panics, and every document the reader accepts renders as HTML (as its
 /// page will). Arbitrary bytes are also rendered as if they were a stored fragment.
 pub fn tei_volume(data: &[u8]) {

@@ -40,3 +40,8 @@ fn query_corpus() {
 fn oai_arguments_corpus() {
     replay("oai_arguments", chancery_fuzz::oai_arguments);
 }
+
+#[test]
+fn events_file_corpus() {
+    replay("events_file", chancery_fuzz::events_file);
+}
