@@ -55,6 +55,17 @@ for cache in 64 0; do
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 done
 
+# A revision's first render: no page cache and no citation memo (a build that has the memo).
+if "$bin" serve --help | grep -q citation-memo-mib; then
+  "$bin" --data "$work/data" serve --addr "127.0.0.1:$port" --page-cache-mib 0 --citation-memo-mib 0 >"$work/server-nomemo.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -sf "$base/robots.txt" >/dev/null && break; sleep 0.1; done
+  echo "## page cache: 0 MiB, citation memo: 0 MiB (every page cites afresh)"
+  run "document page, the letter" "$base/records/wcda-112970"
+  run "document pages, all of them in random order" -s "$work/paths.lua" "$base" -- "$work/documents.txt"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+fi
+
 if command -v nginx >/dev/null; then
   # The peer: the letter's page, as Chancery renders it, served by nginx as a static file.
   mkdir -p "$work/www"

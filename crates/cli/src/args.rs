@@ -421,6 +421,10 @@ pub(crate) enum Command {
         /// store changes); 0 renders every request.
         #[arg(long, default_value_t = 64, value_name = "MIB")]
         page_cache_mib: usize,
+        /// Memory for citations, by record revision and access day (kept across store changes,
+        /// unlike rendered pages); 0 cites afresh on every document page.
+        #[arg(long, default_value_t = chancery_web::CITATION_MEMO_BYTES / (1024 * 1024), value_name = "MIB")]
+        citation_memo_mib: usize,
         /// Connections served at once; past it a new connection is answered 503 and closed.
         #[arg(long, default_value_t = chancery_web::MAX_CONNECTIONS, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
         max_connections: u32,

@@ -142,6 +142,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             admin_email,
             oai_page_size,
             page_cache_mib,
+            citation_memo_mib,
             max_connections,
             fixity_every_hours,
             fixity_first_after_seconds,
@@ -153,6 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 admin_email,
                 oai_page_size,
                 page_cache_bytes: page_cache_mib.saturating_mul(1024 * 1024),
+                citation_memo_bytes: citation_memo_mib.saturating_mul(1024 * 1024),
                 max_connections,
                 fixity_every: (fixity_every_hours > 0).then(|| {
                     std::time::Duration::from_secs(fixity_every_hours.saturating_mul(3600))

@@ -192,6 +192,7 @@ pub(crate) struct Options {
     pub(crate) admin_email: String,
     pub(crate) oai_page_size: u32,
     pub(crate) page_cache_bytes: usize,
+    pub(crate) citation_memo_bytes: usize,
     pub(crate) max_connections: u32,
     pub(crate) fixity_every: Option<Duration>,
     pub(crate) fixity_first_after: Duration,
@@ -207,6 +208,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
         admin_email,
         oai_page_size,
         page_cache_bytes,
+        citation_memo_bytes,
         max_connections,
         fixity_every,
         fixity_first_after,
@@ -262,6 +264,7 @@ pub(crate) async fn serve(data: &Path, options: Options) -> Result<()> {
     config.admin_email = admin_email;
     config.oai_page_size = oai_page_size;
     config.page_cache_bytes = page_cache_bytes;
+    config.citation_memo_bytes = citation_memo_bytes;
     config.max_connections = max_connections;
     let archive = chancery_web::Archive::new(store, index, config).await?;
     tokio::spawn(watch_preservation(

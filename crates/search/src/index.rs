@@ -34,6 +34,8 @@ pub struct SearchIndex {
     /// What decides which terms a query word is looked up by, and the searcher generation it
     /// was read from.
     pub(crate) vocabulary: std::sync::Mutex<Option<(u64, Vocabulary)>>,
+    /// Counts by year, language and kind per segment (`SearchIndex::summary`).
+    pub(crate) summary: crate::summary::SummaryMemo,
 }
 
 /// Registers every tokenizer the index's fields name with a tantivy index (for tools that open
@@ -146,7 +148,14 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .doc_store_cache_num_blocks(512)
             .try_into()?;
-        Ok(SearchIndex { index, fields, reader, read_only, vocabulary: Default::default() })
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            read_only,
+            vocabulary: Default::default(),
+            summary: Default::default(),
+        })
     }
 
     /// The last store change the index has applied (0 for a new index).

@@ -18,6 +18,7 @@ pub mod query;
 mod related;
 mod schema;
 mod search;
+mod summary;
 mod sync;
 mod words;
 
@@ -29,6 +30,7 @@ pub use search::{
     FacetCounts, Highlighter, Hit, MAX_FACET_VALUES, MAX_LIMIT, MAX_OFFSET, MatchMode,
     SearchRequest, SearchResults, Snippet, Sort,
 };
+pub use summary::{SUMMARY_FACETS, Summary};
 pub use sync::{Agreement, CatchUp, Progress};
 
 /// Everything that can go wrong in search.

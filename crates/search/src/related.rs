@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use chancery_model::date::Edtf;
 use chancery_model::id::RecordId;
 use chancery_model::record::{Record, RecordKind};
 use tantivy::collector::TopDocs;
@@ -15,7 +14,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::Result;
 use crate::analysis::Analyzer;
 use crate::index::SearchIndex;
-use crate::schema::FacetName;
+use crate::schema::{DAY_MIN, FacetName};
 use crate::search::Hit;
 
 /// Why a document is related.
@@ -133,17 +132,13 @@ impl SearchIndex {
         }
         // The same two parties, either way.
         if let Some(query) = self.correspondents(record) {
-            let mut hits = self.top(&searcher, &query, SIMILAR_POOL)?;
-            by_closeness(&mut hits, record);
-            for hit in hits.into_iter().take(PER_RELATION) {
+            for hit in self.closest(&searcher, &query, record)? {
                 add(hit, Relation::SameCorrespondents, &mut found);
             }
         }
         // Similar text, close in time.
         if let Some(query) = self.similar(&searcher, record) {
-            let mut hits = self.top(&searcher, &query, SIMILAR_POOL)?;
-            by_closeness(&mut hits, record);
-            for hit in hits.into_iter().take(PER_RELATION) {
+            for hit in self.closest(&searcher, &query, record)? {
                 add(hit, Relation::SimilarText, &mut found);
             }
         }
@@ -159,6 +154,54 @@ impl SearchIndex {
         let addresses: Vec<(f32, DocAddress)> =
             searcher.search(query, &TopDocs::with_limit(n).order_by_score())?;
         addresses.into_iter().map(|(score, address)| self.hit(searcher, address, score)).collect()
+    }
+
+    /// The best [`SIMILAR_POOL`] matches of `query`, ranked again by closeness in time to
+    /// `record` (see [`by_closeness`]), the record itself left out; only the first
+    /// [`PER_RELATION`] (and one more, in case the record is among them) are read from the
+    /// document store — the ranking reads each
+    /// match's first day from its fast field, not its stored document.
+    fn closest(
+        &self,
+        searcher: &Searcher,
+        query: &dyn TantivyQuery,
+        record: &Record,
+    ) -> Result<Vec<Hit>> {
+        let pool: Vec<(f32, DocAddress)> =
+            searcher.search(query, &TopDocs::with_limit(SIMILAR_POOL).order_by_score())?;
+        let mut columns = HashMap::new();
+        let mut years = Vec::with_capacity(pool.len());
+        for (_, address) in &pool {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(new) => new.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .i64(searcher.schema().get_field_name(self.fields.date_min))?,
+                ),
+            };
+            // No first day (undated), or an open start: no year to be close to.
+            let first_day = column.first(address.doc_id).filter(|&day| day != DAY_MIN);
+            years.push(first_day.map(|day| day.div_euclid(10_000)));
+        }
+        let own = record.date.edtf.and_then(|e| e.bounds().0).map(|d| i64::from(d.year));
+        let weights: Vec<f64> = pool
+            .iter()
+            .zip(&years)
+            .map(|((score, _), year)| by_closeness(*score, own, *year))
+            .collect();
+        let mut order: Vec<usize> = (0..pool.len()).collect();
+        order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
+        let ranked: Vec<(f32, DocAddress)> = order.into_iter().map(|i| pool[i]).collect();
+        let mut hits = Vec::with_capacity(PER_RELATION);
+        for (score, address) in ranked.into_iter().take(PER_RELATION + 1) {
+            let hit = self.hit(searcher, address, score)?;
+            if hit.id != record.id && hits.len() < PER_RELATION {
+                hits.push(hit);
+            }
+        }
+        Ok(hits)
     }
 
     /// Records from one of the record's authors to one of its recipients, or back.
@@ -269,17 +312,15 @@ impl SearchIndex {
     }
 }
 
-/// Ranks hits again: their score shrinks with the years between their date and the record's
-/// (halved three years apart); an undated hit or record keeps its score.
-fn by_closeness(hits: &mut [Hit], record: &Record) {
-    let year_of = |edtf: Option<Edtf>| edtf.and_then(|e| e.bounds().0).map(|d| f64::from(d.year));
-    let Some(year) = year_of(record.date.edtf) else { return };
-    let weight = |hit: &Hit| {
-        let theirs = year_of(hit.date_edtf.as_deref().and_then(|e| e.parse().ok()));
-        let apart = theirs.map_or(0.0, |y| (y - year).abs());
-        f64::from(hit.score) / (1.0 + apart / 3.0)
+/// A match's weight when ranked by closeness in time: its score shrinks with the years between
+/// its first year and the record's (halved three years apart); where either is undated the
+/// score stands.
+fn by_closeness(score: f32, own: Option<i64>, theirs: Option<i64>) -> f64 {
+    let apart = match (own, theirs) {
+        (Some(own), Some(theirs)) => (theirs - own).abs() as f64,
+        _ => 0.0,
     };
-    hits.sort_by(|a, b| weight(b).total_cmp(&weight(a)));
+    f64::from(score) / (1.0 + apart / 3.0)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use chancery_store::Store;
@@ -255,8 +256,9 @@ pub struct Highlighter {
     /// One generator per way of matching: folded words, and romanization skeletons (so that
     /// Хрущёв marks "Khrushchev").
     generators: Vec<SnippetGenerator>,
-    /// The query's folded words that are ASCII, to find where in a long text to look.
-    words: Vec<String>,
+    /// The query's folded words that are ASCII, to find where in a long text to look: one
+    /// automaton over all of them, ASCII case ignored (`None` when there are none).
+    words: Option<AhoCorasick>,
 }
 
 /// Bytes of text on either side of a word's first occurrence that the fold generator reads.
@@ -294,12 +296,11 @@ impl Highlighter {
     /// the whole text when a match may hide in a non-ASCII spelling; nothing when an ASCII text
     /// cannot match.
     fn passage<'a>(&self, body: &'a str) -> Option<&'a str> {
-        if self.words.is_empty() {
+        let Some(words) = &self.words else {
             return Some(body);
-        }
-        // ASCII lowercasing keeps every byte offset.
-        let lower = body.to_ascii_lowercase();
-        let Some(at) = self.words.iter().filter_map(|w| lower.find(w.as_str())).min() else {
+        };
+        // The leftmost occurrence of any word, ASCII case ignored (byte offsets are the text's).
+        let Some(at) = words.find(body).map(|found| found.start()) else {
             return (!body.is_ascii()).then_some(body);
         };
         if body.len() <= 2 * WINDOW {
@@ -483,6 +484,17 @@ impl SearchIndex {
             }
         }
         words.retain(|w| w.is_ascii() && w.len() >= 2);
+        let words = if words.is_empty() {
+            None
+        } else {
+            // Built from at most a query's words; a failure (none is expected) only means
+            // reading whole texts, as for a query without ASCII words.
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&words)
+                .ok()
+        };
         Ok(Highlighter { generators, words })
     }
 

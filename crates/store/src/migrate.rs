@@ -5,7 +5,7 @@
 //!
 //! SQLite stores came through versions 1 to 8 (`migrations/sqlite/`); a PostgreSQL store starts
 //! at version 8 (`migrations/postgres/0008_schema.sql`, the same schema at once). Every later
-//! migration (9: events) is written for both under one number, so a version means the same on
+//! migration (9: events, 10: the current records' index) is written for both under one number, so a version means the same on
 //! either.
 
 use chancery_model::id::RecordId;
@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "events between two parties, and visits",
         include_str!("../migrations/sqlite/0009_events.sql"),
     ),
+    (
+        10,
+        "the current records as an index of their own",
+        include_str!("../migrations/sqlite/0010_current_records.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, oldest first: the same versions from 8 on.
@@ -66,6 +71,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "events between two parties, and visits",
         include_str!("../migrations/postgres/0009_events.sql"),
+    ),
+    (
+        10,
+        "the current records as an index of their own",
+        include_str!("../migrations/postgres/0010_current_records.sql"),
     ),
 ];
 

@@ -1,13 +1,18 @@
 //! Citations on the web: the document page's Cite box, `GET /api/v1/records/{id}/citation`,
 //! and a whole search result as RIS or BibTeX.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chancery_cite::{Day, Format, Style};
 use chancery_model::id::RecordId;
 use chancery_model::record::Record;
+use chancery_store::StoredRecord;
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 use crate::error::{ApiQuery, Problem};
 use crate::search::{SearchParams, run_with};
@@ -31,6 +36,83 @@ pub(crate) struct CiteView {
     pub(crate) text: String,
     /// Whether it is a machine format (shown preformatted, offered as a download).
     pub(crate) code: bool,
+}
+
+/// The most bytes of text [`CiteMemo`] keeps by default (`--citation-memo-mib`). A FRUS
+/// document's seven citations take about 3 KiB, so 16 MiB holds the Cite boxes of some five
+/// thousand records; past it the memo starts over.
+pub const CITATION_MEMO_BYTES: usize = 16 * 1024 * 1024;
+
+/// Cite boxes as rendered for a record's revision on an access day.
+///
+/// A citation depends on nothing but the record and the day it is accessed (the permalink is in
+/// the record), so a box stays right until the record gets a new revision or the day turns —
+/// unlike the page cache, which every store change empties, this memo keeps the boxes of every
+/// record an import or a curator's edit did not touch. Hayagriva's Chicago style costs more
+/// than the rest of a document page together; with the memo a page after a store change pays it
+/// only for the records that changed.
+pub(crate) struct CiteMemo {
+    budget: usize,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// By record id key.
+    boxes: HashMap<String, Memoed>,
+    bytes: usize,
+}
+
+struct Memoed {
+    revision: i64,
+    /// When the revision was stored: a store rebuilt under the server (a restore) may number
+    /// its revisions again.
+    updated_at: OffsetDateTime,
+    day: Day,
+    views: Arc<[CiteView]>,
+    bytes: usize,
+}
+
+impl CiteMemo {
+    /// A memo within `budget` bytes of citation text (0: render every time).
+    pub(crate) fn new(budget: usize) -> CiteMemo {
+        CiteMemo { budget, kept: Mutex::new(Kept::default()) }
+    }
+
+    /// The Cite box of a stored record's current revision for an access day: from the memo
+    /// when it holds this revision for this day, else rendered and kept.
+    pub(crate) fn views(&self, stored: &StoredRecord, day: Day) -> Arc<[CiteView]> {
+        let key = stored.record.id.key();
+        if let Ok(kept) = self.kept.lock()
+            && let Some(memoed) = kept.boxes.get(key.as_str())
+            && memoed.revision == stored.revision
+            && memoed.updated_at == stored.updated_at
+            && memoed.day == day
+        {
+            return memoed.views.clone();
+        }
+        let views: Arc<[CiteView]> = views(&stored.record, day).into();
+        let bytes = key.len() + views.iter().map(|v| v.text.len()).sum::<usize>();
+        if bytes <= self.budget
+            && let Ok(mut kept) = self.kept.lock()
+        {
+            if kept.bytes + bytes > self.budget {
+                *kept = Kept::default();
+            }
+            kept.bytes += bytes;
+            let memoed = Memoed {
+                revision: stored.revision,
+                updated_at: stored.updated_at,
+                day,
+                views: views.clone(),
+                bytes,
+            };
+            if let Some(old) = kept.boxes.insert(key, memoed) {
+                kept.bytes -= old.bytes;
+            }
+        }
+        views
+    }
 }
 
 /// Every format for the Cite box. A style the processor cannot render is left out (and

@@ -22,6 +22,11 @@ impl Clock {
         Clock(Arc::new(move || at))
     }
 
+    /// A clock that reads the time from `now` (for tests whose day turns).
+    pub fn from_fn(now: impl Fn() -> OffsetDateTime + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
     /// The current time.
     pub fn now(&self) -> OffsetDateTime {
         (self.0)()

@@ -55,6 +55,7 @@ pub use crate::auth::{
     MAX_FAILED_SIGN_INS_PER_ACCOUNT, MAX_FAILED_SIGN_INS_PER_ADDRESS, MAX_SIGN_IN_BYTES,
     SIGN_IN_WINDOW,
 };
+pub use crate::cite::CITATION_MEMO_BYTES;
 pub use crate::clock::Clock;
 pub use crate::curate::MAX_FORM_BYTES;
 pub use crate::imports::{MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, source_files};
@@ -75,6 +76,9 @@ pub struct Config {
     pub oai_page_size: u32,
     /// The most bytes of rendered, compressed pages to keep (0: render every request).
     pub page_cache_bytes: usize,
+    /// The most bytes of citations to keep by record revision and access day, across store
+    /// changes (see [`CITATION_MEMO_BYTES`]; 0: cite afresh on every page).
+    pub citation_memo_bytes: usize,
     /// The most URLs one sitemap file lists (the protocol allows 50,000); past it `sitemap.xml`
     /// becomes an index.
     pub sitemap_urls: u32,
@@ -95,6 +99,7 @@ impl Config {
             admin_email: "archivist@example.org".to_string(),
             oai_page_size: 100,
             page_cache_bytes: 64 * 1024 * 1024,
+            citation_memo_bytes: CITATION_MEMO_BYTES,
             sitemap_urls: 50_000,
             max_connections: MAX_CONNECTIONS,
             header_read_timeout: HEADER_READ_TIMEOUT,
@@ -134,6 +139,8 @@ pub struct Archive {
     /// Rendered document pages, gzip-compressed, by access day and record id; emptied whenever
     /// the store changes.
     pages: RwLock<PageCache>,
+    /// Cite boxes by record revision and access day, kept across store changes.
+    cites: cite::CiteMemo,
     /// What the command line last reported of the preservation copy and fixity.
     preservation: std::sync::Mutex<Preservation>,
 }
@@ -166,6 +173,7 @@ impl Archive {
             lookup: std::sync::Mutex::new(None),
             relations: tokio::sync::Mutex::new(None),
             collections: std::sync::Mutex::new(None),
+            cites: cite::CiteMemo::new(config.citation_memo_bytes),
             store,
             index,
             config,

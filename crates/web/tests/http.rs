@@ -2043,6 +2043,53 @@ async fn the_server_reads_the_time_from_its_clock() {
     assert!(cmif.body.contains("2031-02-03"), "{}", &cmif.body[..cmif.body.len().min(2000)]);
 }
 
+/// A record's citations are kept by revision and access day across store changes
+/// (`Config::citation_memo_bytes`): with no page cache, the Cite box follows the day as it turns
+/// and a new revision at once, and says what the citation API says.
+#[tokio::test]
+async fn the_cite_box_follows_the_day_and_the_revision() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let days = std::sync::Arc::new(AtomicI64::new(0));
+    let turned = days.clone();
+    let clock = chancery_web::Clock::from_fn(move || {
+        time::macros::datetime!(2031-02-03 12:00 UTC)
+            + time::Duration::days(turned.load(Ordering::Relaxed))
+    });
+    let site = site_configured(&fixture_files(), |config| {
+        config.clock = clock;
+        config.page_cache_bytes = 0;
+    })
+    .await;
+    let cite_box = |page: &str| {
+        let start = page.find("<section class=\"cite\"").expect("a Cite box");
+        let end = start + page[start..].find("</section>").unwrap();
+        page[start..end].to_string()
+    };
+    let first = cite_box(&get(&site.app, "/records/wcda-112970").await.body);
+    assert!(first.contains("2031-02-03"), "{first}");
+    assert_eq!(first, cite_box(&get(&site.app, "/records/wcda-112970").await.body));
+
+    days.store(1, Ordering::Relaxed);
+    let next_day = cite_box(&get(&site.app, "/records/wcda-112970").await.body);
+    assert!(next_day.contains("2031-02-04") && !next_day.contains("2031-02-03"), "{next_day}");
+    let bibtex = get(&site.app, "/api/v1/records/wcda-112970/citation?style=bibtex").await.body;
+    let shown = next_day.split("id=\"cite-bibtex\">").nth(1).unwrap().split("</pre>").next();
+    let shown = shown.unwrap().replace("&#34;", "\"").replace("&amp;", "&");
+    assert_eq!(shown.trim_end(), bibtex.trim_end());
+
+    // A new revision of the letter (its translator's name corrected) is cited at once.
+    let dir = tempfile::tempdir().unwrap();
+    let corrected = dir.path().join("000_5e4392f9da7ebfc5.txt");
+    let text = std::fs::read_to_string(root().join("demo/000_5e4392f9da7ebfc5.txt")).unwrap();
+    assert!(text.contains("Svetozar Rajak"));
+    std::fs::write(&corrected, text.replace("Svetozar Rajak", "Svetozar Rajak-Corrected")).unwrap();
+    import(site.archive.store(), &[corrected]).await;
+    site.archive.refresh().await.unwrap();
+    let revised = cite_box(&get(&site.app, "/records/wcda-112970").await.body);
+    assert!(revised.contains("Rajak-Corrected") && revised.contains("2031-02-04"), "{revised}");
+    assert!(!next_day.contains("Rajak-Corrected"));
+}
+
 /// `/api/v1/health` (and `/health`) says how far the index and the preservation copy follow the
 /// store and what the last fixity check found: 200 before any check and after one that passed,
 /// 503 after one that failed.

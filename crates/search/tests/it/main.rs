@@ -676,3 +676,63 @@ async fn snippets_mark_the_inflection_a_word_was_found_by() {
     let hits = f.with_snippets("\"relation with\"").await;
     assert!(hits.iter().all(|h| !h.title.starts_with("Memorandum from the Secretary")));
 }
+
+/// What counting every record afresh says of the summary's facets.
+fn counted_afresh(index: &SearchIndex) -> Vec<(FacetName, Vec<(String, u64)>)> {
+    let every = SearchRequest::new(parse("").unwrap(), "");
+    chancery_search::SUMMARY_FACETS
+        .iter()
+        .map(|&name| (name, index.facet_values(&every, name).unwrap()))
+        .collect()
+}
+
+fn summarized(index: &SearchIndex) -> Vec<(FacetName, Vec<(String, u64)>)> {
+    let summary = index.summary().unwrap();
+    assert_eq!(summary.total, index.num_records());
+    summary.facets.iter().map(|f| (f.name, f.values.clone())).collect()
+}
+
+/// The home page's counts (`SearchIndex::summary`) are kept per segment and brought up to date
+/// from what changed; after an edit, a deletion, imports small and large (which merge segments)
+/// they say what counting every record afresh says.
+#[tokio::test]
+async fn the_summary_follows_edits_deletions_imports_and_merges() {
+    let store = Store::open_in_memory().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let at = datetime!(2026-12-01 0:00 UTC);
+    let step = async |records: &[Record], deleted: &[&Record]| {
+        store.import(records, &[], at).await.unwrap();
+        for record in deleted {
+            store.delete(&record.id, at, None).await.unwrap();
+        }
+        index.catch_up(&store, &mut |_| {}).await.unwrap();
+        index.reload().unwrap();
+        let summary = summarized(&index);
+        assert_eq!(summary, counted_afresh(&index));
+        summary
+    };
+    let first = step(&corpus(), &[]).await;
+    let years = &first[0].1;
+    assert_eq!(years.first(), Some(&("1952".to_string(), 1)), "{first:?}");
+    assert!(first[1].1.contains(&("deu".to_string(), 1)), "{first:?}");
+
+    // The German telegram of 1956 becomes a Russian one of 1952.
+    let mut edited = corpus().remove(5);
+    edited.original_languages = corpus()[2].original_languages.clone();
+    edited.date = corpus()[1].date.clone();
+    let after = step(&[edited], &[]).await;
+    assert!(!after[1].1.iter().any(|(language, _)| language == "deu"), "{after:?}");
+    assert!(after[0].1.contains(&("1952".to_string(), 2)), "{after:?}");
+    assert!(!after[0].1.iter().any(|(year, _)| year == "1956"), "{after:?}");
+
+    let seed = corpus().remove(0);
+    step(&[], &[&seed]).await;
+    // 1,200 records into an index of 6 merge everything into one segment.
+    let many = numbered(0, 1200);
+    let merged = step(&many, &[]).await;
+    assert!(merged[0].1.contains(&("1955".to_string(), 1203)), "{merged:?}");
+    assert_eq!(segments(dir.path()).len(), 1);
+    step(&numbered(1200, 30), &[&many[0], &many[1199]]).await;
+    assert_eq!(index.summary().unwrap().total, 1234);
+}

@@ -78,7 +78,7 @@ struct DocumentPage<'a> {
     topics: Vec<Link>,
     mentions: Vec<Mention>,
     related: Vec<crate::related::RelatedView>,
-    cites: Vec<cite::CiteView>,
+    cites: std::sync::Arc<[cite::CiteView]>,
     citation_api: String,
     meta: Vec<Meta>,
     json_ld: String,
@@ -394,7 +394,7 @@ async fn render_document(
     let related = crate::related::related(archive, record);
     let day =
         chancery_cite::Day { year: today.year(), month: today.month() as u8, day: today.day() };
-    let cites = cite::views(record, day);
+    let cites = archive.cites.views(stored, day);
     let meta = highwire(record, &permalink);
     let json_ld = json_for_script(&json_ld(record, &permalink, base));
     let languages = record.original_languages.iter().map(|l| l.name.clone()).collect();

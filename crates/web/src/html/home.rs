@@ -4,12 +4,18 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chancery_search::{FacetName, SearchResults};
+use chancery_search::query::Query;
+use chancery_search::{FacetName, SearchResults, Sort};
 
 use crate::Shared;
 use crate::error::PageError;
 use crate::html::chrome::{Chrome, accepts_gzip, cached_html, keep, record_path};
-use crate::search::{self, Histogram, SearchParams};
+use crate::search::{self, Histogram};
+
+/// How many of the newest records the home page lists.
+const NEWEST_SHOWN: usize = 8;
+/// How many of the latest changed records are read for them (some may have been deleted since).
+const NEWEST_READ: usize = 2 * NEWEST_SHOWN;
 
 struct Newest {
     href: String,
@@ -46,32 +52,51 @@ pub(crate) async fn home(
 }
 
 async fn render_home(archive: &Shared) -> Result<String, PageError> {
-    let total = archive.store.count().await?;
-    let everything = search::run(archive, &SearchParams::default(), 0, false).await?;
+    // What the archive holds, from the index's summary (counted once per segment and kept up to
+    // date from what changed), not from a search over every record.
+    let summary = archive.index.summary().map_err(|error| PageError::internal(&error))?;
+    let everything = search::Ran {
+        q: String::new(),
+        typed: Query::default(),
+        searched: Query::default(),
+        sort: Sort::Date,
+        results: SearchResults {
+            total: summary.total as usize,
+            hits: Vec::new(),
+            facets: summary.facets.clone(),
+        },
+        expansion: None,
+    };
+    let total = summary.total as i64;
     let results = &everything.results;
     let years = facet(results, FacetName::Year);
     let first_year = years.first().map(|(y, _)| y.clone());
     let last_year = years.last().map(|(y, _)| y.clone());
     let last = archive.store.last_change().await?;
-    let mut newest = Vec::new();
+    // The newest records: the latest changes' records, newest first, read in one query.
     let mut seen = std::collections::HashSet::new();
-    for change in archive.store.changes_after((last - 200).max(0), 200).await?.iter().rev() {
-        if change.kind == chancery_store::ChangeKind::Deleted
-            || !seen.insert(change.record_id.clone())
-        {
-            continue;
-        }
-        if let Some(stored) = archive.store.get(&change.record_id).await? {
-            newest.push(Newest {
-                href: record_path(&stored.record.id),
-                title: stored.record.title.clone(),
-                date: stored.record.date.printed.clone(),
-            });
-        }
-        if newest.len() == 8 {
-            break;
-        }
-    }
+    let ids: Vec<_> = archive
+        .store
+        .changes_after((last - 200).max(0), 200)
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|change| change.kind != chancery_store::ChangeKind::Deleted)
+        .map(|change| change.record_id)
+        .filter(|id| seen.insert(id.clone()))
+        .take(NEWEST_READ)
+        .collect();
+    let mut stored = archive.store.get_many(&ids).await?;
+    stored.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
+    let newest = stored
+        .into_iter()
+        .take(NEWEST_SHOWN)
+        .map(|stored| Newest {
+            href: record_path(&stored.record.id),
+            title: stored.record.title,
+            date: stored.record.date.printed,
+        })
+        .collect();
     let mut chrome = Chrome::plain(&archive.config.name);
     chrome.canonical = Some(format!("{}/", archive.config.base_url));
     chrome.searchbox = false;
