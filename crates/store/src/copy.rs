@@ -30,7 +30,7 @@ struct Table {
 
 use Kind::{Bytes, Integer, Text};
 
-/// Every table of schema 9, parents before the tables that refer to them.
+/// Every table of schema 11, parents before the tables that refer to them.
 const TABLES: &[Table] = &[
     Table {
         name: "records",
@@ -42,7 +42,7 @@ const TABLES: &[Table] = &[
             ("date_min", Text),
             ("date_max", Text),
             ("doc_type", Text),
-            ("body", Text),
+            ("body", Bytes),
             ("body_version", Integer),
             ("source_path", Text),
             ("source_sha256", Text),
@@ -64,7 +64,7 @@ const TABLES: &[Table] = &[
         columns: &[
             ("record_id", Text),
             ("revision", Integer),
-            ("body", Text),
+            ("body", Bytes),
             ("body_version", Integer),
             ("source_path", Text),
             ("source_sha256", Text),
@@ -98,6 +98,7 @@ const TABLES: &[Table] = &[
             ("format", Text),
             ("bytes", Bytes),
             ("first_seen", Text),
+            ("encoding", Text),
         ],
         key: "sha256",
         identity: Some("rowid"),
@@ -318,7 +319,7 @@ const TABLES: &[Table] = &[
         columns: &[
             ("id_key", Text),
             ("record_id", Text),
-            ("body", Text),
+            ("body", Bytes),
             ("body_version", Integer),
             ("base_revision", Integer),
             ("version", Integer),

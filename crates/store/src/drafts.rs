@@ -104,8 +104,8 @@ impl Store {
         )
         .bind(record.id.key())
         .bind(record.id.as_str())
-        .bind(stored::to_body(record))
-        .bind(stored::BODY_VERSION)
+        .bind(stored::pack(&stored::to_body(record)))
+        .bind(stored::PACKED_BODY_VERSION)
         .bind(base.revision)
         .bind(version)
         .bind(account)
@@ -368,7 +368,7 @@ async fn write_curated(
 
 fn draft(row: &AnyRow) -> Result<Draft> {
     let id = parse_id(&row.try_get::<String, _>("record_id")?)?;
-    let body: String = row.try_get("body")?;
+    let body: Vec<u8> = row.try_get("body")?;
     let record = stored::from_body(&id, row.try_get("body_version")?, &body)
         .map_err(|message| Error::corrupt(&id, message))?;
     Ok(Draft {

@@ -43,13 +43,17 @@ impl Store {
         let total = keys.len() as u64;
         let mut report = FixityReport::default();
         for sha256 in keys {
-            let row: Option<(String, Vec<u8>)> =
-                sqlx::query_as("SELECT path, bytes FROM sources WHERE sha256 = $1")
+            let row: Option<(String, String, Vec<u8>)> =
+                sqlx::query_as("SELECT path, encoding, bytes FROM sources WHERE sha256 = $1")
                     .bind(&sha256)
                     .fetch_optional(&self.pool)
                     .await?;
-            let Some((path, bytes)) = row else { continue };
-            let found = hex(&Sha256::digest(&bytes));
+            let Some((path, encoding, kept)) = row else { continue };
+            // Bytes that no longer decode fail fixity like bytes that hash otherwise.
+            let (found, bytes) = match crate::sources::decode(&sha256, &encoding, kept) {
+                Ok(bytes) => (hex(&Sha256::digest(&bytes)), bytes),
+                Err(_) => ("(the kept bytes do not decode)".to_string(), Vec::new()),
+            };
             report.sources += 1;
             report.bytes += bytes.len() as u64;
             if found != sha256 {

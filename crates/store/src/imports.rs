@@ -347,7 +347,7 @@ async fn upsert(
         respelled = Record { id: crate::records::parse_id(&stored_id)?, ..record.clone() };
         &respelled
     };
-    let old_body: String = existing.try_get("body")?;
+    let old_body: Vec<u8> = existing.try_get("body")?;
     let old_version: i64 = existing.try_get("body_version")?;
     let revision: i64 = existing.try_get("revision")?;
     let deleted: Option<String> = existing.try_get("deleted_at")?;
@@ -360,7 +360,10 @@ async fn upsert(
             deleted_at: parse_time(record.id.as_str(), deleted_at)?,
         }));
     }
-    if deleted.is_none() && old_version == stored::BODY_VERSION && old_body == body {
+    // Compared as JSON, not as stored bytes: a body kept uncompressed (before schema 11) or by
+    // another zstd build is unchanged if its content is.
+    let unchanged = stored::unpack(old_version, &old_body).is_ok_and(|old| old == body);
+    if deleted.is_none() && unchanged {
         return Ok(Ok(Outcome { id: record.id.clone(), action: Action::Unchanged, revision }));
     }
     let stored_sha256: Option<String> = existing.try_get("source_sha256")?;
@@ -449,7 +452,7 @@ pub(crate) async fn replace_current(
 }
 
 /// Writes a record's row: inserts it, or replaces the current version (clearing a tombstone) and
-/// keeps its creation time.
+/// keeps its creation time. `body` is the record's JSON ([`stored::to_body`]); it is stored packed.
 async fn write_row(
     tx: &mut Transaction<'static, Any>,
     record: &Record,
@@ -479,8 +482,8 @@ async fn write_row(
     .bind(min.map(|d| d.to_string()))
     .bind(max.map(|d| d.to_string()))
     .bind(record.doc_type.map(|t| t.key()))
-    .bind(body)
-    .bind(stored::BODY_VERSION)
+    .bind(stored::pack(body))
+    .bind(stored::PACKED_BODY_VERSION)
     .bind(provenance.map(|p| p.source_path.as_str()))
     .bind(provenance.map(|p| p.sha256.as_str()))
     .bind(provenance.map(|p| p.format.as_str()))

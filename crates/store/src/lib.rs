@@ -17,6 +17,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod changes;
+mod codec;
 mod copy;
 mod curation;
 mod dialect;

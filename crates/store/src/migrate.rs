@@ -5,13 +5,13 @@
 //!
 //! SQLite stores came through versions 1 to 8 (`migrations/sqlite/`); a PostgreSQL store starts
 //! at version 8 (`migrations/postgres/0008_schema.sql`, the same schema at once). Every later
-//! migration (9: events, 10: the current records' index) is written for both under one number, so a version means the same on
+//! migration (9: events, 10: the current records' index, 11: compressed bodies and sources) is written for both under one number, so a version means the same on
 //! either.
 
 use chancery_model::id::RecordId;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
-use crate::{Backend, Error, Result, dialect, stored};
+use crate::{Backend, Error, Result, codec, dialect, stored};
 
 /// Every migration, oldest first. Released migrations never change; add a new one instead.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "the current records as an index of their own",
         include_str!("../migrations/sqlite/0010_current_records.sql"),
     ),
+    (
+        11,
+        "record bodies and source files compressed",
+        include_str!("../migrations/sqlite/0011_compressed_bodies.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, oldest first: the same versions from 8 on.
@@ -76,6 +81,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "the current records as an index of their own",
         include_str!("../migrations/postgres/0010_current_records.sql"),
+    ),
+    (
+        11,
+        "record bodies and source files compressed",
+        include_str!("../migrations/postgres/0011_compressed_bodies.sql"),
     ),
 ];
 
@@ -151,6 +161,9 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
         if version == 4 {
             respell_ids(&mut tx).await?;
         }
+        if version == 11 {
+            compress_stored(&mut tx).await?;
+        }
         sqlx::query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)")
             .bind(version)
             .bind(description)
@@ -158,6 +171,78 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
             .await
             .map_err(failed)?;
         tx.commit().await.map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// How many bodies version 11's code reads at a time.
+const COMPRESS_BATCH: i64 = 256;
+
+/// Version 11's code: every body still kept as JSON (`body_version` 1) is compressed as it is,
+/// bytes for bytes (a body this build could not read stays unreadable, for `chancery check` to
+/// name, rather than failing the migration), a batch at a time; then every source kept as
+/// imported, one at a time (a source may be large).
+async fn compress_stored(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    // (table, the key that names a row): only these fixed names are formatted into statements.
+    for (table, key) in [("records", "id"), ("drafts", "id_key")] {
+        loop {
+            let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {key}, body FROM {table} WHERE body_version = 1 ORDER BY {key} LIMIT $1"
+            )))
+            .bind(COMPRESS_BATCH)
+            .fetch_all(&mut **tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for (row_key, body) in rows {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE {table} SET body = $2, body_version = $3 WHERE {key} = $1"
+                )))
+                .bind(row_key)
+                .bind(codec::compress(&body))
+                .bind(stored::PACKED_BODY_VERSION)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    loop {
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT record_id, revision, body FROM record_revisions WHERE body_version = 1
+             ORDER BY record_id, revision LIMIT $1",
+        )
+        .bind(COMPRESS_BATCH)
+        .fetch_all(&mut **tx)
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for (record_id, revision, body) in rows {
+            sqlx::query(
+                "UPDATE record_revisions SET body = $3, body_version = $4
+                 WHERE record_id = $1 AND revision = $2",
+            )
+            .bind(record_id)
+            .bind(revision)
+            .bind(codec::compress(&body))
+            .bind(stored::PACKED_BODY_VERSION)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    while let Some((sha256, bytes)) = sqlx::query_as::<_, (String, Vec<u8>)>(
+        "SELECT sha256, bytes FROM sources WHERE encoding = 'identity' ORDER BY sha256 LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    {
+        sqlx::query("UPDATE sources SET bytes = $2, encoding = $3 WHERE sha256 = $1")
+            .bind(sha256)
+            .bind(codec::compress(&bytes))
+            .bind(codec::Encoding::Zstd.key())
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -175,8 +260,10 @@ async fn respell_ids(tx: &mut Transaction<'static, Any>) -> Result<()> {
     for row in rows {
         let old: String = row.try_get("id")?;
         let Ok(old_id) = RecordId::parse(&old) else { continue };
+        // Version 4 runs before bodies were compressed (11): they are JSON text here.
         let body: String = row.try_get("body")?;
-        let Ok(record) = stored::from_body(&old_id, row.try_get("body_version")?, &body) else {
+        let Ok(record) = stored::from_body(&old_id, row.try_get("body_version")?, body.as_bytes())
+        else {
             continue;
         };
         let Some(url) = record.citation.as_ref().and_then(|c| c.parts.source_url.as_deref()) else {

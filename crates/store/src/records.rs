@@ -405,7 +405,7 @@ fn stored_record(row: &AnyRow) -> Result<StoredRecord> {
 pub(crate) fn record_from_row(row: &AnyRow) -> Result<Record> {
     let id = parse_id(&row.try_get::<String, _>("id")?)?;
     let version: i64 = row.try_get("body_version")?;
-    let body: String = row.try_get("body")?;
+    let body: Vec<u8> = row.try_get("body")?;
     let mut record =
         stored::from_body(&id, version, &body).map_err(|message| Error::corrupt(&id, message))?;
     let path: Option<String> = row.try_get("source_path")?;

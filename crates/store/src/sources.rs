@@ -1,9 +1,12 @@
-//! The exact bytes of every imported source file, by SHA-256, for fixity and exact export.
+//! The exact bytes of every imported source file, by SHA-256, for fixity and exact export. They
+//! are kept compressed (`codec`, `sources.encoding`); the SHA-256 is that of the bytes as imported,
+//! and every read gives those bytes back.
 
 use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
-use crate::{Result, Store, parse_time};
+use crate::codec::{self, Encoding};
+use crate::{Error, Result, Store, parse_time};
 
 /// A source file's exact bytes, kept for fixity.
 #[derive(Debug, Clone)]
@@ -71,11 +74,23 @@ impl Store {
 
     /// The exact bytes of an imported source file, by SHA-256.
     pub async fn source(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
-        let bytes = sqlx::query_scalar("SELECT bytes FROM sources WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(bytes)
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT encoding, bytes FROM sources WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(encoding, kept)| decode(sha256, &encoding, kept)).transpose()
+    }
+}
+
+/// A kept source's bytes as imported, from its `encoding` and stored bytes.
+pub(crate) fn decode(sha256: &str, encoding: &str, kept: Vec<u8>) -> Result<Vec<u8>> {
+    let what = || format!("source {sha256}");
+    match Encoding::parse(encoding) {
+        Some(Encoding::Identity) => Ok(kept),
+        Some(Encoding::Zstd) => codec::decompress(&kept, codec::MAX_SOURCE_BYTES)
+            .map_err(|e| Error::corrupt_row(&what(), format!("its compressed bytes: {e}"))),
+        None => Err(Error::corrupt_row(&what(), format!("unknown encoding `{encoding}`"))),
     }
 }
 
@@ -86,14 +101,15 @@ pub(crate) async fn write_source(
     now: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sources (sha256, path, format, bytes, first_seen) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (sha256) DO NOTHING",
+        "INSERT INTO sources (sha256, path, format, bytes, first_seen, encoding)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(&source.sha256)
     .bind(&source.path)
     .bind(&source.format)
-    .bind(&source.bytes)
+    .bind(codec::compress(&source.bytes))
     .bind(now)
+    .bind(Encoding::Zstd.key())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,4 +1,5 @@
-//! The JSON shape of a record's content in the `records.body` column.
+//! The JSON shape of a record's content in the `records.body` column, and how it is kept there
+//! (compressed since schema 11: [`pack`], [`unpack`]).
 //!
 //! This is the store's own on-disk format, versioned by [`BODY_VERSION`] and independent of the
 //! JSON that `chancery-ingest` reads and writes for people: an interchange format may change
@@ -14,8 +15,14 @@ use chancery_model::record::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The version of the body shape written by this build.
+use crate::codec;
+
+/// The version of the body shape (its JSON) this build writes.
 pub(crate) const BODY_VERSION: i64 = 1;
+
+/// `body_version` of a row whose body is shape [`BODY_VERSION`] compressed as one zstd frame
+/// (`codec`), as every body is written since schema 11; version 1 rows are the JSON's UTF-8 bytes.
+pub(crate) const PACKED_BODY_VERSION: i64 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Body {
@@ -201,11 +208,34 @@ pub(crate) fn to_body(record: &Record) -> String {
     serde_json::to_string(&body).expect("bodies always serialize")
 }
 
-/// Reads stored JSON back into a record (without provenance).
-pub(crate) fn from_body(id: &RecordId, version: i64, json: &str) -> Result<Record, String> {
-    if version != BODY_VERSION {
-        return Err(format!("body version {version} is not {BODY_VERSION}"));
-    }
+/// A body's JSON as stored: compressed, to be written with `body_version`
+/// [`PACKED_BODY_VERSION`].
+pub(crate) fn pack(json: &str) -> Vec<u8> {
+    codec::compress(json.as_bytes())
+}
+
+/// The JSON of a stored body (`body_version` 1 or [`PACKED_BODY_VERSION`]), or why not.
+pub(crate) fn unpack(version: i64, stored: &[u8]) -> Result<String, String> {
+    let bytes = match version {
+        BODY_VERSION => stored.to_vec(),
+        PACKED_BODY_VERSION => codec::decompress(stored, codec::MAX_BODY_BYTES)
+            .map_err(|e| format!("the compressed body cannot be read: {e}"))?,
+        other => {
+            return Err(format!(
+                "body version {other} is neither {BODY_VERSION} nor {PACKED_BODY_VERSION}"
+            ));
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| format!("the body is not UTF-8: {e}"))
+}
+
+/// Reads a stored body (as [`unpack`] takes it) back into a record (without provenance).
+pub(crate) fn from_body(id: &RecordId, version: i64, stored: &[u8]) -> Result<Record, String> {
+    from_json(id, &unpack(version, stored)?)
+}
+
+/// Reads a body's JSON back into a record (without provenance).
+pub(crate) fn from_json(id: &RecordId, json: &str) -> Result<Record, String> {
     let body: Body = serde_json::from_str(json).map_err(|e| format!("bad body JSON: {e}"))?;
     let edtf = body
         .date_edtf

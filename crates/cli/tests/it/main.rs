@@ -1013,17 +1013,25 @@ fn fixity_finds_the_one_changed_byte() {
     let (said, _) = dir.check(&["fixity"], 0);
     assert!(said.contains("checked 4 source file(s)"), "{said}");
     assert!(said.contains("each matches"), "{said}");
-    // The markup of the demo file is kept only in its source bytes (records hold the parsed text).
+    // The store keeps the demo file as one zstd frame (level 3, with its size and checksum:
+    // chancery-store's codec.rs); a run of it, found in the database file, is changed.
+    let seed = std::fs::read(SEED).unwrap();
+    let frame = {
+        let mut compressor = zstd::bulk::Compressor::new(3).unwrap();
+        compressor.include_checksum(true).unwrap();
+        compressor.include_contentsize(true).unwrap();
+        compressor.compress(&seed).unwrap()
+    };
+    let needle = &frame[64..96];
     let database = dir.path().join("chancery-data/chancery.sqlite3");
     let mut bytes = std::fs::read(&database).unwrap();
-    let needle = b"**Citation:**";
     let at = bytes.windows(needle.len()).position(|w| w == needle).expect("the source in the file");
     assert_eq!(
-        bytes.windows(needle.len()).filter(|w| w == needle).count(),
+        bytes.windows(needle.len()).filter(|w| *w == needle).count(),
         1,
         "one copy of the source, so the change is in it"
     );
-    bytes[at + 2] ^= 0x20; // `C` → `c`
+    bytes[at + 8] ^= 0x20;
     std::fs::write(&database, bytes).unwrap();
     let (said, stderr) = dir.check(&["fixity"], 1);
     // The preservation copy holds its own copy of the source, untouched.

@@ -76,7 +76,7 @@ pub(crate) fn seed_source() -> SourceFile {
 #[tokio::test]
 async fn story() {
     let store = fresh().await;
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     assert_eq!(store.count().await.unwrap(), 0);
     assert_eq!(store.last_change().await.unwrap(), 0);
 
@@ -252,7 +252,7 @@ async fn a_data_folder_persists_in_wal_mode() {
 
     let store = Store::open(&data).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 1);
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     store.close().await;
 
     let url = format!("sqlite://{}", data.join(chancery_store::DATABASE_FILE).display());
@@ -260,8 +260,7 @@ async fn a_data_folder_persists_in_wal_mode() {
     let mode: String =
         sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
     assert_eq!(mode, "wal");
-    // Counting the current records reads the index of them, not every record's body (version
-    // 10: `deleted_at` is stored after the body).
+    // Counting the current records reads the index of them, not the table (version 10).
     let plan: Vec<String> =
         sqlx::query("EXPLAIN QUERY PLAN SELECT count(*) FROM records WHERE deleted_at IS NULL")
             .fetch_all(&mut conn)
@@ -278,7 +277,7 @@ async fn a_data_folder_persists_in_wal_mode() {
         .unwrap();
     conn.close().await.unwrap();
     let error = Store::open(&data).await.unwrap_err();
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 10 }), "{error}");
+    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 11 }), "{error}");
 }
 
 #[tokio::test]
@@ -373,7 +372,9 @@ async fn migrates_from_version_1() {
            VALUES ('old-record', 'An old letter', '1954', '1954', '1954-01-01', '1954-12-31', 'letter',
                '{"title":"An old letter","date_printed":"1954","date_edtf":"1954","doc_type":"letter","authors":[],"recipients":[],"citation":null,"summary":"Kept.","credits":null,"original_languages":[],"texts":[{"kind":"translation","language":["eng","English"],"label":"Translation - English","body":"Text."}],"subjects":[],"places":[],"collections":[],"extra_sections":[]}',
                1, 'old.txt', 'abc', 'text', '2026-11-01T00:00:00Z', 1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
-           INSERT INTO changes (record_id, kind, revision, at) VALUES ('old-record', 'created', 1, '2026-11-01T00:00:00Z');"#,
+           INSERT INTO changes (record_id, kind, revision, at) VALUES ('old-record', 'created', 1, '2026-11-01T00:00:00Z');
+           INSERT INTO sources (sha256, path, format, bytes, first_seen)
+               VALUES ('abc', 'old.txt', 'text', CAST('The old source, as imported.' AS BLOB), '2026-11-01T00:00:00Z');"#,
     )
     .execute(&mut conn)
     .await
@@ -381,13 +382,82 @@ async fn migrates_from_version_1() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     let old = store.get(&RecordId::parse("old-record").unwrap()).await.unwrap().unwrap();
     assert_eq!(old.record.summary.as_deref(), Some("Kept."));
     assert_eq!(old.record.texts[0].body, "Text.");
     assert!(old.record.texts[0].notes.is_empty() && old.record.entities.is_empty());
     assert!(store.collection_parts(None).await.unwrap().is_empty(), "the new tables exist");
     assert_eq!(store.last_change().await.unwrap(), 1);
+    // Version 11 compressed the body and the source kept before it; both read back the same.
+    assert_eq!(
+        store.source("abc").await.unwrap().as_deref(),
+        Some(&b"The old source, as imported."[..])
+    );
+    store.close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let (version, magic): (i64, Vec<u8>) =
+        sqlx::query_as("SELECT body_version, substr(body, 1, 4) FROM records")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!((version, magic), (2, ZSTD_MAGIC.to_vec()));
+    let encoding: String =
+        sqlx::query_scalar("SELECT encoding FROM sources").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(encoding, "zstd");
+}
+
+/// The first bytes of a zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Bodies and sources are kept compressed, read back exactly, and damage to the compressed bytes
+/// is reported (as corruption, and as a fixity failure) rather than read as something else.
+#[tokio::test]
+async fn bodies_and_sources_are_kept_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let source = seed_source();
+    let seed = {
+        let parsed =
+            text::parse(&Source { path: "seed.txt", bytes: &source.bytes, imported_at: T0 });
+        parsed.records.into_iter().next().unwrap()
+    };
+    store.import(std::slice::from_ref(&seed), std::slice::from_ref(&source), T0).await.unwrap();
+    assert_eq!(store.get(&seed.id).await.unwrap().unwrap().record, seed);
+    assert_eq!(store.source(&source.sha256).await.unwrap().as_deref(), Some(&source.bytes[..]));
+    let url = format!("sqlite://{}", dir.path().join(chancery_store::DATABASE_FILE).display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let (version, body): (i64, Vec<u8>) = sqlx::query_as("SELECT body_version, body FROM records")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!((version, &body[..4]), (2, &ZSTD_MAGIC[..]));
+    let kept: Vec<u8> =
+        sqlx::query_scalar("SELECT bytes FROM sources").fetch_one(&mut conn).await.unwrap();
+    assert!(kept.starts_with(&ZSTD_MAGIC) && kept.len() < source.bytes.len() / 2, "{}", kept.len());
+    // The same record imported again is unchanged: compared by content, not by stored bytes.
+    let outcomes = store.import(std::slice::from_ref(&seed), &[], T1).await.unwrap();
+    assert_eq!(outcomes[0].action, Action::Unchanged);
+
+    // Damage: the source's frame cut short, the body's frame made to claim a huge size.
+    sqlx::query("UPDATE sources SET bytes = substr(bytes, 1, 40)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut forged = body.clone();
+    forged.truncate(4);
+    // Header: 8-byte content size, a window byte, then a size of 2^48.
+    forged.extend_from_slice(&[0xc0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    sqlx::query("UPDATE records SET body = $1").bind(&forged).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let error = store.source(&source.sha256).await.unwrap_err();
+    assert!(matches!(error, Error::Corrupt { .. }), "{error}");
+    let error = store.get(&seed.id).await.unwrap_err();
+    assert!(matches!(error, Error::Corrupt { .. }), "{error}");
+    let report = store.fixity(&mut |_, _| {}).await.unwrap();
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.failures[0].records, vec![seed.id.clone()]);
+    store.close().await;
 }
 
 #[tokio::test]
@@ -643,7 +713,7 @@ async fn migrates_from_version_2() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     let in_set = |changes: Vec<chancery_store::Change>| -> Vec<(String, ChangeKind)> {
         changes.iter().map(|c| (c.record_id.to_string(), c.kind)).collect()
     };
@@ -734,7 +804,7 @@ async fn migrates_from_version_3() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     let id = |text: &str| RecordId::parse(text).unwrap();
     // Placed by their numbers, 9 before 10 (not as text, where "10" < "9").
     let contents = store.edition_contents("frus1955-57v26").await.unwrap();
@@ -877,7 +947,7 @@ async fn migrates_from_version_6_linking_persons_to_office_holders() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     let bytes = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/test_data/offices/pocom.xml"),
     )
