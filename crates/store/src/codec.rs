@@ -1,12 +1,13 @@
-//! Compression at rest: record bodies (`records.body`, `record_revisions.body`) and kept source
-//! files (`sources.bytes`) are written as zstd frames.
+//! Compression at rest: record bodies (`records.body`, `record_revisions.body`, `drafts.body`)
+//! and kept source files (`sources.bytes`) are written as zstd frames.
 //!
-//! Why zstd: the FRUS corpus's bodies (JSON holding a TEI fragment and its text) and volumes (TEI
-//! XML) shrink about 4× and 4.5× at level 3, where lz4 gives about 2.7×, and a body decodes in
-//! microseconds, which a page read does not notice. Each value is one frame that records its own
-//! length, so decoding allocates once and is bounded before it starts.
+//! Why zstd: at level 3 a FRUS body (JSON holding a TEI fragment and its text) shrinks about
+//! 3.9× and a FRUS volume (TEI XML) about 4.5×, where lz4 gives 2.6× and 2.7×. Decoding is not
+//! free: a page that reads many records (search, home) measured 3–9 % slower (BENCHMARKS.md).
+//! Every frame records its content size, so decoding allocates once and is bounded before it
+//! starts, and a checksum of its content.
 
-/// The zstd level written: zstd's own default, the knee of its ratio against time on our texts.
+/// The zstd level written: zstd's own default.
 const LEVEL: i32 = 3;
 
 /// The most bytes a stored body may decode to: far above any body the import limits let in (a
