@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""A synthetic archive of a million records on PostgreSQL: import, index, serve, measure.
+"""A synthetic archive of a million records: import, index, serve, measure.
 
-    cargo build --release -p chancery-cli && python3 bench/scale.py [RECORDS] [--deadline MINUTES]
+    cargo build --release -p chancery-cli && \
+        python3 bench/scale.py [RECORDS] [--deadline MINUTES] [--embedded]
 
 Makes a FRUS-shaped synthetic archive (bench/synthetic.py, learnt from the shared corpus's own
 export) in files of PER_FILE records, imports each into a fresh PostgreSQL cluster with one
-node's data folder (`--no-preservation-copy`: the copy is another machine's), deleting each file
-once imported; then serves it from that node uncached and measures document pages and search.
-Prints: the import rate as it goes and in all, the importer's peak RSS, the index build, the
-database's and the index's size on disk, the node's anonymous resident memory, and p50/p99 of the
-document page and of the search API. Stops importing at the deadline (default: none) and
-measures what it has, saying so. Deletes everything it made at the end.
+node's data folder (`--no-preservation-copy`: the copy is another machine's), or with
+`--embedded` into the embedded store (SQLite) of one data folder, deleting each file once
+imported; then serves it uncached and measures document pages and search. Prints: the import
+rate as it goes and in all, the importer's peak RSS, the index build, the database's and the
+index's size on disk, the server's anonymous resident memory, and p50/p99 of the document page
+and of the search API (at 1, 16 and 256 connections). Stops importing at the deadline (default:
+none) and measures what it has, saying so. Deletes everything it made at the end.
 """
 
 import json
@@ -54,7 +56,35 @@ def wrk(url, seconds, paths, lua, connections):
     p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rate, p50, p99, int(errors.group(1)) if errors else 0
+    errors = int(errors.group(1)) if errors else 0
+    # Connections that failed or timed out (wrk's default timeout: 2 s) count as errors too.
+    failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if failed:
+        errors += sum(int(n) for n in failed.groups())
+    return rate, p50, p99, errors
+
+
+def watched(cmd):
+    """Runs `cmd`, sampling its memory every 0.1 s: (the completed process, its peak resident
+    memory as the kernel kept it (VmHWM, the index's mapped file pages included), and the most
+    anonymous resident memory (RssAnon) seen in a sample: what the process itself holds)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak, anon = 0, 0
+    while True:
+        try:
+            out, err = proc.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            try:
+                status = open(f"/proc/{proc.pid}/status").read()
+            except OSError:
+                continue
+            for key, value in re.findall(r"(VmHWM|RssAnon):\s+(\d+) kB", status):
+                if key == "VmHWM":
+                    peak = max(peak, int(value) // 1024)
+                else:
+                    anon = max(anon, int(value) // 1024)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), peak, anon
 
 
 def main():
@@ -64,13 +94,16 @@ def main():
         at = args.index("--deadline")
         deadline = time.monotonic() + float(args[at + 1]) * 60
         del args[at:at + 2]
+    embedded = "--embedded" in args
+    if embedded:
+        args.remove("--embedded")
     records = int(args[0]) if args else 1_000_000
     work = tempfile.mkdtemp(prefix="chancery-scale-")
     os.chmod(work, 0o755)
     cluster = os.path.join(work, "pg")
     servers = []
     try:
-        run(records, deadline, work, cluster, servers)
+        run(records, deadline, work, None if embedded else cluster, servers)
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -81,9 +114,11 @@ def main():
 
 
 def run(records, deadline, work, cluster, servers):
-    url = subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "start", cluster,
-                          str(free_port())], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    """Imports, indexes, serves and measures; on PostgreSQL in `cluster`, or when it is None on
+    the embedded store."""
+    url = cluster and subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "start",
+                                      cluster, str(free_port())], capture_output=True, text=True,
+                                     check=True).stdout.strip()
     model_data = os.path.join(work, "model")
     subprocess.run([BIN, "--data", model_data, "--no-preservation-copy", "import",
                     os.path.join(SHARED, "corpus/frus")], capture_output=True, check=True)
@@ -93,11 +128,13 @@ def run(records, deadline, work, cluster, servers):
                        check=True)
     shutil.rmtree(model_data)
     model = Model.learn(export)
-    print(f"# {records:,} synthetic records on PostgreSQL ({os.cpu_count()} cores, "
+    where = "PostgreSQL" if url else "the embedded store (SQLite)"
+    print(f"# {records:,} synthetic records on {where} ({os.cpu_count()} cores, "
           f"files of {PER_FILE:,} records; the model: {len(model.templates):,} FRUS documents)\n")
     node = os.path.join(work, "node")
-    base = [BIN, "--data", node, "--database", url, "--no-preservation-copy"]
-    started, done, peak_rss, generating = time.monotonic(), 0, 0, 0.0
+    database_args = ["--database", url] if url else []
+    base = [BIN, "--data", node, *database_args, "--no-preservation-copy"]
+    started, done, peak_rss, peak_anon, generating = time.monotonic(), 0, 0, 0, 0.0
     while done < records:
         if deadline and time.monotonic() > deadline:
             print(f"deadline reached: stopping at {done:,} records")
@@ -107,39 +144,47 @@ def run(records, deadline, work, cluster, servers):
         t = time.monotonic()
         model.write(path, done, count)
         generating += time.monotonic() - t
-        measured = os.path.join(work, "time.txt")
-        result = subprocess.run(["/usr/bin/time", "-o", measured, "-f", "%M", *base, "import",
-                                 path], capture_output=True, text=True)
+        result, peak, anon = watched([*base, "import", path])
         if result.returncode != 0:
             sys.exit(f"import failed at {done}: {result.stderr[-2000:]}")
-        peak_rss = max(peak_rss, int(open(measured).read().split()[-1]) // 1024)
+        peak_rss, peak_anon = max(peak_rss, peak), max(peak_anon, anon)
         os.remove(path)
         done += count
         if done % (PER_FILE * 10) == 0 or done == records:
             importing = time.monotonic() - started - generating
             print(f"  {done:>9,} records: {done / importing:,.0f} records/s importing "
-                  f"(generation apart), importer peak RSS so far {peak_rss} MiB", flush=True)
+                  f"(generation apart), importer peak RSS so far {peak_rss} MiB "
+                  f"({peak_anon} MiB anonymous)", flush=True)
     importing = time.monotonic() - started - generating
-    database = int(subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", url.split(":")[-1].split("/")[0], "-U", "postgres",
-         "-qtAc", "SELECT pg_database_size('chancery')", "chancery"],
-        capture_output=True, text=True, check=True).stdout.strip())
+    if url:
+        database = int(subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", url.split(":")[-1].split("/")[0], "-U", "postgres",
+             "-qtAc", "SELECT pg_database_size('chancery')", "chancery"],
+            capture_output=True, text=True, check=True).stdout.strip())
+    else:
+        database = sum(du(os.path.join(node, name)) for name in os.listdir(node)
+                       if name.startswith("chancery.sqlite3"))
     print(f"\nimported {done:,} records in {importing:,.0f} s ({done / importing:,.0f} records/s, "
-          f"store and index, generation not counted); importer peak RSS {peak_rss} MiB")
-    print(f"disk: PostgreSQL database {database / 2**30:.2f} GiB, the node's index "
-          f"{du(os.path.join(node, 'index')) / 2**30:.2f} GiB")
+          f"store and index, generation not counted); importer peak RSS {peak_rss} MiB, "
+          f"{peak_anon} MiB anonymous")
+    print(f"disk: {'PostgreSQL database' if url else 'SQLite store'} {database / 2**30:.2f} GiB, "
+          f"the index {du(os.path.join(node, 'index')) / 2**30:.2f} GiB")
 
     # A fresh node's index build, from the database alone.
     rebuilt = os.path.join(work, "rebuilt")
+    if not url:
+        # The embedded store's index is rebuilt in place, from a copy of the data folder's store.
+        os.makedirs(rebuilt)
+        for name in os.listdir(node):
+            if name.startswith("chancery.sqlite3"):
+                shutil.copy(os.path.join(node, name), rebuilt)
     t = time.monotonic()
-    measured = os.path.join(work, "time.txt")
-    result = subprocess.run(["/usr/bin/time", "-o", measured, "-f", "%M", BIN, "--data", rebuilt,
-                             "--database", url, "--no-preservation-copy", "reindex"],
-                            capture_output=True, text=True)
+    result, peak, anon = watched([BIN, "--data", rebuilt, *database_args, "--no-preservation-copy",
+                                  "reindex"])
     if result.returncode != 0:
         sys.exit(f"reindex failed: {result.stderr[-2000:]}")
-    print(f"a new node's index built from the database: {time.monotonic() - t:,.0f} s, peak RSS "
-          f"{int(open(measured).read().split()[-1]) // 1024} MiB")
+    print(f"the index built again from the store (`reindex`): {time.monotonic() - t:,.0f} s, peak RSS "
+          f"{peak} MiB ({anon} MiB anonymous)")
     shutil.rmtree(rebuilt)
 
     port = free_port()
@@ -165,17 +210,17 @@ def run(records, deadline, work, cluster, servers):
     with open(lua, "w") as out:
         out.write(subprocess.run(["bash", "-c", f". {ROOT}/bench/common.sh; paths_lua"],
                                  capture_output=True, text=True, check=True).stdout)
-    print("\n| load (uncached) | connections | requests/s | p50 | p99 | non-2xx |")
+    print("\n| load (uncached) | connections | requests/s | p50 | p99 | errors |")
     print("|---|---|---|---|---|---|")
     for label, paths in [("document pages, random", documents), ("search API, the peer queries",
                                                                   searches)]:
-        for connections in [1, 16]:
+        for connections in [1, 16, 256]:
             rate, p50, p99, errors = wrk(f"http://127.0.0.1:{port}", 15, paths, lua, connections)
             print(f"| {label} | {connections} | {rate:,.0f} | {p50} | {p99} | {errors} |")
     status = open(f"/proc/{server.pid}/status").read()
     anon = re.search(r"RssAnon:\s+(\d+) kB", status).group(1)
     hwm = re.search(r"VmHWM:\s+(\d+) kB", status).group(1)
-    print(f"\nthe node: {int(anon) // 1024} MiB anonymous resident memory after the loads "
+    print(f"\nthe server: {int(anon) // 1024} MiB anonymous resident memory after the loads "
           f"(peak RSS, file-backed index pages included: {int(hwm) // 1024} MiB)")
 
 

@@ -8,9 +8,10 @@ use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWrite
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 use crate::analysis::{Analyzer, ChanceryTokenizer};
+use crate::document::IndexDocument;
 use crate::schema::{self, Fields};
 use crate::search::Vocabulary;
 use crate::{Error, Result};
@@ -184,7 +185,7 @@ impl SearchIndex {
         &self,
         n_threads: usize,
         heap_bytes: usize,
-    ) -> Result<IndexWriter<TantivyDocument>> {
+    ) -> Result<IndexWriter<IndexDocument>> {
         if self.read_only {
             return Err(Error::ReadOnly);
         }
@@ -201,7 +202,7 @@ impl SearchIndex {
 
     /// Merges every segment into one: after a full rebuild, so that each query term is looked up
     /// once rather than once per segment. The commit payload is kept.
-    pub(crate) fn merge_all(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+    pub(crate) fn merge_all(&self, writer: &mut IndexWriter<IndexDocument>) -> Result<()> {
         let ids = self.index.searchable_segment_ids()?;
         if ids.len() > 1 {
             writer.merge(&ids).wait()?;
@@ -210,7 +211,7 @@ impl SearchIndex {
     }
 
     /// Commits a writer's work together with the store change it brings the index up to.
-    pub(crate) fn commit(&self, writer: &mut IndexWriter<TantivyDocument>, seq: i64) -> Result<()> {
+    pub(crate) fn commit(&self, writer: &mut IndexWriter<IndexDocument>, seq: i64) -> Result<()> {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&format!("{PAYLOAD_PREFIX}{seq}"));
         prepared.commit()?;

@@ -11,7 +11,9 @@
 //! [`SearchIndex::reindex`].
 
 pub mod analysis;
+mod document;
 mod expand;
+mod facet_count;
 mod index;
 mod known;
 pub mod query;

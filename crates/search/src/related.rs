@@ -56,6 +56,12 @@ const LONG_TEXT_WORDS: u32 = 400;
 const NAME_WEIGHT: f32 = 2.0;
 /// The most words of the parties' names added to a similarity query.
 const MAX_NAME_WORDS: usize = 8;
+/// The most postings (documents holding one of its words, summed over the words) a similarity
+/// query may read: the most telling words are taken while they fit. It never binds on an archive
+/// the size of FRUS (25 words each in at most a quarter of 5,000 records), but in a million
+/// records a quarter is 250,000 documents a word, and reading the postings of 25 such words on
+/// every page view would grow with the archive.
+const MAX_SIMILAR_POSTINGS: u64 = 100_000;
 /// The most cross-references read out of one record.
 const MAX_REFERENCES: usize = 50;
 
@@ -265,7 +271,7 @@ impl SearchIndex {
         let common = (n_docs / 4.0).max(3.0);
         let field = self.fields.body_fold;
         let df = |word: &str| searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0);
-        let mut weighted: Vec<(f64, String)> = counts
+        let mut weighted: Vec<(f64, String, u64)> = counts
             .into_iter()
             .filter(|(_, tf)| *tf >= min_tf)
             .filter_map(|(word, tf)| {
@@ -274,11 +280,10 @@ impl SearchIndex {
                     return None;
                 }
                 let idf = (n_docs / df as f64).ln();
-                Some((f64::from(tf) * idf, word))
+                Some((f64::from(tf) * idf, word, df))
             })
             .collect();
         weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        weighted.truncate(MAX_SIMILAR_WORDS);
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         let term = |word: &str, boost: f32| -> (Occur, Box<dyn TantivyQuery>) {
             let query =
@@ -288,11 +293,17 @@ impl SearchIndex {
         // The parties' names weigh more: a letter from Tito to Khrushchev is related to what
         // else names them.
         let mut names: Vec<String> = Vec::new();
+        let mut postings = 0;
         for name in record.authors.iter().chain(&record.recipients).chain(&record.participants) {
             for (_, word) in Analyzer::Fold.analyze(name) {
                 let n = df(&word);
                 let telling = word.chars().count() >= 4 && n > 0 && (n as f64) <= common;
-                if telling && !names.contains(&word) && names.len() < MAX_NAME_WORDS {
+                if telling
+                    && !names.contains(&word)
+                    && names.len() < MAX_NAME_WORDS
+                    && postings + n <= MAX_SIMILAR_POSTINGS
+                {
+                    postings += n;
                     names.push(word);
                 }
             }
@@ -300,9 +311,24 @@ impl SearchIndex {
         for word in &names {
             clauses.push(term(word, NAME_WEIGHT));
         }
-        // Each other word weighs as telling as it is (the most telling 1).
-        let top = weighted.first().map_or(1.0, |(w, _)| *w);
-        for (weight, word) in weighted.iter().filter(|(_, w)| !names.contains(w)) {
+        // Each other word weighs as telling as it is (the most telling 1): the most telling
+        // [`MAX_SIMILAR_WORDS`] (names among them already in), passing over any whose postings
+        // no longer fit for the next most telling.
+        let top = weighted.first().map_or(1.0, |(w, _, _)| *w);
+        let mut taken = 0;
+        for (weight, word, df) in &weighted {
+            if taken == MAX_SIMILAR_WORDS {
+                break;
+            }
+            if names.contains(word) {
+                taken += 1;
+                continue;
+            }
+            if postings + df > MAX_SIMILAR_POSTINGS {
+                continue;
+            }
+            taken += 1;
+            postings += df;
             clauses.push(term(word, (weight / top) as f32));
         }
         if clauses.len() < 3 {

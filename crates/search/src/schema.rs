@@ -9,13 +9,13 @@ use chancery_model::archives;
 use chancery_model::date::{CalendarDay, Edtf};
 use chancery_model::record::Record;
 use chancery_store::StoredRecord;
-use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder,
     TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::{Analyzer, StemLanguage, exact, fold};
+use crate::document::IndexDocument;
 use crate::words;
 
 /// Every field of the index.
@@ -239,14 +239,15 @@ impl Fields {
     }
 
     /// The index document for a stored record.
-    pub(crate) fn document(&self, stored: &StoredRecord) -> TantivyDocument {
+    pub(crate) fn document(&self, stored: &StoredRecord) -> IndexDocument {
         let record: &Record = &stored.record;
-        let mut doc = TantivyDocument::default();
+        let mut doc = IndexDocument::default();
         doc.add_text(self.id, record.id.as_str());
         doc.add_i64(self.revision, stored.revision);
-        for field in [self.title_exact, self.title_fold, self.title_stem, self.title_skeleton] {
-            doc.add_text(field, &record.title);
-        }
+        doc.add_text_to(
+            &[self.title_exact, self.title_fold, self.title_stem, self.title_skeleton],
+            &record.title,
+        );
         self.add_words(&mut doc, &record.title, StemLanguage::English);
         let mut bodies: Vec<(&str, Option<StemLanguage>)> = record
             .texts
@@ -262,9 +263,10 @@ impl Fields {
             bodies.push((&section.body, None));
         }
         for (body, language) in bodies {
-            for field in [self.body_fold, self.body_plain, self.body_marked, self.body_skeleton] {
-                doc.add_text(field, body);
-            }
+            doc.add_text_to(
+                &[self.body_fold, self.body_plain, self.body_marked, self.body_skeleton],
+                body,
+            );
             self.add_words(&mut doc, body, language.unwrap_or(StemLanguage::English));
         }
         for author in &record.authors {
@@ -323,7 +325,7 @@ impl Fields {
                 // The other names a repository goes by ("RGANI") find it too.
                 if let Some(repository) = archives::repository(archive) {
                     for variant in repository.variants {
-                        doc.add_text(self.archive, variant);
+                        doc.add_text(self.archive, *variant);
                     }
                 }
                 doc.add_facet(
@@ -373,11 +375,11 @@ impl Fields {
     }
 
     /// Adds a text to the words field, to be stemmed in `language`.
-    fn add_words(&self, doc: &mut TantivyDocument, text: &str, language: StemLanguage) {
+    fn add_words(&self, doc: &mut IndexDocument, text: &str, language: StemLanguage) {
         doc.add_text(self.words, words::value(language, text));
     }
 
-    fn add_dates(&self, doc: &mut TantivyDocument, edtf: &Edtf) {
+    fn add_dates(&self, doc: &mut IndexDocument, edtf: &Edtf) {
         let (min, max) = edtf.bounds();
         let min_number = min.map_or(DAY_MIN, day_number);
         let max_number = max.map_or(DAY_MAX, day_number);

@@ -17,7 +17,7 @@ use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use chancery_store::Store;
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
     RangeQuery, TermQuery, TermSetQuery,
@@ -28,6 +28,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzer, StemLanguage};
 use crate::expand::{Expansion, default_distance, expand};
+use crate::facet_count::FacetValues;
 use crate::index::SearchIndex;
 use crate::known;
 use crate::query::{Atom, MIN_PREFIX_CHARS, Query, Scope};
@@ -228,13 +229,7 @@ impl From<AllValues> for FacetCounts {
     }
 }
 
-fn facet_counts(name: FacetName, counts: &tantivy::collector::FacetCounts) -> AllValues {
-    let mut values: Vec<(String, u64)> = counts
-        .get("/")
-        .map(|(facet, count)| {
-            (facet.to_path().last().copied().unwrap_or_default().to_string(), count)
-        })
-        .collect();
+fn facet_counts(name: FacetName, mut values: Vec<(String, u64)>) -> AllValues {
     match name {
         FacetName::Decade | FacetName::Year => values.sort(),
         _ => values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))),
@@ -349,15 +344,8 @@ impl SearchIndex {
     pub fn all_facet_values(&self, name: FacetName) -> Result<Vec<(String, u64)>> {
         let searcher = self.reader.searcher();
         let field = self.fields.facet(name);
-        let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
-        facet.add_facet("/");
-        let counts = searcher.search(&AllQuery, &facet)?;
-        let mut values: Vec<(String, u64)> = counts
-            .get("/")
-            .map(|(facet, count)| {
-                (facet.to_path().last().copied().unwrap_or_default().to_string(), count)
-            })
-            .collect();
+        let facet = FacetValues::for_field(searcher.schema().get_field_name(field));
+        let mut values = searcher.search(&AllQuery, &facet)?;
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(values)
     }
@@ -536,14 +524,13 @@ impl SearchIndex {
                 selected.push(name);
                 continue;
             }
-            let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
-            facet.add_facet("/");
+            let facet = FacetValues::for_field(searcher.schema().get_field_name(field));
             handles.push((name, collector.add_collector(facet)));
         }
         let mut fruits = searcher.search(query, &collector)?;
         let mut out = Vec::new();
         for (name, handle) in handles {
-            out.push(facet_counts(name, &handle.extract(&mut fruits)).into());
+            out.push(facet_counts(name, handle.extract(&mut fruits)).into());
         }
         // A facet the query selects values of is counted without that selection.
         for name in selected {
@@ -572,10 +559,9 @@ impl SearchIndex {
         }
         let query = self.build(&request, &searcher);
         let field = self.fields.facet(name);
-        let mut facet = FacetCollector::for_field(searcher.schema().get_field_name(field));
-        facet.add_facet("/");
-        let counts = searcher.search(&*query, &facet)?;
-        Ok(facet_counts(name, &counts).values_all())
+        let facet = FacetValues::for_field(searcher.schema().get_field_name(field));
+        let values = searcher.search(&*query, &facet)?;
+        Ok(facet_counts(name, values).values_all())
     }
 
     fn targets(&self, scope: Scope) -> Vec<Target> {

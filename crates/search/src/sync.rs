@@ -10,9 +10,10 @@ use std::collections::BTreeSet;
 
 use chancery_model::id::RecordId;
 use chancery_store::{Store, StoredRecord};
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, Term};
 
 use crate::Result;
+use crate::document::IndexDocument;
 use crate::index::SearchIndex;
 
 /// Records fetched from the store per round.
@@ -150,7 +151,7 @@ impl SearchIndex {
     /// background merge of some of them, finishing meanwhile, would take those segments from under
     /// it (at 300,000 records a reindex failed so: "the segments that were merged could not be
     /// found").
-    fn bulk_writer(&self) -> Result<IndexWriter<TantivyDocument>> {
+    fn bulk_writer(&self) -> Result<IndexWriter<IndexDocument>> {
         let writer = self.parallel_writer()?;
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         Ok(writer)
@@ -158,14 +159,14 @@ impl SearchIndex {
 
     /// A writer with every core (up to four) and the full indexing budget, merging segments in
     /// the background by tantivy's default (log) merge policy.
-    fn parallel_writer(&self) -> Result<IndexWriter<TantivyDocument>> {
+    fn parallel_writer(&self) -> Result<IndexWriter<IndexDocument>> {
         let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         self.writer(n_threads, WRITER_HEAP)
     }
 
     /// Ends a large job: commits with the store change it reaches, then merges what the threads
     /// wrote into one segment.
-    fn finish_bulk(&self, mut writer: IndexWriter<TantivyDocument>, seq: i64) -> Result<()> {
+    fn finish_bulk(&self, mut writer: IndexWriter<IndexDocument>, seq: i64) -> Result<()> {
         self.commit(&mut writer, seq)?;
         self.merge_all(&mut writer)?;
         writer.wait_merging_threads()?;

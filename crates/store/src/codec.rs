@@ -5,7 +5,8 @@
 //! 3.9× and a FRUS volume (TEI XML) about 4.5×, where lz4 gives 2.6× and 2.7×. Decoding is not
 //! free: a page that reads many records (search, home) measured 3–9 % slower (BENCHMARKS.md).
 //! Every frame records its content size, so decoding allocates once and is bounded before it
-//! starts, and a checksum of its content.
+//! starts (a frame that does not say its size was not written here and is refused), and a
+//! checksum of its content.
 
 /// The zstd level written: zstd's own default.
 const LEVEL: i32 = 3;
@@ -70,13 +71,16 @@ pub(crate) fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// The bytes of one zstd frame, or why not: not a frame, damaged, or more than `limit` bytes.
 pub(crate) fn decompress(frame: &[u8], limit: usize) -> Result<Vec<u8>, String> {
-    match zstd::zstd_safe::get_frame_content_size(frame) {
+    // Every frame this store writes declares its size; one that does not was not written here,
+    // and decoding it would mean reserving the whole limit up front.
+    let size = match zstd::zstd_safe::get_frame_content_size(frame) {
         Ok(Some(size)) if size > limit as u64 => {
             return Err(format!("it would decode to {size} bytes; the limit is {limit}"));
         }
-        Ok(_) => {}
+        Ok(Some(size)) => size as usize,
+        Ok(None) => return Err("the frame does not declare its content size".to_string()),
         Err(_) => return Err("it is not a zstd frame".to_string()),
-    }
+    };
     thread_local! {
         // One decompression context per thread, reused (making one showed in import profiles).
         static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
@@ -90,7 +94,7 @@ pub(crate) fn decompress(frame: &[u8], limit: usize) -> Result<Vec<u8>, String> 
                     .map_err(|e| format!("no zstd decompression context: {e}"))?,
             ),
         };
-        let decoded = decompressor.decompress(frame, limit);
+        let decoded = decompressor.decompress(frame, size);
         if decoded.is_err() {
             // A context that failed is not trusted with the next frame.
             *slot = None;

@@ -439,6 +439,20 @@ async fn bodies_and_sources_are_kept_compressed() {
     let outcomes = store.import(std::slice::from_ref(&seed), &[], T1).await.unwrap();
     assert_eq!(outcomes[0].action, Action::Unchanged);
 
+    // A valid frame that does not declare its size (zstd's streaming encoder writes such frames)
+    // was not written by this store, and is refused rather than decoded into a buffer of the
+    // whole limit.
+    let json = zstd::stream::decode_all(&body[..]).unwrap();
+    let unsized_frame = zstd::stream::encode_all(&json[..], 3).unwrap();
+    assert!(matches!(zstd::zstd_safe::get_frame_content_size(&unsized_frame), Ok(None)));
+    sqlx::query("UPDATE records SET body = $1")
+        .bind(&unsized_frame)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let error = store.get(&seed.id).await.unwrap_err();
+    assert!(error.to_string().contains("does not declare its content size"), "{error}");
+
     // Damage: the source's frame cut short, the body's frame made to claim a huge size.
     sqlx::query("UPDATE sources SET bytes = substr(bytes, 1, 40)")
         .execute(&mut conn)
