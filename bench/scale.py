@@ -2,7 +2,8 @@
 """A synthetic archive of a million records: import, index, serve, measure.
 
     cargo build --release -p chancery-cli && \
-        python3 bench/scale.py [RECORDS] [--deadline MINUTES] [--embedded]
+        python3 bench/scale.py [RECORDS] [--deadline MINUTES] [--embedded] [--keep DIR]
+    CHANCERY_BIN=... python3 bench/scale.py RECORDS --measure DIR
 
 Makes a FRUS-shaped synthetic archive (bench/synthetic.py, learnt from the shared corpus's own
 export) in files of PER_FILE records, imports each into a fresh PostgreSQL cluster with one
@@ -12,7 +13,10 @@ imported; then serves it uncached and measures document pages and search. Prints
 rate as it goes and in all, the importer's peak RSS, the index build, the database's and the
 index's size on disk, the server's anonymous resident memory, and p50/p99 of the document page
 and of the search API (at 1, 16 and 256 connections). Stops importing at the deadline (default:
-none) and measures what it has, saying so. Deletes everything it made at the end.
+none) and measures what it has, saying so. Deletes everything it made at the end, except with
+`--keep DIR` (embedded store only): the data folder is made in DIR and kept, so that
+`--measure DIR` can serve it again with another build (CHANCERY_BIN) and take only the loads,
+builds alternated in one session. Keep one such folder at a time and delete it afterwards.
 """
 
 import json
@@ -94,16 +98,30 @@ def main():
         at = args.index("--deadline")
         deadline = time.monotonic() + float(args[at + 1]) * 60
         del args[at:at + 2]
-    embedded = "--embedded" in args
-    if embedded:
+    keep = measure = None
+    for flag in ["--keep", "--measure"]:
+        if flag in args:
+            at = args.index(flag)
+            if flag == "--keep":
+                keep = os.path.abspath(args[at + 1])
+            else:
+                measure = os.path.abspath(args[at + 1])
+            del args[at:at + 2]
+    embedded = "--embedded" in args or keep is not None
+    if "--embedded" in args:
         args.remove("--embedded")
+    if keep and os.path.exists(keep):
+        sys.exit(f"--keep {keep}: it exists already; give a folder that does not")
     records = int(args[0]) if args else 1_000_000
     work = tempfile.mkdtemp(prefix="chancery-scale-")
     os.chmod(work, 0o755)
     cluster = os.path.join(work, "pg")
     servers = []
     try:
-        run(records, deadline, work, None if embedded else cluster, servers)
+        if measure:
+            serve_and_measure(measure, [], records, work, servers)
+        else:
+            run(records, deadline, work, None if embedded else cluster, servers, keep)
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -113,9 +131,9 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(records, deadline, work, cluster, servers):
+def run(records, deadline, work, cluster, servers, keep):
     """Imports, indexes, serves and measures; on PostgreSQL in `cluster`, or when it is None on
-    the embedded store."""
+    the embedded store (in `keep` when it is given)."""
     url = cluster and subprocess.run(["bash", os.path.join(ROOT, "e2e/pg-cluster.sh"), "start",
                                       cluster, str(free_port())], capture_output=True, text=True,
                                      check=True).stdout.strip()
@@ -131,7 +149,7 @@ def run(records, deadline, work, cluster, servers):
     where = "PostgreSQL" if url else "the embedded store (SQLite)"
     print(f"# {records:,} synthetic records on {where} ({os.cpu_count()} cores, "
           f"files of {PER_FILE:,} records; the model: {len(model.templates):,} FRUS documents)\n")
-    node = os.path.join(work, "node")
+    node = keep or os.path.join(work, "node")
     database_args = ["--database", url] if url else []
     base = [BIN, "--data", node, *database_args, "--no-preservation-copy"]
     started, done, peak_rss, peak_anon, generating = time.monotonic(), 0, 0, 0, 0.0
@@ -186,7 +204,12 @@ def run(records, deadline, work, cluster, servers):
     print(f"the index built again from the store (`reindex`): {time.monotonic() - t:,.0f} s, peak RSS "
           f"{peak} MiB ({anon} MiB anonymous)")
     shutil.rmtree(rebuilt)
+    serve_and_measure(node, database_args, done, work, servers)
 
+
+def serve_and_measure(node, database_args, done, work, servers):
+    """Serves the data folder `node` (of `done` records) uncached and takes the loads."""
+    base = [BIN, "--data", node, *database_args, "--no-preservation-copy"]
     port = free_port()
     log = open(os.path.join(work, "server.log"), "ab")
     server = subprocess.Popen(base + ["serve", "--addr", f"127.0.0.1:{port}", "--page-cache-mib",

@@ -37,6 +37,8 @@ pub struct SearchIndex {
     pub(crate) vocabulary: std::sync::Mutex<Option<(u64, Vocabulary)>>,
     /// Counts by year, language and kind per segment (`SearchIndex::summary`).
     pub(crate) summary: crate::summary::SummaryMemo,
+    /// Each segment's facet ordinals per document, read once (`facet_count`).
+    pub(crate) facet_ords: crate::facet_count::OrdsCache,
 }
 
 /// Registers every tokenizer the index's fields name with a tantivy index (for tools that open
@@ -156,6 +158,7 @@ impl SearchIndex {
             read_only,
             vocabulary: Default::default(),
             summary: Default::default(),
+            facet_ords: Default::default(),
         })
     }
 

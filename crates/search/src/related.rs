@@ -284,58 +284,86 @@ impl SearchIndex {
             })
             .collect();
         weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        // The parties' names weigh more: a letter from Tito to Khrushchev is related to what
+        // else names them.
+        let names = record
+            .authors
+            .iter()
+            .chain(&record.recipients)
+            .chain(&record.participants)
+            .flat_map(|name| Analyzer::Fold.analyze(name))
+            .filter(|(_, word)| word.chars().count() >= 4)
+            .filter_map(|(_, word)| {
+                let n = df(&word);
+                (n > 0 && (n as f64) <= common).then_some((word, n))
+            });
+        let chosen = choose_words(names, &weighted, MAX_SIMILAR_POSTINGS);
         let term = |word: &str, boost: f32| -> (Occur, Box<dyn TantivyQuery>) {
             let query =
                 TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
             (Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost)))
         };
-        // The parties' names weigh more: a letter from Tito to Khrushchev is related to what
-        // else names them.
-        let mut names: Vec<String> = Vec::new();
-        let mut postings = 0;
-        for name in record.authors.iter().chain(&record.recipients).chain(&record.participants) {
-            for (_, word) in Analyzer::Fold.analyze(name) {
-                let n = df(&word);
-                let telling = word.chars().count() >= 4 && n > 0 && (n as f64) <= common;
-                if telling
-                    && !names.contains(&word)
-                    && names.len() < MAX_NAME_WORDS
-                    && postings + n <= MAX_SIMILAR_POSTINGS
-                {
-                    postings += n;
-                    names.push(word);
-                }
-            }
-        }
-        for word in &names {
-            clauses.push(term(word, NAME_WEIGHT));
-        }
-        // Each other word weighs as telling as it is (the most telling 1): the most telling
-        // [`MAX_SIMILAR_WORDS`] (names among them already in), passing over any whose postings
-        // no longer fit for the next most telling.
-        let top = weighted.first().map_or(1.0, |(w, _, _)| *w);
-        let mut taken = 0;
-        for (weight, word, df) in &weighted {
-            if taken == MAX_SIMILAR_WORDS {
-                break;
-            }
-            if names.contains(word) {
-                taken += 1;
-                continue;
-            }
-            if postings + df > MAX_SIMILAR_POSTINGS {
-                continue;
-            }
-            taken += 1;
-            postings += df;
-            clauses.push(term(word, (weight / top) as f32));
-        }
+        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = chosen
+            .names
+            .iter()
+            .map(|word| term(word, NAME_WEIGHT))
+            .chain(chosen.words.iter().map(|(word, weight)| term(word, *weight)))
+            .collect();
         if clauses.len() < 3 {
             return None;
         }
         Some(BooleanQuery::with_minimum_required_clauses(clauses, 3))
     }
+}
+
+/// The words of a similarity query, each once.
+#[derive(Debug, PartialEq)]
+struct Chosen {
+    /// Words of the parties' names (weighed [`NAME_WEIGHT`]).
+    names: Vec<String>,
+    /// Other telling words, each with its weight (the most telling 1).
+    words: Vec<(String, f32)>,
+}
+
+/// Chooses a similarity query's words: first the parties' name words (`names`: telling ones, with
+/// the documents holding each, in the order named), at most [`MAX_NAME_WORDS`]; then the most
+/// telling of `weighted` (weight, word, documents holding it; most telling first), at most
+/// [`MAX_SIMILAR_WORDS`] counting the name words among them. A word whose documents would take
+/// the sum over `max_postings` is passed over for the next.
+fn choose_words(
+    names: impl IntoIterator<Item = (String, u64)>,
+    weighted: &[(f64, String, u64)],
+    max_postings: u64,
+) -> Chosen {
+    let mut postings = 0;
+    let mut chosen = Chosen { names: Vec::new(), words: Vec::new() };
+    for (word, n) in names {
+        if chosen.names.len() < MAX_NAME_WORDS
+            && !chosen.names.contains(&word)
+            && postings + n <= max_postings
+        {
+            postings += n;
+            chosen.names.push(word);
+        }
+    }
+    let top = weighted.first().map_or(1.0, |(w, _, _)| *w);
+    let mut taken = 0;
+    for (weight, word, n) in weighted {
+        if taken == MAX_SIMILAR_WORDS {
+            break;
+        }
+        if chosen.names.contains(word) {
+            taken += 1;
+            continue;
+        }
+        if postings + n > max_postings {
+            continue;
+        }
+        taken += 1;
+        postings += n;
+        chosen.words.push((word.clone(), (weight / top) as f32));
+    }
+    chosen
 }
 
 /// A match's weight when ranked by closeness in time: its score shrinks with the years between
@@ -353,6 +381,49 @@ fn by_closeness(score: f32, own: Option<i64>, theirs: Option<i64>) -> f64 {
 mod tests {
     use super::*;
     use chancery_model::date::DocDate;
+
+    fn word(weight: f64, word: &str, n: u64) -> (f64, String, u64) {
+        (weight, word.into(), n)
+    }
+
+    #[test]
+    fn similar_words_fit_the_postings_bound() {
+        // Exactly at the bound: every word is kept.
+        let names = [("tito".to_string(), 40_000)];
+        let weighted = [word(4.0, "belgrade", 59_999), word(2.0, "normalization", 1)];
+        let chosen = choose_words(names.clone(), &weighted, MAX_SIMILAR_POSTINGS);
+        assert_eq!(chosen.names, ["tito"]);
+        assert_eq!(chosen.words, [("belgrade".into(), 1.0), ("normalization".into(), 0.5)]);
+
+        // One posting past it: the word that does not fit is passed over for the next.
+        let weighted =
+            [word(4.0, "belgrade", 59_999), word(2.0, "normalization", 2), word(1.0, "tass", 1)];
+        let chosen = choose_words(names.clone(), &weighted, MAX_SIMILAR_POSTINGS);
+        assert_eq!(chosen.names, ["tito"]);
+        assert_eq!(chosen.words, [("belgrade".into(), 1.0), ("tass".into(), 0.25)]);
+
+        // A name word past the bound alone is not taken; the others still are.
+        let names = [("khrushchev".to_string(), MAX_SIMILAR_POSTINGS + 1), ("tito".into(), 3)];
+        let chosen = choose_words(names, &[word(1.0, "belgrade", 5)], MAX_SIMILAR_POSTINGS);
+        assert_eq!(chosen.names, ["tito"]);
+        assert_eq!(chosen.words, [("belgrade".into(), 1.0)]);
+    }
+
+    #[test]
+    fn name_words_count_once_and_take_their_place_among_the_words() {
+        let names = [("tito".to_string(), 10), ("tito".into(), 10)];
+        let mut weighted = vec![word(9.0, "tito", 10)];
+        weighted.extend(
+            (0..MAX_SIMILAR_WORDS).map(|i| word(8.0 - i as f64 * 0.1, &format!("w{i:02}"), 1)),
+        );
+        let chosen = choose_words(names, &weighted, MAX_SIMILAR_POSTINGS);
+        assert_eq!(chosen.names, ["tito"]);
+        // "tito" took one of the MAX_SIMILAR_WORDS places, so one word fewer of the rest.
+        assert_eq!(chosen.words.len(), MAX_SIMILAR_WORDS - 1);
+        assert_eq!(chosen.words[0].0, "w00");
+        let names = (0..MAX_NAME_WORDS + 2).map(|i| (format!("name{i}"), 1));
+        assert_eq!(choose_words(names, &[], MAX_SIMILAR_POSTINGS).names.len(), MAX_NAME_WORDS);
+    }
 
     #[test]
     fn references_are_read_from_the_tei() {

@@ -17,7 +17,7 @@ use chancery_model::id::RecordId;
 use chancery_model::record::Record;
 use chancery_store::Store;
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
-use tantivy::collector::{Count, MultiCollector, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
     RangeQuery, TermQuery, TermSetQuery,
@@ -343,9 +343,8 @@ impl SearchIndex {
     /// from). Unbounded by design: the values are the index's own, one per distinct name.
     pub fn all_facet_values(&self, name: FacetName) -> Result<Vec<(String, u64)>> {
         let searcher = self.reader.searcher();
-        let field = self.fields.facet(name);
-        let facet = FacetValues::for_field(searcher.schema().get_field_name(field));
-        let mut values = searcher.search(&AllQuery, &facet)?;
+        let facet = self.facet_values_collector(&searcher, &[name]);
+        let mut values = searcher.search(&AllQuery, &facet)?.pop().unwrap_or_default();
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(values)
     }
@@ -371,44 +370,39 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let query = self.build(request, &searcher);
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match request.sort {
-            Sort::Relevance => {
-                if request.count {
-                    searcher.search(&query, &(top.order_by_score(), Count))?
-                } else {
-                    (searcher.search(&query, &top.order_by_score())?, 0)
-                }
-            }
+        // The facets the query does not select values of are counted in the same pass over the
+        // matches as the hits are ranked; those it selects, each over the query without that
+        // selection (see `facets`).
+        let (selected, counted) = self.facet_split(request);
+        let facets = request.facets.then(|| self.facet_values_collector(&searcher, &counted));
+        let count = request.count.then_some(Count);
+        let (addresses, total, fruits): (Vec<(f32, DocAddress)>, _, _) = match request.sort {
+            Sort::Relevance => collect(&searcher, &query, top.order_by_score(), count, facets)?,
             Sort::Date | Sort::Newest => {
                 let order = if request.sort == Sort::Date { Order::Asc } else { Order::Desc };
                 let by_date = top.order_by_fast_field::<i64>("date_min", order);
-                let (docs, total) = if request.count {
-                    searcher.search(&query, &(by_date, Count))?
-                } else {
-                    (searcher.search(&query, &by_date)?, 0)
-                };
-                (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
+                let (docs, total, fruits) = collect(&searcher, &query, by_date, count, facets)?;
+                (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total, fruits)
             }
             Sort::Edition => {
                 let by_edition = top.order_by((
                     (SortByString::for_field("edition_volume"), Order::Asc),
                     (SortByStaticFastValue::<i64>::for_field("edition_position"), Order::Asc),
                 ));
-                let (docs, total) = if request.count {
-                    searcher.search(&query, &(by_edition, Count))?
-                } else {
-                    (searcher.search(&query, &by_edition)?, 0)
-                };
-                (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
+                let (docs, total, fruits) = collect(&searcher, &query, by_edition, count, facets)?;
+                (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total, fruits)
             }
         };
+        let total = total.unwrap_or(0);
         let addresses = if request.limit == 0 { Vec::new() } else { addresses };
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             hits.push(self.hit(&searcher, address, score)?);
         }
-        let facets =
-            if request.facets { self.facets(&searcher, request, &*query)? } else { Vec::new() };
+        let facets = match fruits {
+            Some(fruits) => self.facets(request, counted, fruits, selected)?,
+            None => Vec::new(),
+        };
         Ok(SearchResults { total, hits, facets })
     }
 
@@ -510,27 +504,27 @@ impl SearchIndex {
         })
     }
 
+    /// The facets a request selects values of, and the others, in display order.
+    fn facet_split(&self, request: &SearchRequest) -> (Vec<FacetName>, Vec<FacetName>) {
+        self.fields
+            .facets
+            .iter()
+            .map(|(name, _)| *name)
+            .partition(|name| request.query.selection(*name).is_some())
+    }
+
+    /// A search's facets: those of `counted` from their values over the matches (`fruits`, in
+    /// that order), those of `selected` each counted without the query's selection of it.
     fn facets(
         &self,
-        searcher: &Searcher,
         request: &SearchRequest,
-        query: &dyn TantivyQuery,
+        counted: Vec<FacetName>,
+        fruits: FacetFruits,
+        selected: Vec<FacetName>,
     ) -> Result<Vec<FacetCounts>> {
-        let mut collector = MultiCollector::new();
-        let mut handles = Vec::new();
-        let mut selected = Vec::new();
-        for &(name, field) in &self.fields.facets {
-            if request.query.selection(name).is_some() {
-                selected.push(name);
-                continue;
-            }
-            let facet = FacetValues::for_field(searcher.schema().get_field_name(field));
-            handles.push((name, collector.add_collector(facet)));
-        }
-        let mut fruits = searcher.search(query, &collector)?;
         let mut out = Vec::new();
-        for (name, handle) in handles {
-            out.push(facet_counts(name, handle.extract(&mut fruits)).into());
+        for (name, values) in counted.into_iter().zip(fruits) {
+            out.push(facet_counts(name, values).into());
         }
         // A facet the query selects values of is counted without that selection.
         for name in selected {
@@ -558,10 +552,25 @@ impl SearchIndex {
             request.query.clauses.remove(at);
         }
         let query = self.build(&request, &searcher);
-        let field = self.fields.facet(name);
-        let facet = FacetValues::for_field(searcher.schema().get_field_name(field));
-        let values = searcher.search(&*query, &facet)?;
+        let facet = self.facet_values_collector(&searcher, &[name]);
+        let values = searcher.search(&*query, &facet)?.pop().unwrap_or_default();
         Ok(facet_counts(name, values).values_all())
+    }
+
+    /// A collector of the values of facets `names` (in this order) over a search's matches,
+    /// reading ordinals through the index's cache, from which it first drops the segments the
+    /// searcher no longer has (unless a newer searcher has been seen).
+    fn facet_values_collector(&self, searcher: &Searcher, names: &[FacetName]) -> FacetValues<'_> {
+        let living = searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
+        self.facet_ords.keep_only(searcher.generation().generation_id(), &living);
+        let fields = names
+            .iter()
+            .map(|&name| {
+                let field = self.fields.facet(name);
+                (field, searcher.schema().get_field_name(field).to_string())
+            })
+            .collect();
+        FacetValues::new(&self.facet_ords, fields)
     }
 
     fn targets(&self, scope: Scope) -> Vec<Target> {
@@ -1141,6 +1150,25 @@ impl SearchIndex {
         }
         terms
     }
+}
+
+/// Each counted facet's values with their counts, in the order asked.
+type FacetFruits = Vec<Vec<(String, u64)>>;
+
+/// Runs a search's collectors in one pass over its matches: the hits (`top`), and when asked for
+/// the count and the facet values. Hits alone are collected on their own, which lets tantivy skip
+/// matches that cannot make the page (block-max WAND) where the query allows it.
+fn collect<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn TantivyQuery,
+    top: C,
+    count: Option<Count>,
+    facets: Option<FacetValues<'_>>,
+) -> Result<(C::Fruit, Option<usize>, Option<FacetFruits>)> {
+    if count.is_none() && facets.is_none() {
+        return Ok((searcher.search(query, &top)?, None, None));
+    }
+    Ok(searcher.search(query, &(top, count, facets))?)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn TantivyQuery> {
