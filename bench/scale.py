@@ -98,20 +98,25 @@ def main():
         at = args.index("--deadline")
         deadline = time.monotonic() + float(args[at + 1]) * 60
         del args[at:at + 2]
-    keep = measure = None
+    folders = {}
     for flag in ["--keep", "--measure"]:
         if flag in args:
             at = args.index(flag)
-            if flag == "--keep":
-                keep = os.path.abspath(args[at + 1])
-            else:
-                measure = os.path.abspath(args[at + 1])
+            if at + 1 >= len(args):
+                sys.exit(f"{flag} needs a folder: {flag} DIR")
+            folders[flag] = os.path.abspath(args[at + 1])
             del args[at:at + 2]
+    keep, measure = folders.get("--keep"), folders.get("--measure")
+    if keep and measure:
+        sys.exit("give --keep DIR (import and keep) or --measure DIR (serve a kept one), not both")
     embedded = "--embedded" in args or keep is not None
     if "--embedded" in args:
         args.remove("--embedded")
     if keep and os.path.exists(keep):
         sys.exit(f"--keep {keep}: it exists already; give a folder that does not")
+    if measure and not os.path.isfile(os.path.join(measure, "chancery.sqlite3")):
+        sys.exit(f"--measure {measure}: no embedded store there (chancery.sqlite3); give a folder "
+                 "that --keep made")
     records = int(args[0]) if args else 1_000_000
     work = tempfile.mkdtemp(prefix="chancery-scale-")
     os.chmod(work, 0o755)
