@@ -5,6 +5,7 @@
 # failing input in artifacts/<target>/ (add it to corpus/<target>/ once fixed, as regression-*).
 #
 #   bash fuzz/campaign.sh [--minimize] [SECONDS] [TARGET...]
+#   bash fuzz/campaign.sh --build-only     # the targets built as a campaign runs them, no run
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`); runs on stable Rust with
 # `--sanitizer none`. `-O`: dependencies build as releases do, our crates keep their debug
@@ -12,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 minimize=0
+if [ "${1:-}" = "--build-only" ]; then exec cargo fuzz build -O -s none; fi
 if [ "${1:-}" = "--minimize" ]; then minimize=1; shift; fi
 seconds="${1:-60}"
 shift || true

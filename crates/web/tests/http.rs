@@ -734,9 +734,11 @@ async fn request_bodies_are_bounded() {
 // ---------------------------------------------------------------------------------------------
 // OAI-PMH
 
-/// Validates with xmllint against ../shared/schemas when the `interop` feature asks for it.
+/// Validates with xmllint against ../shared/schemas when `CHANCERY_VALIDATE_OAI=1` asks for it
+/// (`.ci/run` does; an environment variable rather than a feature, so that asking rebuilds
+/// nothing).
 fn validate(xml: &str) {
-    if !cfg!(feature = "interop") {
+    if std::env::var_os("CHANCERY_VALIDATE_OAI").is_none_or(|v| v != "1") {
         return;
     }
     let schemas = std::env::var("CHANCERY_SHARED")

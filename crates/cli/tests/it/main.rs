@@ -700,9 +700,9 @@ fn malformed_tei_names_line_and_column_and_stores_nothing() {
     assert!(stderr.contains("byte-order mark") && stderr.contains("is used again"), "{stderr}");
 }
 
-/// The whole shared FRUS corpus through the real binary (`--features corpus`, run by `.ci/run`).
-#[cfg(feature = "corpus")]
+/// The whole shared FRUS corpus through the real binary (run by `.ci/run`, with `--ignored`).
 #[test]
+#[ignore = "reads the FRUS corpus in ../shared/corpus; .ci/run runs it with --ignored"]
 fn the_frus_corpus_imports_shows_and_searches() {
     let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/frus");
     let dir = Dir::new();

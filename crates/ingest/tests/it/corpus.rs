@@ -137,6 +137,7 @@ fn source_notes<'a, 'input>(div: Node<'a, 'input>) -> Vec<Node<'a, 'input>> {
 }
 
 #[test]
+#[ignore = "reads the FRUS corpus in ../shared/corpus; .ci/run runs it with --ignored"]
 fn every_frus_volume_imports_whole() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/frus");
     let mut volumes: Vec<_> = std::fs::read_dir(&dir)
