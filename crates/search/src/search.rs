@@ -149,7 +149,8 @@ pub struct Hit {
     /// The best-matching passage ([`SearchIndex::search_with_snippets`] fills it in).
     pub snippet: Option<Snippet>,
     /// The record as stored, for what tells hits apart (kind, volume and number, archive and
-    /// signature, correspondents); [`SearchIndex::search_with_snippets`] fills it in.
+    /// signature, correspondents); [`SearchIndex::search_with_snippets`] fills it in, without its
+    /// TEI fragment (`Store::get_many_without_tei`).
     pub record: Option<Box<Record>>,
 }
 
@@ -421,7 +422,7 @@ impl SearchIndex {
         // One query for the page's records, not one per hit.
         let ids: Vec<RecordId> = results.hits.iter().map(|hit| hit.id.clone()).collect();
         let mut records: std::collections::HashMap<RecordId, Record> = store
-            .get_many(&ids)
+            .get_many_without_tei(&ids)
             .await?
             .into_iter()
             .map(|s| (s.record.id.clone(), s.record))

@@ -86,6 +86,17 @@ impl Store {
     /// Several current records in one query, in no particular order; ids not stored (or
     /// deleted) are left out. At most 1,000 ids.
     pub async fn get_many(&self, ids: &[RecordId]) -> Result<Vec<StoredRecord>> {
+        self.read_many(ids, Tei::Kept).await
+    }
+
+    /// [`Store::get_many`] for lists of records (search hits, a volume's contents, the newest
+    /// records): each record without its TEI fragment (`tei` is `None`), which is most of a FRUS
+    /// body and which no list shows; everything else is read as `get_many` reads it.
+    pub async fn get_many_without_tei(&self, ids: &[RecordId]) -> Result<Vec<StoredRecord>> {
+        self.read_many(ids, Tei::Skipped).await
+    }
+
+    async fn read_many(&self, ids: &[RecordId], tei: Tei) -> Result<Vec<StoredRecord>> {
         let ids = &ids[..ids.len().min(1000)];
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -101,7 +112,7 @@ impl Store {
             query = query.bind(id.key());
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(stored_record).collect()
+        rows.iter().map(|row| stored_record_read(row, tei)).collect()
     }
 
     /// A deleted record as it was when deleted (its tombstone keeps the last version), for
@@ -389,10 +400,21 @@ pub(crate) fn summary(row: &AnyRow) -> Result<Summary> {
 }
 
 fn stored_record(row: &AnyRow) -> Result<StoredRecord> {
+    stored_record_read(row, Tei::Kept)
+}
+
+/// Whether a read keeps a record's TEI fragment.
+#[derive(Clone, Copy)]
+enum Tei {
+    Kept,
+    Skipped,
+}
+
+fn stored_record_read(row: &AnyRow, tei: Tei) -> Result<StoredRecord> {
     let id: String = row.try_get("id")?;
     let deleted_at: Option<String> = row.try_get("deleted_at")?;
     Ok(StoredRecord {
-        record: record_from_row(row)?,
+        record: record_read(row, tei)?,
         revision: row.try_get("revision")?,
         created_at: parse_time(&id, &row.try_get::<String, _>("created_at")?)?,
         updated_at: parse_time(&id, &row.try_get::<String, _>("updated_at")?)?,
@@ -403,11 +425,18 @@ fn stored_record(row: &AnyRow) -> Result<StoredRecord> {
 
 /// A record from a row of `records` or `record_revisions` (body and provenance columns).
 pub(crate) fn record_from_row(row: &AnyRow) -> Result<Record> {
+    record_read(row, Tei::Kept)
+}
+
+fn record_read(row: &AnyRow, tei: Tei) -> Result<Record> {
     let id = parse_id(&row.try_get::<String, _>("id")?)?;
     let version: i64 = row.try_get("body_version")?;
     let body: Vec<u8> = row.try_get("body")?;
-    let mut record =
-        stored::from_body(&id, version, &body).map_err(|message| Error::corrupt(&id, message))?;
+    let read = match tei {
+        Tei::Kept => stored::from_body(&id, version, &body),
+        Tei::Skipped => stored::from_body_without_tei(&id, version, &body),
+    };
+    let mut record = read.map_err(|message| Error::corrupt(&id, message))?;
     let path: Option<String> = row.try_get("source_path")?;
     let sha256: Option<String> = row.try_get("source_sha256")?;
     let format: Option<String> = row.try_get("source_format")?;

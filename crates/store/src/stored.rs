@@ -13,6 +13,7 @@ use chancery_model::record::{
     Citation, CitationParts, Edition, Note, PageBreak, Record, RecordKind, Section, Span, SpanKind,
     Text, TextKind,
 };
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::codec;
@@ -24,8 +25,11 @@ pub(crate) const BODY_VERSION: i64 = 1;
 /// (`codec`), as every body is written since schema 11; version 1 rows are the JSON's UTF-8 bytes.
 pub(crate) const PACKED_BODY_VERSION: i64 = 2;
 
+/// The stored body; `Tei` is what its TEI fragment is read as: a `String`, or `IgnoredAny` for a
+/// read that skips it ([`from_json_without_tei`]: the fragment is most of a FRUS body, and lists of
+/// records never show it).
 #[derive(Serialize, Deserialize)]
-struct Body {
+struct Body<Tei = String> {
     title: String,
     date_printed: String,
     date_edtf: Option<String>,
@@ -48,7 +52,7 @@ struct Body {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    tei: Option<String>,
+    tei: Option<Tei>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     collection_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -236,7 +240,38 @@ pub(crate) fn from_body(id: &RecordId, version: i64, stored: &[u8]) -> Result<Re
 
 /// Reads a body's JSON back into a record (without provenance).
 pub(crate) fn from_json(id: &RecordId, json: &str) -> Result<Record, String> {
-    let body: Body = serde_json::from_str(json).map_err(|e| format!("bad body JSON: {e}"))?;
+    read_json::<String>(id, json)
+}
+
+/// [`from_body`], leaving the record's TEI fragment out (`tei` is `None`): the JSON is still
+/// checked whole, the fragment's string is only stepped over.
+pub(crate) fn from_body_without_tei(
+    id: &RecordId,
+    version: i64,
+    stored: &[u8],
+) -> Result<Record, String> {
+    read_json::<IgnoredAny>(id, &unpack(version, stored)?)
+}
+
+/// How a body's TEI fragment is read: kept, or stepped over.
+trait TeiRead: for<'de> Deserialize<'de> + Default {
+    fn kept(self) -> Option<String>;
+}
+
+impl TeiRead for String {
+    fn kept(self) -> Option<String> {
+        Some(self)
+    }
+}
+
+impl TeiRead for IgnoredAny {
+    fn kept(self) -> Option<String> {
+        None
+    }
+}
+
+fn read_json<Tei: TeiRead>(id: &RecordId, json: &str) -> Result<Record, String> {
+    let body: Body<Tei> = serde_json::from_str(json).map_err(|e| format!("bad body JSON: {e}"))?;
     let edtf = body
         .date_edtf
         .map(|e| e.parse::<Edtf>())
@@ -335,7 +370,7 @@ pub(crate) fn from_json(id: &RecordId, json: &str) -> Result<Record, String> {
     record.number = body.number;
     record.place = body.place;
     record.time = body.time;
-    record.tei = body.tei;
+    record.tei = body.tei.and_then(TeiRead::kept);
     record.collection_id = body.collection_id;
     record.entities = body.entities;
     Ok(record)

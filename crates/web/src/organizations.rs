@@ -129,7 +129,7 @@ pub(crate) async fn records(
     request.facets = false;
     let results = archive.index.search(&request).map_err(|e| e.to_string())?;
     let ids: Vec<RecordId> = results.hits.iter().map(|h| h.id.clone()).collect();
-    let mut stored = archive.store.get_many(&ids).await.map_err(|e| e.to_string())?;
+    let mut stored = archive.store.get_many_without_tei(&ids).await.map_err(|e| e.to_string())?;
     stored.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
     let key = organization_key(&line.organization.name);
     let is_it = |name: &String| {

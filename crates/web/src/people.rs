@@ -724,7 +724,7 @@ pub(crate) async fn correspondence(
     let mut out = Correspondence::default();
     let mut partners: Vec<Partner> = Vec::new();
     // By date, as the index gives it.
-    let mut records = archive.store.get_many(&ids).await?;
+    let mut records = archive.store.get_many_without_tei(&ids).await?;
     records.sort_by_key(|s| {
         let day = s.record.date.edtf.as_ref().and_then(|e| e.bounds().0);
         (day.is_none(), day, ids.iter().position(|id| *id == s.record.id))

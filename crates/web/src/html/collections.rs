@@ -262,7 +262,7 @@ async fn render_named(archive: &Shared, slug: &str) -> Result<String, PageError>
     let ran =
         crate::search::run_with(archive, &params, 0, collections::MAX_NAMED_RECORDS, false).await?;
     let ids: Vec<_> = ran.results.hits.iter().map(|h| h.id.clone()).collect();
-    let mut stored = archive.store.get_many(&ids).await?;
+    let mut stored = archive.store.get_many_without_tei(&ids).await?;
     stored.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
     // The search matches the name's words; the collection is the records that name it exactly.
     stored.retain(|s| s.record.collections.contains(&found.name));

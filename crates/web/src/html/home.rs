@@ -4,8 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chancery_search::query::Query;
-use chancery_search::{FacetName, SearchResults, Sort};
+use chancery_model::id::RecordId;
+use chancery_search::query::{Atom, Clause, Query};
+use chancery_search::{FacetName, SearchRequest, SearchResults, Sort};
 
 use crate::Shared;
 use crate::error::PageError;
@@ -86,17 +87,7 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
         .filter(|id| seen.insert(id.clone()))
         .take(NEWEST_READ)
         .collect();
-    let mut stored = archive.store.get_many(&ids).await?;
-    stored.sort_by_key(|s| ids.iter().position(|id| *id == s.record.id));
-    let newest = stored
-        .into_iter()
-        .take(NEWEST_SHOWN)
-        .map(|stored| Newest {
-            href: record_path(&stored.record.id),
-            title: stored.record.title,
-            date: stored.record.date.printed,
-        })
-        .collect();
+    let newest = newest(archive, &ids).await?;
     let mut chrome = Chrome::plain(&archive.config.name);
     chrome.canonical = Some(format!("{}/", archive.config.base_url));
     chrome.searchbox = false;
@@ -117,6 +108,48 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
         newest,
     };
     Ok(page.render()?)
+}
+
+/// The newest records, in the order of `ids` (newest first): their titles and dates as the index
+/// keeps them, so that no record's body is read; one the index does not hold yet (written a
+/// moment ago, before the index caught up) from the store.
+async fn newest(archive: &Shared, ids: &[RecordId]) -> Result<Vec<Newest>, PageError> {
+    let query = Query {
+        clauses: vec![Clause {
+            negated: false,
+            alternatives: vec![Atom::Records(
+                ids.iter().map(|id| id.as_str().to_string()).collect(),
+            )],
+        }],
+    };
+    let mut request = SearchRequest::new(query, "");
+    request.limit = ids.len();
+    request.count = false;
+    request.facets = false;
+    let hits = archive.index.search(&request).map_err(|error| PageError::internal(&error))?.hits;
+    let mut found: Vec<(RecordId, Newest)> = hits
+        .into_iter()
+        .map(|hit| {
+            let newest =
+                Newest { href: record_path(&hit.id), title: hit.title, date: hit.date_printed };
+            (hit.id, newest)
+        })
+        .collect();
+    let missing: Vec<RecordId> =
+        ids.iter().filter(|id| !found.iter().any(|(f, _)| f == *id)).cloned().collect();
+    if !missing.is_empty() {
+        for stored in archive.store.get_many_without_tei(&missing).await? {
+            let record = stored.record;
+            let newest = Newest {
+                href: record_path(&record.id),
+                title: record.title,
+                date: record.date.printed,
+            };
+            found.push((record.id, newest));
+        }
+    }
+    found.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
+    Ok(found.into_iter().take(NEWEST_SHOWN).map(|(_, newest)| newest).collect())
 }
 
 fn facet(results: &SearchResults, name: FacetName) -> Vec<(String, u64)> {

@@ -56,7 +56,7 @@ pub(crate) async fn curated_events(
             (Some(x), Some(y)) if x == b && y == a => false,
             _ => continue,
         };
-        let held = archive.store.get_many(&event.evidence).await.map_err(text)?;
+        let held = archive.store.get_many_without_tei(&event.evidence).await.map_err(text)?;
         let evidence = event
             .evidence
             .iter()
