@@ -350,6 +350,24 @@ async fn missing_bad_and_withdrawn_records() {
     assert_problem(&get(&site.app, "/api/v1/records/frus1918Test/d5").await, StatusCode::GONE);
 }
 
+#[tokio::test]
+async fn home_leaves_out_a_record_revised_then_deleted() {
+    // Every request renders, so that the page shows the store as it is now.
+    let site = site_configured(&fixture_files(), |config| config.page_cache_bytes = 0).await;
+    let id = RecordId::parse("frus1918Test/d5").unwrap();
+    // Revised, then deleted, by another process; the index has not caught up with either.
+    let store = Store::open(site._dir.path()).await.unwrap();
+    let mut record = store.get(&id).await.unwrap().unwrap().record;
+    record.title.push_str(" (revised)");
+    store.import(&[record], &[], OffsetDateTime::now_utc()).await.unwrap();
+    let home = get(&site.app, "/").await.body;
+    assert!(home.contains("href=\"/records/frus1918Test/d5\""), "revised, it is among the newest");
+    assert!(store.delete(&id, OffsetDateTime::now_utc(), None).await.unwrap());
+    store.close().await;
+    let home = get(&site.app, "/").await.body;
+    assert!(!home.contains("/records/frus1918Test/d5"), "the deleted record is not listed: {home}");
+}
+
 impl Site {
     async fn archive_store_delete(&self, id: &RecordId) -> bool {
         let store = Store::open(self._dir.path()).await.unwrap();

@@ -74,7 +74,9 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
     let first_year = years.first().map(|(y, _)| y.clone());
     let last_year = years.last().map(|(y, _)| y.clone());
     let last = archive.store.last_change().await?;
-    // The newest records: the latest changes' records, newest first, read in one query.
+    // The newest records: the latest changes' records, newest first, read in one query. A
+    // record's newest change decides: one updated and then deleted is left out, even while the
+    // index (which the titles come from) still holds it.
     let mut seen = std::collections::HashSet::new();
     let ids: Vec<_> = archive
         .store
@@ -82,9 +84,9 @@ async fn render_home(archive: &Shared) -> Result<String, PageError> {
         .await?
         .into_iter()
         .rev()
+        .filter(|change| seen.insert(change.record_id.clone()))
         .filter(|change| change.kind != chancery_store::ChangeKind::Deleted)
         .map(|change| change.record_id)
-        .filter(|id| seen.insert(id.clone()))
         .take(NEWEST_READ)
         .collect();
     let newest = newest(archive, &ids).await?;
